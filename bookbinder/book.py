@@ -1,0 +1,74 @@
+"""The book model: what the assembler hands a backend. Stories -> Book with its contents tree."""
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from .model import Story
+
+
+class TocEntry(NamedTuple):
+    title: str
+    href: str
+    children: tuple["TocEntry", ...] = ()
+
+
+@dataclass(frozen=True)
+class Book:
+    title: str
+    stories: tuple[Story, ...]
+    collection: str | None = None      # what the book gathers: "Mark Sloan/Lexie Grey", "Grey's Anatomy"
+    editors: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())  # what the assembler wants the credits page to say
+
+    @property
+    def is_anthology(self) -> bool:
+        return len(self.stories) > 1
+
+    @property
+    def language(self) -> str:
+        langs = [s.meta.language for s in self.stories if s.meta.language]
+        return max(set(langs), key=langs.count) if langs else "en"
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for story in self.stories:
+            for author in story.meta.authors:
+                seen.setdefault(author.casefold(), author)
+        return tuple(seen.values())
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.title)
+
+    @property
+    def identifier(self) -> str:
+        """A stable urn:uuid from the title and what the book holds (uuid5)."""
+        key = "\n".join([self.title, self.collection or ""] + [s.source.rsplit("/", 1)[-1] for s in self.stories])
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'bookbinder:' + key)}"
+
+    @property
+    def newest_input(self) -> float | None:
+        times = [s.mtime for s in self.stories if s.mtime is not None]
+        return max(times) if times else None
+
+
+def slugify(text: str) -> str:
+    """"Mark Sloan/Lexie Grey" -> "mark-sloan-lexie-grey" (ASCII where it can, never empty)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", (ascii_text or text).lower()).strip("-")
+    if not slug:
+        slug = re.sub(r"[^\w]+", "-", text.lower()).strip("-")
+    return slug[:80].strip("-") or "book"
+
+
+def story_title(story: Story) -> str:
+    """What a story is called in a book: its title, else its file name."""
+    if story.meta.title:
+        return story.meta.title
+    stem = story.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return f"Untitled ({stem})"

@@ -1,0 +1,104 @@
+"""The clean stage: Story -> Story, the same for every input format.
+
+Each step is one named, pure function; `clean` lists their order.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import py3langid
+
+from ..model import Chapter, Inline, LineGroup, Note, Paragraph, Span, Story, inline_text
+from .names import canonical, infer
+from .typography import smarten
+
+
+def clean(story: Story) -> Story:
+    story = typeset(story)
+    story = canonical_names(story)
+    story = infer_from_text(story)
+    return detect_language(story)
+
+
+# ---------------------------------------------------------------- typography
+def typeset(story: Story) -> Story:
+    """Curly quotes, dashes and ellipses in every text the reader will see."""
+    meta = story.meta
+    meta = meta.with_(title=_smarten_str(meta.title), summary=_blocks(meta.summary),
+                      notes=_notes(meta.notes), end_notes=_notes(meta.end_notes))
+    chapters = tuple(replace(c, heading=_smarten_str(c.heading), title=_smarten_str(c.title),
+                             blocks=_blocks(c.blocks), summary=_blocks(c.summary),
+                             notes=_notes(c.notes), end_notes=_notes(c.end_notes)) for c in story.chapters)
+    return story.with_(meta=meta, chapters=chapters)
+
+
+def _smarten_str(text: str | None) -> str | None:
+    return smarten(text) if text else text
+
+
+def _notes(notes: tuple[Note, ...]) -> tuple[Note, ...]:
+    return tuple(replace(n, blocks=_blocks(n.blocks)) for n in notes)
+
+
+def _blocks(blocks):
+    out = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            b = replace(b, inlines=smarten_inlines(b.inlines))
+        elif isinstance(b, LineGroup):
+            b = replace(b, lines=tuple(smarten_inlines(line) for line in b.lines))
+        out.append(b)
+    return tuple(out)
+
+
+def smarten_inlines(inlines: tuple[Inline, ...], before: str = "", after: str = "") -> tuple[Inline, ...]:
+    """Typography across inline markup: each text run sees the characters around it."""
+    out: list[Inline] = []
+    for i, item in enumerate(inlines):
+        prev = before if i == 0 else (inline_text(out[-1:]) or before)[-1:]
+        nxt = after if i == len(inlines) - 1 else inline_text(inlines[i + 1:])[:1] or after
+        if isinstance(item, Span):
+            out.append(Span(item.tag, smarten_inlines(item.children, prev, nxt)))
+        else:
+            out.append(_smarten_between(item, prev, nxt))
+    return tuple(out)
+
+
+def _context(ch: str) -> str:
+    """A stand-in for a neighbouring character that no typography rule can swallow."""
+    if not ch or ch.isspace():
+        return " "
+    return "a" if ch.isalnum() else "!"
+
+
+def _smarten_between(text: str, prev: str, nxt: str) -> str:
+    return smarten(_context(prev) + text + _context(nxt))[1:-1]
+
+
+# ---------------------------------------------------------------- names
+def canonical_names(story: Story) -> Story:
+    return story.with_(meta=canonical(story.meta))
+
+
+def infer_from_text(story: Story) -> Story:
+    inferred = infer(story.body_text, story.meta)
+    story = story.with_(meta=story.meta.with_(inferred=inferred))
+    if inferred.pairings and not story.meta.pairings:
+        story = story.diagnose("pairing-inferred", f"no pairing stated; the text suggests "
+                                                   f"{', '.join(map(str, inferred.pairings))} (kept as inferred)")
+    return story
+
+
+# ---------------------------------------------------------------- language
+def detect_language(story: Story) -> Story:
+    if story.meta.language:
+        return story
+    sample = story.body_text[:20_000]
+    if not sample.strip():
+        return story.with_(meta=story.meta.with_(language="en"))
+    code, _ = py3langid.classify(sample)
+    story = story.with_(meta=story.meta.with_(language=code))
+    return story.diagnose("language-guessed", f"language not stated; detected {code!r}")
+
+
+__all__ = ["clean", "Chapter"]

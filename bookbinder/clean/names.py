@@ -1,0 +1,119 @@
+"""Characters and pairings: canonical names, and what the text implies.
+
+`canonical(meta)` -> Metadata whose short names join the full names the story gives ("Mark" ->
+"Mark Sloan" when the story also says "Mark Sloan"), pairings in canonical member order.
+`infer(text)` -> Inferred: the story's most present names, and when two of them dominate, the
+pairing they suggest. Inference is a guess and is only ever stored apart, as `inferred`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Inferred, Metadata, Pairing
+
+# Capitalised words that open sentences or address people but are not names.
+_NOT_NAMES = frozenset("""
+a an the and but or nor so yet for if then than when while where what who whom whose why how which that this these
+those there here it its he she they we you i me my mine your yours his her hers our ours their theirs him them us
+is are was were be been being am do does did have has had will would shall should can could may might must not no
+yes yeah yep nope ok okay oh ah ahh uh um hmm hey hi hello bye goodbye well just maybe perhaps sometimes still even
+only also too very really now later today tomorrow yesterday tonight again once after before because since until
+though although unless whether all any some every each both either neither none one two three four five six seven
+eight nine ten first second third last next other another such same most more much many few little lots nothing
+everything something anything someone everyone anyone nobody somebody everybody god jesus christ lord mr mrs ms
+miss dr doctor sir madam dad mom mum mother father mama papa grandma grandpa monday tuesday wednesday thursday
+friday saturday sunday january february march april june july august september october november december
+christmas easter halloween thanksgiving english french american british chapter part prologue epilogue end
+author note notes summary disclaimer title rating warning warnings pairing fandom tags please thanks thank sorry
+fine good great right wrong sure of in on at to from by with without about into onto over under up down out off
+through across around between behind beside beyond inside outside near like unlike as let lets don't can't won't
+didn't isn't wasn't aren't weren't hasn't haven't hadn't doesn't wouldn't shouldn't couldn't i'm i've i'll i'd
+you're you've you'll he's she's it's we're they're that's there's here's what's who's how's where's let's
+never always ever whatever whoever however wherever whenever instead besides meanwhile anyway otherwise someday
+everyday tv dvd ok usa uk
+""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:\"“”]\s*|\n)\s*[\"“‘']?$")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def canonical(meta: Metadata) -> Metadata:
+    """Characters and pairings with short names joined to the full names the story gives."""
+    names = list(meta.characters) + [m for p in meta.pairings for m in p.members]
+    alias = alias_table(names)
+    characters = _dedupe(alias.get(c.casefold(), c) for c in meta.characters)
+    pairings = tuple(dict.fromkeys(
+        Pairing.of([alias.get(m.casefold(), m) for m in p.members], p.kind) for p in meta.pairings))
+    return meta.with_(characters=characters, pairings=pairings)
+
+
+def alias_table(names) -> dict[str, str]:
+    """casefolded short name -> full name, where exactly one full name starts or ends with it."""
+    full = {n for n in names if len(n.split()) > 1}
+    by_part: dict[str, set[str]] = {}
+    for name in full:
+        parts = name.split()
+        for part in (parts[0], parts[-1]):
+            by_part.setdefault(part.casefold(), set()).add(name)
+    table = {}
+    for part, owners in by_part.items():
+        if len(owners) == 1:
+            table[part] = next(iter(owners))
+    for name in full:
+        table[name.casefold()] = name
+    return table
+
+
+def _dedupe(items) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.casefold(), item)
+    return tuple(seen.values())
+
+
+def infer(text: str, stated: Metadata) -> Inferred:
+    """The characters the text is about, and the pairing two dominant ones suggest."""
+    counts, full = _name_counts(text)
+    alias = alias_table(list(full.values()) + list(stated.characters) +
+                        [m for p in stated.pairings for m in p.members])
+    people: Counter[str] = Counter()
+    for name, n in counts.items():
+        people[alias.get(name.casefold(), full.get(name, name))] += n
+    ranked = [(name, n) for name, n in people.most_common() if n >= 3][:8]
+    characters = tuple(name for name, _ in ranked)
+    pairings: tuple[Pairing, ...] = ()
+    if len(ranked) >= 2:
+        (a, na), (b, nb) = ranked[0], ranked[1]
+        third = ranked[2][1] if len(ranked) > 2 else 0
+        if nb >= 5 and nb >= 0.3 * na and nb >= 1.5 * third:
+            pairings = (Pairing.of([a, b]),)
+    return Inferred(fandoms=(), characters=characters, pairings=pairings)
+
+
+def _name_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
+    """Capitalised words used as names (never lower-case, seen mid-sentence), and full names."""
+    lower = {w.casefold() for w in _WORD.findall(text) if w[0].islower()}
+    counts: Counter[str] = Counter()
+    mid: set[str] = set()
+    bigrams: Counter[tuple[str, str]] = Counter()
+    prev: tuple[str, int] | None = None
+    for m in _WORD.finditer(text):
+        word = _POSSESSIVE.sub("", m.group(0)) if re.search(r"['’]s?$", m.group(0)) else m.group(0)
+        key = word.casefold().replace("’", "'")
+        if not word[:1].isupper() or key in _NOT_NAMES or key in lower or len(word) < 2 or word.isupper():
+            prev = None
+            continue
+        counts[word] += 1
+        if not _SENTENCE_START.search(text[max(0, m.start() - 4):m.start()]):
+            mid.add(word)
+        if prev and text[prev[1]:m.start()] == " ":
+            bigrams[(prev[0], word)] += 1
+        prev = (word, m.end())
+    names = Counter({w: n for w, n in counts.items() if w in mid})
+    full = {}
+    for (first, last), _ in bigrams.most_common():
+        if first in names and last in names and first not in full:
+            full[first] = f"{first} {last}"
+            full[last] = full.get(last, f"{first} {last}")
+    return names, full

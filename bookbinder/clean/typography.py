@@ -1,0 +1,44 @@
+"""Typography in the manner of Standard Ebooks: str -> str, one rule a line.
+
+Only punctuation changes; the author's words (and typos) stay exactly as written, and
+whitespace between words stays, so word counts never move.
+"""
+from __future__ import annotations
+
+import re
+
+# Words that open with an elided letter take an apostrophe, not an opening quote: ’tis, ’em, ’90s.
+_ELISIONS = ("tis", "twas", "twere", "twill", "em", "n", "cause", "cos", "coz", "til", "till", "bout",
+             "round", "kay", "nother", "ello", "ere", "er", "im", "is", "sup", "scuse", "fraid", "gainst")
+_ELISION = re.compile(r"(^|[\s(\[—–-])'((?:%s)\b|\d\d?s?\b)" % "|".join(_ELISIONS), re.IGNORECASE)
+
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=\S) ?-{2,3} ?(?=\S)"), lambda m: " — " if m.group(0).startswith(" ") else "—"),  # -- is an em dash
+    (re.compile(r"(?<=\s)-{2,3}(?=\s)"), "—"),                       # a spaced -- between words too
+    (re.compile(r"(?<=\w) - (?=\w)"), " – "),                        # a spaced hyphen is an en dash
+    (re.compile(r"\.\s?\.\s?\.(?!\.)"), "…"),                         # three dots are an ellipsis
+    (re.compile(r"(?<=\w)'(?=\w)"), "’"),                             # don't, Lexie's: apostrophe
+    (_ELISION, lambda m: m.group(1) + "’" + m.group(2)),              # ’tis, ’90s, rock ’n’ roll
+    (re.compile(r"(?<=\w)'(?=[\s.,;:!?…—–)\]]|$)"), "’"),            # dogs' and closing single quote
+    (re.compile(r"(?<=[.,!?…—–])'"), "’"),                            # closing single after punctuation
+    (re.compile(r"'"), "‘"),                                          # what is left opens a quotation
+)
+
+_DOUBLE_OPEN = re.compile(r'(^|[\s(\[{—–‘/-])"(?=\w|[‘\'…*_(\[])')
+_DOUBLE_CLOSE = re.compile(r'"')
+
+
+def smarten(text: str) -> str:
+    """Curly quotes, dashes and ellipses for one paragraph (or one line of verse)."""
+    for pattern, replacement in _RULES:
+        text = pattern.sub(replacement, text)
+    text = _DOUBLE_OPEN.sub(lambda m: m.group(1) + "“", text)
+    return _DOUBLE_CLOSE.sub("”", text)
+
+
+_SPACE_RUN = re.compile(r"[ \t]+")
+
+
+def tidy_spaces(text: str) -> str:
+    """Runs of spaces and tabs inside a paragraph are one space; no space at either end."""
+    return _SPACE_RUN.sub(" ", text).strip()

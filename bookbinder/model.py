@@ -1,0 +1,214 @@
+"""The story model every stage shares: frozen dataclasses, no behaviour beyond small helpers.
+
+Readers produce a `Story`; the cleaner returns a new `Story`; the renderer and the assembler
+only read it. Inline text is a tuple of `str` and `Span` (emphasis and friends), so typography
+and markup never need to re-parse strings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """Inline markup around text: `tag` is an XHTML inline element name (em, strong, u, s, ...)."""
+
+    tag: str
+    children: tuple[Inline, ...]
+
+
+Inline = Union[str, Span]
+
+
+def inline_text(inlines: tuple[Inline, ...]) -> str:
+    """The plain text of inline content."""
+    return "".join(i if isinstance(i, str) else inline_text(i.children) for i in inlines)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    align: str | None = None  # "center" or "right" when the source set it
+
+    @property
+    def text(self) -> str:
+        return inline_text(self.inlines)
+
+
+@dataclass(frozen=True)
+class LineGroup:
+    """Verse, lyrics, a letter's address: lines that keep their breaks."""
+
+    lines: tuple[tuple[Inline, ...], ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(inline_text(line) for line in self.lines)
+
+
+@dataclass(frozen=True)
+class SceneBreak:
+    """A thematic break between scenes; `marker` keeps what the source used, for diagnostics."""
+
+    marker: str = ""
+
+    @property
+    def text(self) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image bundled with the input (EPUB input); `data` is the file's bytes."""
+
+    name: str
+    media_type: str
+    data: bytes = field(repr=False)
+    alt: str = ""
+
+    @property
+    def text(self) -> str:
+        return ""
+
+
+Block = Union[Paragraph, LineGroup, SceneBreak, Image]
+
+
+@dataclass(frozen=True)
+class Note:
+    """An author's note, disclaimer or credit, kept outside the story text."""
+
+    blocks: tuple[Block, ...]
+    label: str = "Notes"  # what the source called it: "Author's Note", "Disclaimer", ...
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(b.text for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class Chapter:
+    heading: str | None          # as shown: "Chapter 3: The Storm"; None for an untitled one-shot
+    blocks: tuple[Block, ...]
+    summary: tuple[Block, ...] = ()
+    notes: tuple[Note, ...] = ()
+    end_notes: tuple[Note, ...] = ()
+    title: str | None = None     # the name alone: "The Storm"
+    label: str | None = None     # the numbering alone: "Chapter 3"
+
+
+_SEP = re.compile(r"\s*/\s*")
+
+
+@dataclass(frozen=True, order=True)
+class Pairing:
+    """A relationship: members in canonical (case-folded alphabetical) order.
+
+    `kind` is "/" for romantic or "&" for platonic, as AO3 writes them."""
+
+    members: tuple[str, ...]
+    kind: str = "/"
+
+    @classmethod
+    def of(cls, members, kind: str = "/") -> Pairing:
+        clean = tuple(sorted({m.strip() for m in members if m.strip()}, key=lambda m: (m.casefold(), m)))
+        return cls(clean, kind)
+
+    @classmethod
+    def parse(cls, text: str) -> Pairing | None:
+        """"Mark/Lexie", "Lexie Grey & Mark Sloan" -> Pairing; None when it names fewer than two."""
+        kind = "&" if "&" in text and "/" not in text else "/"
+        parts = re.split(r"\s*[/&]\s*", text.strip())
+        pairing = cls.of(parts, kind)
+        return pairing if len(pairing.members) >= 2 else None
+
+    def __str__(self) -> str:
+        joiner = "/" if self.kind == "/" else " & "
+        return joiner.join(self.members)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A decision a user may disagree with; `code` is stable, `message` is for people."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """What the text implies but does not state; kept apart from the stated metadata."""
+
+    fandoms: tuple[str, ...] = ()
+    characters: tuple[str, ...] = ()
+    pairings: tuple[Pairing, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    summary: tuple[Block, ...] = ()
+    notes: tuple[Note, ...] = ()
+    end_notes: tuple[Note, ...] = ()
+    rating: str | None = None
+    warnings: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    fandoms: tuple[str, ...] = ()
+    characters: tuple[str, ...] = ()
+    pairings: tuple[Pairing, ...] = ()
+    tags: tuple[str, ...] = ()
+    series: str | None = None
+    status: str | None = None
+    language: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    stated_words: int | None = None
+    url: str | None = None
+    inferred: Inferred = Inferred()
+
+    def with_(self, **changes) -> Metadata:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Story:
+    source: str
+    meta: Metadata
+    chapters: tuple[Chapter, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    mtime: float | None = None  # the input's modification time, for reproducible dates
+
+    def with_(self, **changes) -> Story:
+        return replace(self, **changes)
+
+    def diagnose(self, code: str, message: str) -> Story:
+        return replace(self, diagnostics=self.diagnostics + (Diagnostic(code, message),))
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(b for c in self.chapters for b in c.blocks)
+
+    @property
+    def body_text(self) -> str:
+        return "\n\n".join(b.text for b in self.blocks)
+
+    @property
+    def words(self) -> int:
+        return count_words(self.body_text)
+
+    @property
+    def scene_breaks(self) -> int:
+        return sum(isinstance(b, SceneBreak) for b in self.blocks)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def count_words(text: str) -> int:
+    """Whitespace tokens holding a letter or digit; each CJK character counts as a word, as AO3 does."""
+    cjk = len(_CJK.findall(text))
+    rest = _CJK.sub(" ", text) if cjk else text
+    return cjk + sum(1 for t in rest.split() if any(c.isalnum() for c in t))

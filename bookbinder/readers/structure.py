@@ -1,0 +1,146 @@
+"""The body's structure: list[Unit] -> tuple[Chapter, ...] of paragraphs, verse and scene breaks.
+
+Scene breaks come from marker lines and from gaps larger than the story's usual paragraph
+gap; chapters from heading lines ("Chapter 3", "Part Two: Title", "Prologue", numbered "IV.").
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..model import Block, Chapter, Diagnostic, LineGroup, Note, SceneBreak
+from .header import is_note_start, note_label, strip_label
+from .inline import line_group, paragraph
+from .patterns import bare_numeral, chapter_heading, is_marker, numeral_value
+from .segment import Unit
+
+_QUOTES_OPEN = "\"“‘'«„"
+_SHORT_LINE = 60
+
+
+def usual_gap(units: list[Unit]) -> int:
+    """The blank lines that usually separate paragraphs (the most common gap; ties: the smaller)."""
+    gaps = Counter(u.gap for u in units[1:] if not is_marker(u.text))
+    if not gaps:
+        return 1
+    return min(gaps, key=lambda g: (-gaps[g], g))
+
+
+def build_chapters(units: list[Unit], diagnostics: list[Diagnostic]) -> tuple[Chapter, ...]:
+    usual = usual_gap(units)
+    marginal_breaks = _marginal_gaps_are_breaks(units, usual)
+    groups = _split_chapters(units)
+    chapters = []
+    for heading, group in groups:
+        notes, group = _leading_notes(group) if len(groups) > 1 else ((), group)
+        end_notes, group = _trailing_notes(group) if len(groups) > 1 else ((), group)
+        blocks = _blocks(group, usual, marginal_breaks)
+        if not blocks and not heading:
+            continue
+        label, title = heading or (None, None)
+        chapters.append(Chapter(_heading_text(label, title), blocks, notes=notes, end_notes=end_notes,
+                                title=title, label=label))
+        if notes or end_notes:
+            diagnostics.append(Diagnostic("note-moved", f"chapter notes of {label or 'a chapter'} moved out of its text"))
+    return tuple(chapters) or (Chapter(None, ()),)
+
+
+def _heading_text(label: str | None, title: str | None) -> str | None:
+    if label and title:
+        return f"{label}: {title}"
+    return label or title
+
+
+def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None] | None, list[Unit]]]:
+    heads = {i: h for i, u in enumerate(units) if u.single and (h := chapter_heading(u.text))}
+    if not heads:
+        heads = _numbered_heads(units)
+    groups: list[tuple[tuple[str, str | None] | None, list[Unit]]] = [(None, [])]
+    for i, u in enumerate(units):
+        if i in heads:
+            groups.append((heads[i], []))
+        else:
+            groups[-1][1].append(u)
+    if not groups[0][1] or all(is_marker(u.text) for u in groups[0][1]):
+        groups.pop(0)
+    return groups
+
+
+def _numbered_heads(units: list[Unit]) -> dict[int, tuple[str, str | None]]:
+    """Bare numerals ("I.", "2") count as headings only when they run 1, 2, 3... in order."""
+    found = [(i, h) for i, u in enumerate(units) if u.single and (h := bare_numeral(u.text))]
+    values = [numeral_value(h[0]) for _, h in found]
+    if len(found) >= 2 and values == list(range(1, len(found) + 1)):
+        return dict(found)
+    return {}
+
+
+def _marginal_gaps_are_breaks(units: list[Unit], usual: int) -> bool:
+    """A gap one line over the usual is a break unless such gaps are so common they are noise."""
+    marginal = sum(1 for u in units[1:] if u.gap == usual + 1)
+    return usual == 0 or marginal <= max(2, len(units) // 4)
+
+
+def _is_gap_break(u: Unit, usual: int, marginal_breaks: bool) -> bool:
+    if u.gap <= usual:
+        return False
+    if u.gap >= usual + 2 or usual == 0:
+        return True
+    # One blank line more than usual, before dialogue that carries on, is a paste slip, not a break.
+    return marginal_breaks and u.text[:1] not in _QUOTES_OPEN
+
+
+def _blocks(units: list[Unit], usual: int, marginal_breaks: bool) -> tuple[Block, ...]:
+    blocks: list[Block] = []
+    pending: str | None = None
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if u.single and is_marker(u.text):
+            pending = pending or u.text
+            i += 1
+            continue
+        if i and _is_gap_break(u, usual, marginal_breaks):
+            pending = pending or f"{u.gap} blank lines"
+        if pending is not None and blocks:
+            blocks.append(SceneBreak(pending))
+        pending = None
+        run = _verse_run(units, i, usual)
+        if run > 1:
+            blocks.append(line_group([line for v in units[i:i + run] for line in v.lines]))
+            i += run
+            continue
+        blocks.append(line_group(u.lines) if u.verse else paragraph(u.text))
+        i += 1
+    return tuple(blocks)
+
+
+def _verse_run(units: list[Unit], i: int, usual: int) -> int:
+    """Short lines with no gap between them, in a story that spaces its paragraphs, are verse."""
+    if usual < 1:
+        return 1
+    n = 0
+    while i + n < len(units):
+        u = units[i + n]
+        if (n and u.gap) or u.verse or len(u.text) > _SHORT_LINE or is_marker(u.text):
+            break
+        n += 1
+    return n
+
+
+def _leading_notes(units: list[Unit]) -> tuple[tuple[Note, ...], list[Unit]]:
+    notes = []
+    while len(units) > 1 and is_note_start(units[0].text):
+        notes.append(Note((paragraph(strip_label(units[0].text)),), note_label(units[0].text)))
+        units = units[1:]
+    return tuple(notes), units
+
+
+def _trailing_notes(units: list[Unit]) -> tuple[tuple[Note, ...], list[Unit]]:
+    notes = []
+    while len(units) > 1 and is_note_start(units[-1].text):
+        notes.insert(0, Note((paragraph(strip_label(units[-1].text)),), note_label(units[-1].text)))
+        units = units[:-1]
+    return tuple(notes), units
+
+
+__all__ = ["build_chapters", "usual_gap", "LineGroup"]

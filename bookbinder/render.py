@@ -1,0 +1,187 @@
+"""The render stage: Story -> XHTML (an lxml tree), serialised only at the edge.
+
+One story document: a header (title, byline), a preface (the story's metadata, summary and
+author's notes), one `<section epub:type="chapter" role="doc-chapter">` per chapter holding the
+story text and nothing else, and an afterword for end notes. EPUB and PDF both use these
+builders, so the two never drift.
+"""
+from __future__ import annotations
+
+from lxml import etree
+from lxml.builder import ElementMaker
+
+from .model import Block, Chapter, Image, Inline, LineGroup, Note, Paragraph, SceneBreak, Span, Story
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+E = ElementMaker(namespace=XHTML_NS, nsmap={None: XHTML_NS, "epub": EPUB_NS})
+
+_INLINE_TAGS = {"em", "strong", "i", "b", "u", "s", "sup", "sub", "small", "code", "span", "cite", "q"}
+
+
+def document(title: str, language: str, body: list[etree._Element], stylesheets=(), body_class: str | None = None):
+    """A complete XHTML5 / EPUB 3 content document around `body` elements."""
+    head = E.head(E.meta(charset="utf-8"), E.title(title or "Untitled"))
+    for href in stylesheets:
+        head.append(E.link(rel="stylesheet", type="text/css", href=href))
+    body_el = E.body(*body)
+    if body_class:
+        body_el.set("class", body_class)
+    html = E.html(head, body_el)
+    html.set("lang", language or "en")
+    html.set(XML_LANG, language or "en")
+    return etree.ElementTree(html)
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>", pretty_print=True)
+
+
+def render_story(story: Story, stylesheets=()) -> etree._ElementTree:
+    """The story as one standalone document (what `bookbinder normalize` writes)."""
+    return document(story.meta.title or "Untitled", story.meta.language or "en",
+                    story_parts(story), stylesheets, body_class="story")
+
+
+def story_parts(story: Story, heading_level: int = 1) -> list[etree._Element]:
+    """Header, preface, chapters and afterword of one story, in reading order."""
+    parts = [story_header(story, heading_level), *preface(story, heading_level + 1)]
+    for number, chapter in enumerate(story.chapters, 1):
+        parts += chapter_parts(chapter, number, heading_level + 1)
+    parts += afterword(story.meta.end_notes, heading_level + 1, "End Notes")
+    return [p for p in parts if p is not None]
+
+
+def story_header(story: Story, level: int = 1) -> etree._Element:
+    header = E.header(_heading(level, story.meta.title or "Untitled"), {"class": "story-title"})
+    if story.meta.authors:
+        header.append(E.p("by " + _join(story.meta.authors), {"class": "byline"}))
+    return header
+
+
+def preface(story: Story, level: int = 2) -> list[etree._Element]:
+    """The AO3-style preface: a tag list, the summary, the author's notes."""
+    meta = story.meta
+    inner: list[etree._Element] = []
+    tags = metadata_list(story)
+    if len(tags):
+        inner.append(tags)
+    if meta.summary:
+        inner.append(_section("abstract", "doc-abstract", "summary", _heading(level, "Summary"),
+                              *blocks(meta.summary)))
+    if meta.notes:
+        inner.append(E.section({"class": "notes"}, _heading(level, "Notes"), *notes(meta.notes, level + 1)))
+    if not inner:
+        return []
+    return [_section("preface", "doc-preface", "preface", *inner, label="About this story")]
+
+
+def metadata_list(story: Story) -> etree._Element:
+    meta = story.meta
+    rows = [
+        ("Rating", [meta.rating] if meta.rating else []), ("Warnings", meta.warnings),
+        ("Category", meta.categories), ("Fandom", meta.fandoms), ("Relationships", [str(p) for p in meta.pairings]),
+        ("Characters", meta.characters), ("Tags", meta.tags), ("Series", [meta.series] if meta.series else []),
+        ("Status", [meta.status.replace("-", " ").capitalize()] if meta.status else []),
+        ("Published", [meta.published] if meta.published else []), ("Updated", [meta.updated] if meta.updated else []),
+        ("Words", [f"{story.words:,}"] if story.words else []),
+    ]
+    dl = E.dl({"class": "tags"})
+    for name, values in rows:
+        if values:
+            dl.append(E.dt(name))
+            dl.append(E.dd(", ".join(values)))
+    return dl
+
+
+def chapter_parts(chapter: Chapter, number: int, level: int = 2) -> list[etree._Element]:
+    name = chapter.heading or f"Chapter {number}"
+    parts: list[etree._Element] = []
+    if chapter.summary or chapter.notes:
+        inner = []
+        if chapter.summary:
+            inner += [E.p(E.strong("Summary"), {"class": "note-label"}), *blocks(chapter.summary)]
+        inner += notes(chapter.notes, level + 1)
+        parts.append(_section("preface", "doc-preface", "chapter-notes", *inner, label=f"Notes for {name}"))
+    section = _section("chapter", "doc-chapter", "chapter", label=None if chapter.heading else name)
+    section.set("id", f"chapter-{number}")
+    if chapter.heading:
+        section.append(_heading(level, chapter.heading))
+    section.extend(blocks(chapter.blocks))
+    parts.append(section)
+    parts += afterword(chapter.end_notes, level, f"End notes for {name}", compact=True)
+    return parts
+
+
+def afterword(end_notes: tuple[Note, ...], level: int, label: str, compact: bool = False) -> list[etree._Element]:
+    if not end_notes:
+        return []
+    heading = [] if compact else [_heading(level, "End Notes")]
+    return [_section("afterword", "doc-afterword", "end-notes", *heading, *notes(end_notes, level + 1), label=label)]
+
+
+def notes(items: tuple[Note, ...], level: int) -> list[etree._Element]:
+    out: list[etree._Element] = []
+    for note in items:
+        label_shown = note.label not in {"Notes", "Author's Note"}
+        if label_shown:
+            out.append(E.p(E.strong(note.label), {"class": "note-label"}))
+        out += blocks(note.blocks)
+    return out
+
+
+def blocks(items) -> list[etree._Element]:
+    return [_block(b) for b in items]
+
+
+def _block(block: Block) -> etree._Element:
+    if isinstance(block, Paragraph):
+        p = E.p()
+        _fill(p, block.inlines)
+        if block.align:
+            p.set("class", block.align)
+        return p
+    if isinstance(block, LineGroup):
+        p = E.p({"class": "verse"})
+        for i, line in enumerate(block.lines):
+            if i:
+                p.append(E.br())
+            span = E.span()
+            _fill(span, line)
+            p.append(span)
+        return p
+    if isinstance(block, SceneBreak):
+        return E.hr({"class": "scene-break"})
+    if isinstance(block, Image):
+        return E.figure(E.img(src=block.name, alt=block.alt or ""), {"class": "image"})
+    raise TypeError(f"not a block: {block!r}")
+
+
+def _fill(parent: etree._Element, inlines: tuple[Inline, ...]) -> None:
+    """Append inline content to `parent`, text and tails as lxml wants them."""
+    for item in inlines:
+        if isinstance(item, Span):
+            child = etree.SubElement(parent, f"{{{XHTML_NS}}}{item.tag if item.tag in _INLINE_TAGS else 'span'}")
+            _fill(child, item.children)
+        elif len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + item
+        else:
+            parent.text = (parent.text or "") + item
+
+
+def _section(epub_type: str, role: str, css: str, *children, label: str | None = None) -> etree._Element:
+    section = E.section({EPUB_TYPE: epub_type, "role": role, "class": css}, *children)
+    if label:
+        section.set("aria-label", label)
+    return section
+
+
+def _heading(level: int, text: str) -> etree._Element:
+    return getattr(E, f"h{min(max(level, 1), 6)}")(text)
+
+
+def _join(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

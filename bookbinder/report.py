@@ -1,0 +1,39 @@
+"""Story -> the `inspect --json` record of CONTRACT.md (a plain dict, JSON-ready)."""
+from __future__ import annotations
+
+from .model import Story
+
+
+def story_record(story: Story) -> dict:
+    meta = story.meta
+    return {
+        "source": story.source,
+        "title": meta.title,
+        "authors": list(meta.authors),
+        "summary": "\n\n".join(b.text for b in meta.summary) or None,
+        "notes": [n.text for n in meta.notes],
+        "end_notes": [n.text for n in meta.end_notes],
+        "rating": meta.rating,
+        "warnings": list(meta.warnings),
+        "categories": list(meta.categories),
+        "fandoms": list(meta.fandoms),
+        "characters": list(meta.characters),
+        "pairings": [str(p) for p in meta.pairings],
+        "tags": list(meta.tags),
+        "series": meta.series,
+        "status": meta.status,
+        "language": meta.language,
+        "published": meta.published,
+        "updated": meta.updated,
+        "stated_words": meta.stated_words,
+        "words": story.words,
+        "chapters": len(story.chapters),
+        "chapter_titles": [c.title for c in story.chapters],
+        "scene_breaks": story.scene_breaks,
+        "inferred": {
+            "fandoms": list(meta.inferred.fandoms),
+            "characters": list(meta.inferred.characters),
+            "pairings": [str(p) for p in meta.inferred.pairings],
+        },
+        "diagnostics": [{"code": d.code, "message": d.message} for d in story.diagnostics],
+    }

@@ -135,6 +135,7 @@ class Diagnostic:
 
     code: str
     message: str
+    text: str = ""  # the full text dropped, when something was dropped
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,8 @@ class Story:
     def with_(self, **changes) -> Story:
         return replace(self, **changes)
 
-    def diagnose(self, code: str, message: str) -> Story:
-        return replace(self, diagnostics=self.diagnostics + (Diagnostic(code, message),))
+    def diagnose(self, code: str, message: str, text: str = "") -> Story:
+        return replace(self, diagnostics=self.diagnostics + (Diagnostic(code, message, text),))
 
     @property
     def blocks(self) -> tuple[Block, ...]:

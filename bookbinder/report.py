@@ -35,5 +35,6 @@ def story_record(story: Story) -> dict:
             "characters": list(meta.inferred.characters),
             "pairings": [str(p) for p in meta.inferred.pairings],
         },
-        "diagnostics": [{"code": d.code, "message": d.message} for d in story.diagnostics],
+        "diagnostics": [{"code": d.code, "message": d.message, **({"text": d.text} if d.text else {})}
+                        for d in story.diagnostics],
     }

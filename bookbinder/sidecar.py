@@ -82,8 +82,9 @@ def apply_overrides(story: Story, overrides: dict, origin: str) -> Story:
         changes[name] = converted
     if not changes:
         return story
+    replaced = [str(getattr(meta, k)) for k in changes if isinstance(getattr(meta, k), str)]
     story = story.with_(meta=Metadata(**{**meta.__dict__, **changes}))
-    return story.diagnose("metadata-override", f"{origin} set {', '.join(sorted(changes))}")
+    return story.diagnose("metadata-override", f"{origin} set {', '.join(sorted(changes))}", "\n".join(replaced))
 
 
 _UNKNOWN = object()

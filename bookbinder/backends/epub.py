@@ -30,11 +30,11 @@ def epub_bytes(book: Book) -> bytes:
     ebook.set_identifier(book.identifier)
     ebook.set_title(book.title)
     ebook.set_language(book.language)
-    _metadata(ebook, book)
+    docs = book_documents(book, [f"../styles/{n}" for n in STYLESHEETS])
+    _metadata(ebook, book, has_images=any(doc.resources for doc in docs))
     for name in STYLESHEETS:
         ebook.add_item(epub.EpubItem(uid=f"css-{name[:-4]}", file_name=f"styles/{name}",
                                      media_type="text/css", content=stylesheet(name)))
-    docs = book_documents(book, [f"../styles/{n}" for n in STYLESHEETS])
     items = [_add_document(ebook, doc) for doc in docs]
     for extra in (d for doc in docs for d in doc.resources):
         ebook.add_item(epub.EpubItem(uid=extra.uid, file_name=extra.name, media_type=extra.media_type,
@@ -72,9 +72,9 @@ def _uid(href: str) -> str:
     return "toc-" + "".join(c if c.isalnum() else "-" for c in href)
 
 
-def _metadata(ebook: epub.EpubBook, book: Book) -> None:
-    for author in book.authors:
-        ebook.add_author(author)
+def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool) -> None:
+    for number, author in enumerate(book.authors, 1):
+        ebook.add_author(author, uid=f"creator-{number}")  # ebooklib's default id repeats
     for editor in book.editors:
         ebook.add_metadata("DC", "contributor", editor)
     subjects: dict[str, None] = {}
@@ -90,21 +90,22 @@ def _metadata(ebook: epub.EpubBook, book: Book) -> None:
         ebook.add_metadata("DC", "description", f"An anthology of {len(book.stories)} stories"
                            + (f": {book.collection}." if book.collection else "."))
     ebook.add_metadata("DC", "publisher", "bookbinder")
-    for name, value in _ACCESSIBILITY:
+    for name, value in _accessibility(has_images):
         ebook.add_metadata(None, "meta", value, {"property": name})
 
 
-_ACCESSIBILITY = (
-    ("schema:accessMode", "textual"),
-    ("schema:accessMode", "visual"),
-    ("schema:accessModeSufficient", "textual"),
-    ("schema:accessibilityFeature", "structuralNavigation"),
-    ("schema:accessibilityFeature", "tableOfContents"),
-    ("schema:accessibilityFeature", "readingOrder"),
-    ("schema:accessibilityFeature", "alternativeText"),
-    ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "A reflowable text book with a navigable table of contents, semantic structure (chapters, notes, "
-     "scene breaks) and a logical reading order. The cover image has a text alternative and repeats "
-     "the title page."),
-)
+def _accessibility(has_images: bool) -> list[tuple[str, str]]:
+    """schema.org accessibility metadata that says what this book really holds."""
+    summary = ("A reflowable text book with a navigable table of contents, semantic structure (chapters, "
+               "notes, scene breaks) and a logical reading order.")
+    pairs = [("schema:accessMode", "textual")]
+    if has_images:
+        pairs.append(("schema:accessMode", "visual"))
+        summary += " Every image has a text alternative; the cover repeats the title page."
+    pairs += [("schema:accessModeSufficient", "textual"),
+              ("schema:accessibilityFeature", "structuralNavigation"),
+              ("schema:accessibilityFeature", "tableOfContents"),
+              ("schema:accessibilityFeature", "readingOrder")]
+    if has_images:
+        pairs.append(("schema:accessibilityFeature", "alternativeText"))
+    return pairs + [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]

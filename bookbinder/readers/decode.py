@@ -40,10 +40,9 @@ def _to_str(data: bytes, path: object) -> tuple[str, tuple[Diagnostic, ...]]:
         return data.decode("utf-8"), ()
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:200_000]).best()
-    if best is None:
+    encoding = _guess(data[:200_000])
+    if encoding is None:
         raise InputError("this is a binary file or an unknown text encoding", path)
-    encoding = best.encoding
     # charset-normalizer reports latin-1 for text whose 0x80-0x9f bytes only cp1252 makes sense of.
     if encoding in {"latin_1", "iso8859_1"} and _CP1252_C1.search(data.decode("latin-1")):
         encoding = "cp1252"
@@ -51,6 +50,23 @@ def _to_str(data: bytes, path: object) -> tuple[str, tuple[Diagnostic, ...]]:
     if _looks_binary(text):
         raise InputError("this is a binary file, not a story", path)
     return text, (Diagnostic("encoding-guessed", f"not UTF-8; read as {codecs.lookup(encoding).name}"),)
+
+
+# Short texts fit several code pages equally well. Among near-ties, prefer what story files are
+# most often saved in: Windows-1252 for Western text, then the common CJK legacy encodings.
+_PREFERRED = ("cp1252", "cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "gb2312", "big5", "cp949", "euc_kr",
+              "cp1251", "koi8_r", "cp1250", "iso8859_2", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257")
+_TIE = 0.12
+
+
+def _guess(data: bytes) -> str | None:
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    best = min(m.chaos for m in matches)
+    near = [m.encoding for m in matches if m.chaos <= best + _TIE]
+    ranked = sorted(near, key=lambda e: _PREFERRED.index(e) if e in _PREFERRED else len(_PREFERRED))
+    return ranked[0]
 
 
 def _looks_binary(text: str) -> bool:

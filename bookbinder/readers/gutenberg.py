@@ -29,7 +29,8 @@ def strip_gutenberg(lines: list[str], fields: FieldSet, diagnostics: list[Diagno
     _read_header(lines[:start], fields)
     end = next((i for i in range(start + 1, len(lines)) if _END.match(lines[i])), len(lines))
     diagnostics.append(Diagnostic(
-        "cruft-dropped", f"Project Gutenberg header ({start} lines) and licence ({len(lines) - end} lines) dropped"))
+        "cruft-dropped", f"Project Gutenberg header ({start} lines) and licence ({len(lines) - end} lines) dropped",
+        "\n".join(lines[:start + 1] + lines[end:])))
     return lines[start + 1:end]
 
 
@@ -65,7 +66,7 @@ def drop_book_front(units: list[Unit], fields: FieldSet, diagnostics: list[Diagn
         t = units[i].text.strip()
         plain = re.sub(r"^by\s+", "", t, flags=re.IGNORECASE).casefold().strip(" .")
         if (names and plain in names) or _PRODUCED.match(t):
-            diagnostics.append(Diagnostic("front-matter-dropped", f"title page line {t[:60]!r} dropped"))
+            diagnostics.append(Diagnostic("front-matter-dropped", f"title page line {t[:60]!r} dropped", t))
             i += 1
         elif _CONTENTS.match(t):
             i = _skip_contents(units, i, diagnostics)
@@ -86,6 +87,7 @@ def _skip_contents(units: list[Unit], i: int, diagnostics: list[Diagnostic]) -> 
             break
         seen |= {h[0].casefold() for line in u.lines if (h := chapter_heading(line))}
         j += 1
-    diagnostics.append(Diagnostic("contents-dropped", f"plain-text contents list ({j - i - 1} entries) dropped; "
-                                                      "the book makes its own"))
+    dropped = [line for u in units[i:j] for line in u.lines]
+    diagnostics.append(Diagnostic("contents-dropped", f"plain-text contents list ({len(dropped) - 1} lines) dropped; "
+                                                      "the book makes its own", "\n".join(dropped)))
     return j

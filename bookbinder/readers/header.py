@@ -69,6 +69,8 @@ def _looks_like_title(units: list[Unit]) -> bool:
         return False
     if re.search(r"[.,;:]$", t) and not t.endswith("..."):
         return False
+    if re.search(r"[.!?…][\"”’']?\s+\S", t) or re.search(r"[.,!?…][\"”’]$", t):
+        return False  # more than one sentence, or a line of dialogue: story, not a title
     if (_KEY_VALUE.match(t) and field_of(_KEY_VALUE.match(t)["key"])) or _LABELLED_NOTE.match(t):
         return False
     return not (is_marker(t) or chapter_heading(t) or parse_date(t) or _CREDIT.match(t))
@@ -102,8 +104,8 @@ class Matter:
         self.fields = FieldSet()
         self.diagnostics: list[Diagnostic] = []
 
-    def note(self, code: str, message: str) -> None:
-        self.diagnostics.append(Diagnostic(code, message))
+    def note(self, code: str, message: str, dropped: str = "") -> None:
+        self.diagnostics.append(Diagnostic(code, message, dropped))
 
     # ------------------------------------------------------------------ front
     def take_front(self) -> None:
@@ -112,11 +114,13 @@ class Matter:
         if _looks_like_title(units):
             fs.title = _split_title(units[0].text, fs)
             if fs.title != units[0].text:
-                self.note("title-metadata", f"moved {units[0].text[len(fs.title):].strip()!r} from the title line into metadata")
+                extra = units[0].text[len(fs.title):].strip()
+                self.note("title-metadata", f"moved {extra!r} from the title line into metadata", extra)
             i = 1
             m = _BYLINE.match(units[1].text) if units[1].single else None
             if m and len(units) > 2:
                 fs.authors.append(m["name"].strip())
+                self.note("header-field", f"byline {units[1].text!r} read as the author", units[1].text)
                 i = 2
         while i < len(units) - 1:
             step = self._front_unit(i)
@@ -130,10 +134,11 @@ class Matter:
         u = self.units[i]
         t = u.text
         if is_marker(t):
+            self._edge_marker(t)
             return 1
         if u.single and parse_date(t):
             self.fields.published = self.fields.published or parse_date(t)
-            self.note("timestamp-moved", f"post timestamp {t!r} read as the publication date")
+            self.note("timestamp-moved", f"post timestamp {t!r} read as the publication date", t)
             return 1
         kv = _KEY_VALUE.match(t) if u.single else None
         name = field_of(kv["key"]) if kv else None
@@ -144,6 +149,10 @@ class Matter:
         if looks_like_note(t) and any(not looks_like_note(v.text) for v in self.units[i + 1:]):
             return self._take_notes(i, "Author's Note", front=True)
         return 0
+
+    def _edge_marker(self, text: str) -> None:
+        if any(c.isalnum() for c in text):
+            self.note("cruft-dropped", f"scene-break marker {text!r} before or after the story dropped", text)
 
     def _header_field(self, i: int, key: str, name: str, value: str) -> int:
         """A "Key: value" line, with continuation lines that follow it without a gap."""
@@ -163,11 +172,17 @@ class Matter:
             if name == "summary":
                 self.fields.summary.extend(blocks)
             else:
-                self.fields.notes.append(Note(blocks, key))
-            self.note(f"{name.rstrip('s')}-moved", f"{key!r} moved out of the story into the {name}")
+                label = note_label(f"{key}: ") if is_note_start(f"{key}: x") else key
+                self.fields.notes.append(Note(blocks, label))
+            self.note(f"{name.rstrip('s')}-moved", f"{key!r} moved out of the story into the {name}",
+                      "\n".join(u.text for u in self.units[i:i + taken]))
             return taken
+        old_title = self.fields.title
         self.fields.add(name, " ".join([value, *extra]), key)
-        self.note("header-field", f"header line {key!r} read into metadata")
+        if name == "title" and old_title and old_title != self.fields.title:
+            self.note("title-replaced", f"the header's title replaces the first line {old_title!r}", old_title)
+        self.note("header-field", f"header line {key!r} read into metadata",
+                  "\n".join(u.text for u in self.units[i:i + taken]))
         return taken
 
     def _take_notes(self, i: int, label: str, front: bool) -> int:
@@ -180,37 +195,42 @@ class Matter:
         blocks = tuple(paragraph(t) for t in texts if t)
         if blocks:
             (self.fields.notes if front else self.fields.end_notes).append(Note(blocks, label))
-        self.note("note-moved", f"{label} {texts[0][:50]!r}… moved out of the story into the notes")
+        self.note("note-moved", f"{label} {texts[0][:50]!r}… moved out of the story into the notes",
+                  "\n".join(u.text for u in self.units[i:i + taken]))
         return taken
 
     # ------------------------------------------------------------------ back
     def take_back(self) -> None:
-        j = len(self.units)
-        while j > 1:
-            step = self._back_unit(j - 1)
-            if not step:
-                break
-            j -= step
-        self.units = self.units[:j]
-        self._take_end_notes()
+        while True:
+            j = len(self.units)
+            while j > 1:
+                step = self._back_unit(j - 1)
+                if not step:
+                    break
+                j -= step
+            self.units = self.units[:j]
+            if not self._take_end_notes():  # after end notes, a trailer ("The End") may show
+                return
 
     def _back_unit(self, k: int) -> int:
         t = self.units[k].text
         if is_marker(t):
+            self._edge_marker(t)
             return 1
         if _NAV.match(t):
-            self.note("cruft-dropped", f"site navigation {t[:60]!r} dropped")
+            self.note("cruft-dropped", f"site navigation {t[:60]!r} dropped", t)
             return 1
         if self._tag_line(t):
             return 1
         if _PLEA.search(t) and len(t.split()) <= 40 and not _QUOTED.search(t):
-            self.note("cruft-dropped", f"review plea {t[:60]!r} dropped")
+            self.note("cruft-dropped", f"review plea {t[:60]!r} dropped", t)
             return 1
         if _TRAILER.match(t):
-            self.note("trailer-dropped", f"end marker {t!r} dropped")
+            self.note("trailer-dropped", f"end marker {t!r} dropped", t)
             return 1
         if self.units[k].single and parse_date(t):
             self.fields.updated = self.fields.updated or parse_date(t)
+            self.note("timestamp-moved", f"timestamp {t!r} at the end read as the update date", t)
             return 1
         return 0
 
@@ -230,23 +250,25 @@ class Matter:
                 self.fields.add(name, k[2])
             else:
                 self.fields.tags.append(item)
-        self.note("tags-moved", f"tag line {text[:60]!r} read into metadata")
+        self.note("tags-moved", f"tag line {text[:60]!r} read into metadata", text)
         return True
 
-    def _take_end_notes(self) -> None:
+    def _take_end_notes(self) -> bool:
         """Labelled notes among the last units, with everything after them, are end notes."""
         last = len(self.units)
         for k in range(last - 1, max(0, last - 4), -1):
             t = self.units[k].text
             if is_note_start(t):
                 if k == 0 or not all(_note_tail(u.text) for u in self.units[k + 1:]):
-                    return
-                for extra in self.units[k:]:
-                    self.fields.end_notes.append(Note((paragraph(strip_label(extra.text)),), note_label(t)))
-                self.note("note-moved", f"end note {t[:50]!r}… moved out of the story into the end notes")
+                    return False
+                blocks = tuple(paragraph(strip_label(u.text)) for u in self.units[k:])
+                self.fields.end_notes.insert(0, Note(blocks, note_label(t)))
+                self.note("note-moved", f"end note {t[:50]!r}… moved out of the story into the end notes",
+                          "\n".join(u.text for u in self.units[k:]))
                 self.units = self.units[:k]
                 self._merge_end_notes()
-                return
+                return True
+        return False
 
     def _merge_end_notes(self) -> None:
         notes = self.fields.end_notes

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A line of decoration: stars, tildes, rules, "xxx", "oOo", "-x-", "&&", "#", "~*~"... and no words.
-_MARKER_CHARS = re.compile(r"^[\s*~#=_\-–—+•·°&§¤^|<>\\/.:oOxX0✦✧★☆❖◆◇♦♥♡❤]+$")
-_MARKER_STRONG = re.compile(r"[*~#=_\-–—+•·°&§¤^|<>\\/✦✧★☆❖◆◇♦♥♡❤]")
+_MARKER_CHARS = re.compile(r"^[\s*~#=_\-–—+•·°&§¤^|<>\\/.:oOxX0✦✧★☆❖◆◇♦♥♡❤※◎○●□■△▲▽▼〜～]+$")
+_MARKER_STRONG = re.compile(r"[*~#=_\-–—+•·°&§¤^|<>\\/✦✧★☆❖◆◇♦♥♡❤※◎○●□■△▲▽▼〜～]")
 _MARKER_LETTERS = re.compile(r"^(?:[xX]{3,}|[oO0][oO0]+[oO0]|[xX][oO][xX]|[oO][xX][oO]|[xX]{1}[oO0]+[xX]{1})$")
 _MARKER_WORDS = re.compile(
     r"^\W*(?:(?:line|scene|page|time|pov)[\s-]*)?(?:break|change|skip)\W*$|^\W*(?:break|linebreak)\W*$",
@@ -14,12 +15,12 @@ _MARKER_WORDS = re.compile(
 
 def is_marker(text: str) -> bool:
     """A scene-break marker line ("* * *", "~~~", "xxx", "oOo", "-x-", "***", "#", "[line break]")."""
-    t = text.strip()
+    t = unicodedata.normalize("NFKC", text).strip()  # full-width ＊＊＊ is *** too
     if not t or len(t) > 60:
         return False
     if _MARKER_WORDS.match(t):
         return True
-    if not _MARKER_CHARS.match(t) or set(t) <= {".", " ", "…"}:
+    if not _MARKER_CHARS.match(t) or set(t) <= {".", " ", "…"} or t.replace(" ", "").isdigit():
         return False
     return bool(_MARKER_STRONG.search(t) or _MARKER_LETTERS.match(t.replace(" ", "")))
 
@@ -40,7 +41,9 @@ _BARE_NUMERAL = re.compile(r"^(?P<label>[IVXLC]+|\d{1,3})\.?(?:\s+(?P<title>[A-Z
 
 
 def chapter_heading(text: str) -> tuple[str, str | None] | None:
-    """"Chapter Three: The Storm" -> ("Chapter Three", "The Storm"); None if not a heading."""
+    """"Chapter Three: The Storm" -> ("Chapter Three", "The Storm"); None if not a heading.
+
+    The heading as shown is the line itself (see `heading_text`); this only tells its parts."""
     t = text.strip().strip("*_~=#").strip()
     if not t or len(t) > 100:
         return None
@@ -70,3 +73,8 @@ def numeral_value(label: str) -> int | None:
             return None
         total += -v if i + 1 < len(label) and values.get(label[i + 1], 0) > v else v
     return total
+
+
+def heading_text(text: str) -> str:
+    """The heading line as the author wrote it, less the decoration around it ("** Prologue **")."""
+    return text.strip().strip("*_~=#").strip()

@@ -5,12 +5,13 @@ gap; chapters from heading lines ("Chapter 3", "Part Two: Title", "Prologue", nu
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..model import Block, Chapter, Diagnostic, LineGroup, Note, SceneBreak
 from .header import is_note_start, note_label, strip_label
 from .inline import line_group, paragraph
-from .patterns import bare_numeral, chapter_heading, is_marker, numeral_value
+from .patterns import bare_numeral, chapter_heading, heading_text, is_marker, numeral_value
 from .segment import Unit
 
 _QUOTES_OPEN = "\"“‘'«„"
@@ -30,34 +31,34 @@ def build_chapters(units: list[Unit], diagnostics: list[Diagnostic]) -> tuple[Ch
     marginal_breaks = _marginal_gaps_are_breaks(units, usual)
     groups = _split_chapters(units)
     chapters = []
-    for heading, group in groups:
-        notes, group = _leading_notes(group) if len(groups) > 1 else ((), group)
+    for heading, whole in groups:
+        notes, group = _leading_notes(whole) if len(groups) > 1 else ((), whole)
         end_notes, group = _trailing_notes(group) if len(groups) > 1 else ((), group)
         blocks = _blocks(group, usual, marginal_breaks)
+        diagnostics += [Diagnostic("marker-replaced", f"scene-break marker {u.text!r} became a scene break", u.text)
+                        for u in group if u.single and is_marker(u.text) and any(c.isalnum() for c in u.text)]
         if not blocks and not heading:
             continue
-        label, title = heading or (None, None)
-        chapters.append(Chapter(_heading_text(label, title), blocks, notes=notes, end_notes=end_notes,
-                                title=title, label=label))
+        label, title, shown = heading or (None, None, None)
+        chapters.append(Chapter(shown, blocks, notes=notes, end_notes=end_notes, title=title, label=label))
         if notes or end_notes:
-            diagnostics.append(Diagnostic("note-moved", f"chapter notes of {label or 'a chapter'} moved out of its text"))
+            moved = [u.text for u in whole if u not in group]
+            diagnostics.append(Diagnostic("note-moved", f"chapter notes of {label or 'a chapter'} moved out of its text",
+                                          "\n".join(moved)))
     return tuple(chapters) or (Chapter(None, ()),)
 
 
-def _heading_text(label: str | None, title: str | None) -> str | None:
-    if label and title:
-        return f"{label}: {title}"
-    return label or title
-
-
-def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None] | None, list[Unit]]]:
-    heads = {i: h for i, u in enumerate(units) if u.single and (h := chapter_heading(u.text))}
+def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None, str] | None, list[Unit]]]:
+    heads = {i: (*h, heading_text(u.text)) for i, u in enumerate(units) if u.single and (h := chapter_heading(u.text))}
     if not heads:
         heads = _numbered_heads(units)
-    groups: list[tuple[tuple[str, str | None] | None, list[Unit]]] = [(None, [])]
+    groups: list[tuple[tuple[str, str | None, str] | None, list[Unit]]] = [(None, [])]
     for i, u in enumerate(units):
         if i in heads:
             groups.append((heads[i], []))
+        elif i - 1 in heads and heads[i - 1][1] is None and _is_title_line(u) and i + 1 < len(units):
+            label = heads[i - 1][0]  # "CHAPTER I." then its title on a line of its own
+            groups[-1] = ((label, u.text, f"{label}: {u.text}"), [])
         else:
             groups[-1][1].append(u)
     if not groups[0][1] or all(is_marker(u.text) for u in groups[0][1]):
@@ -65,12 +66,21 @@ def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None] | No
     return groups
 
 
+def _is_title_line(u: Unit) -> bool:
+    """A chapter title under its number: one short line in capitals or title case, not a sentence."""
+    t = u.text
+    if not u.single or len(t.split()) > 10 or re.search(r"[,;:!?\"“”]|[^.]\.$", t):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", t) if len(w) > 3]
+    return bool(words) and (t.isupper() or all(w[0].isupper() for w in words))
+
+
 def _numbered_heads(units: list[Unit]) -> dict[int, tuple[str, str | None]]:
     """Bare numerals ("I.", "2") count as headings only when they run 1, 2, 3... in order."""
     found = [(i, h) for i, u in enumerate(units) if u.single and (h := bare_numeral(u.text))]
     values = [numeral_value(h[0]) for _, h in found]
     if len(found) >= 2 and values == list(range(1, len(found) + 1)):
-        return dict(found)
+        return {i: (*h, heading_text(units[i].text)) for i, h in found}
     return {}
 
 

@@ -6,6 +6,7 @@ chapters, scene breaks and paragraphs.
 """
 from __future__ import annotations
 
+from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, split_front_matter
 from .fields import FieldSet
@@ -16,8 +17,12 @@ from .structure import build_chapters
 
 
 def read_text(text: str, source: str) -> Story:
-    overrides, text = split_front_matter(text)
+    overrides, rest = split_front_matter(text)
     diagnostics: list[Diagnostic] = []
+    if overrides:
+        diagnostics.append(Diagnostic("front-matter-read", "YAML front matter read as metadata",
+                                      text[:len(text) - len(rest)]))
+        text = rest
     book_fields = FieldSet()
     lines = strip_gutenberg(text.split("\n"), book_fields, diagnostics)
     matter = Matter(segment(lines))
@@ -26,6 +31,8 @@ def read_text(text: str, source: str) -> Story:
     fields = _merge(book_fields, matter.fields)
     body = drop_book_front(matter.units, fields, diagnostics)
     chapters = build_chapters(body, diagnostics)
+    if not any(c.blocks for c in chapters):
+        raise InputError("holds no story text (only headers, notes or markers)", source)
     story = Story(source, fields.metadata(), chapters, tuple(matter.diagnostics + diagnostics))
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
 

@@ -1,0 +1,101 @@
+"""The command line as a user meets it: contract commands, one-line errors, exit status."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS
+
+SEED = SEEDS / "004_9a223c5f57314a43.txt"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bookbinder", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=120)
+
+
+def test_help_and_version() -> None:
+    assert "normalize" in run("--help").stdout and "inspect" in run("--help").stdout
+    assert run("--version").stdout.strip() == "bookbinder, version 0.1.0"
+
+
+def test_inspect_json_contract() -> None:
+    result = run("inspect", "--json", str(SEED))
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["title"] == "Losing Grip" and record["rating"] == "R"
+    assert record["pairings"] == ["Alex Karev/Mark Sloan"] and record["status"] == "complete"
+    assert record["words"] == 879 and record["chapters"] == 1 and record["scene_breaks"] == 2
+    assert {"fandoms", "characters", "pairings"} <= set(record["inferred"])
+    assert all({"code", "message"} <= set(d) for d in record["diagnostics"])
+
+
+def test_inspect_several_inputs_is_an_array() -> None:
+    result = run("inspect", "--json", str(SEED), str(SEEDS / "000_eade02fc94876b84.txt"))
+    assert [r["title"] for r in json.loads(result.stdout)][0] == "Losing Grip"
+
+
+def test_normalize_writes_stem_xhtml(tmp_path: Path) -> None:
+    result = run("normalize", str(SEED), "-o", str(tmp_path))
+    assert result.returncode == 0
+    assert (tmp_path / f"{SEED.stem}.xhtml").exists()
+    assert result.stdout.strip() == str(tmp_path / f"{SEED.stem}.xhtml")
+
+
+def test_verbose_shows_what_was_dropped(tmp_path: Path) -> None:
+    result = run("normalize", "-v", str(SEED), "-o", str(tmp_path))
+    assert "[cruft-dropped] site navigation 'Previous post Next post' dropped" in result.stderr
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"", "the file is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary"),
+])
+def test_bad_input_is_one_line(tmp_path: Path, content: bytes, problem: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    for command in (["inspect", "--json"], ["normalize", "-o", str(tmp_path)], ["build", "-o", str(tmp_path)]):
+        result = run(*command, str(bad))
+        assert result.returncode == 1, (command, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(bad) in lines[0] and problem in lines[0], (command, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_missing_and_unreadable_paths(tmp_path: Path) -> None:
+    result = run("inspect", "--json", str(tmp_path / "nope.txt"))
+    assert result.returncode == 1 and result.stderr.strip() == f"bookbinder: {tmp_path / 'nope.txt'}: no such file or folder"
+
+
+def test_unreadable_file_names_the_file(tmp_path: Path, monkeypatch) -> None:
+    """Permission bits do not stop root (CI), so the refusal is simulated where the file is read."""
+    from bookbinder.errors import InputError
+    from bookbinder.readers import read_path
+
+    locked = tmp_path / "locked.txt"
+    locked.write_text("A story.\n\nWith two paragraphs.\n")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError) as err:
+        read_path(locked)
+    assert err.value.format_message() == f"{locked}: permission denied"
+
+
+def test_batch_keeps_going(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run("normalize", str(tmp_path / "empty.txt"), str(SEED), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert (tmp_path / "out" / f"{SEED.stem}.xhtml").exists()
+    assert "empty.txt: the file is empty" in result.stderr
+
+
+def test_usage_error_is_exit_2() -> None:
+    assert run("build").returncode == 2
+    assert run("frobnicate").returncode == 2

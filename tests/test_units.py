@@ -145,3 +145,16 @@ def test_chapter_headings(line: str, parts: tuple) -> None:
                                   "Part of her wanted to stay.", "The chapter closed."])
 def test_not_chapter_headings(line: str) -> None:
     assert chapter_heading(line) is None
+
+
+@pytest.mark.parametrize("disclaimer, fandoms", [
+    ("I don't own Harry Potter. JK Rowling does.", ("Harry Potter",)),
+    ("Disclaimer: I do not own Grey's Anatomy or any of its characters.", ("Grey's Anatomy",)),
+    ("I don't own Buffy the Vampire Slayer.", ("Buffy the Vampire Slayer",)),
+    ("Sadly, I don't own them.", ()),
+])
+def test_fandom_inferred_from_disclaimer(disclaimer: str, fandoms: tuple) -> None:
+    from bookbinder.clean.names import disclaimed_fandoms
+    from bookbinder.model import Note, Paragraph
+
+    assert disclaimed_fandoms(Metadata(notes=(Note((Paragraph((disclaimer,)),), "Disclaimer"),))) == fandoms

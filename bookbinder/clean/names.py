@@ -88,7 +88,26 @@ def infer(text: str, stated: Metadata) -> Inferred:
         third = ranked[2][1] if len(ranked) > 2 else 0
         if nb >= 5 and nb >= 0.3 * na and nb >= 1.5 * third:
             pairings = (Pairing.of([a, b]),)
-    return Inferred(fandoms=(), characters=characters, pairings=pairings)
+    return Inferred(fandoms=disclaimed_fandoms(stated), characters=characters, pairings=pairings)
+
+
+_DISCLAIMER = re.compile(
+    r"\b(?:do not|don['’]t|doesn['’]t|does not|never will|will never|did not|didn['’]t) own\s+"
+    r"(?:any(?:thing|one)? (?:of|from|in|related to) )?(?:the )?"
+    r"(?P<what>[A-Z][\w'’&:-]*(?:\s+(?:of the |of |the |and |& )?[A-Z0-9][\w'’&:-]*){0,5})")
+
+
+def disclaimed_fandoms(stated: Metadata) -> tuple[str, ...]:
+    """"Disclaimer: I don't own Harry Potter" implies the fandom Harry Potter."""
+    if stated.fandoms:
+        return ()
+    found = []
+    for note in stated.notes + stated.end_notes:
+        for m in _DISCLAIMER.finditer(note.text):
+            what = m["what"].rstrip(".,:;'’")
+            if what.casefold() not in _NOT_NAMES and what not in found:
+                found.append(what)
+    return tuple(found)
 
 
 def _name_counts(text: str) -> tuple[Counter[str], dict[str, str]]:

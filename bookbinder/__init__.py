@@ -3,21 +3,29 @@
 The public API is what this module exports:
 
     import bookbinder
-    stories, errors = bookbinder.load_stories(["seeds/"])
-    story = bookbinder.load_story("seeds/004_9a223c5f57314a43.txt")
+    stories, errors = bookbinder.load_stories(["seeds/"])         # errors: InputError per bad file
+    stories = bookbinder.unify(stories)                             # one name per character, collection-wide
+    for book in bookbinder.books_by(stories, "pairing", title="{group}: The Collection"):
+        print(bookbinder.write_book(book, "epub", "output"))
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import BuildResult, build, collect_inputs, load_stories, normalize_to  # noqa: E402
+from .api import (  # noqa: E402
+    BuildOptions, BuildResult, Manifest, build, collect_inputs, load_stories, normalize_to, plan_books, read_list,
+    read_manifest,
+)
+from .assemble import Filters, anthology, books_by, group, is_complete, order, rating_level, unify  # noqa: E402
+from .backends import write_book  # noqa: E402
 from .book import Book, TocEntry  # noqa: E402
 from .errors import BookbinderError, BuildError, InputError  # noqa: E402
 from .model import Chapter, Diagnostic, Metadata, Pairing, Paragraph, SceneBreak, Story  # noqa: E402
 from .pipeline import load_story  # noqa: E402
 
 __all__ = [
-    "Book", "BookbinderError", "BuildError", "BuildResult", "Chapter", "Diagnostic", "InputError", "Metadata",
-    "Pairing", "Paragraph", "SceneBreak", "Story", "TocEntry", "build", "collect_inputs", "load_stories",
-    "load_story", "normalize_to", "__version__",
+    "Book", "BookbinderError", "BuildError", "BuildOptions", "BuildResult", "Chapter", "Diagnostic", "Filters",
+    "InputError", "Manifest", "Metadata", "Pairing", "Paragraph", "SceneBreak", "Story", "TocEntry", "anthology",
+    "books_by", "build", "collect_inputs", "group", "is_complete", "load_stories", "load_story", "normalize_to",
+    "order", "plan_books", "rating_level", "read_list", "read_manifest", "unify", "write_book", "__version__",
 ]

@@ -1,20 +1,33 @@
-"""The library functions the CLI calls: inputs -> stories -> books -> files. Nothing here prints."""
+"""The library the CLI is built on: inputs -> stories -> books -> files. Nothing here prints.
+
+    import bookbinder
+    stories, errors = bookbinder.load_stories(["seeds/"])
+    for book in bookbinder.books_by(bookbinder.unify(stories), "pairing", title="{group}: collected"):
+        bookbinder.write_book(book, "epub", "output")
+"""
 from __future__ import annotations
 
+import os
+import tomllib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .assemble import Filters, anthology, books_by, order, unify
 from .backends import BACKENDS, write_book
+from .backends.output import write_atomic
 from .book import Book, story_title
 from .errors import BookbinderError, InputError
 from .model import Diagnostic, Story
 from .pipeline import load_story
 from .render import render_story, serialize
-from .backends.output import write_atomic
 from .sidecar import SIDECAR_SUFFIXES
 
 STORY_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"}
+PARALLEL_FROM = 8  # stories; below this, starting worker processes costs more than it saves
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -22,8 +35,10 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     errors: list[BookbinderError] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: int = 0  # stories the filters left out
 
 
+# ------------------------------------------------------------------ inputs
 def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderError], None] | None = None
                    ) -> list[Path]:
     """Files as given, folders searched recursively for story files (sorted, sidecars skipped)."""
@@ -41,12 +56,81 @@ def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderE
     return paths
 
 
+def read_list(path: str | Path) -> list[Path]:
+    """A list file: one story path or folder per line, relative to the list; '#' starts a comment."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the list ({exc.__class__.__name__})", path) from None
+    entries = [line.split("#", 1)[0].strip() for line in lines]
+    return [(path.parent / e) for e in entries if e]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """An anthology described in TOML: title, editors, sort order and stories in order."""
+
+    stories: tuple[Path, ...]
+    title: str | None = None
+    editors: tuple[str, ...] = ()
+    sort: str = "given"
+
+
+def read_manifest(path: str | Path) -> Manifest:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"manifest does not parse: {str(exc).splitlines()[0] if str(exc) else exc}", path) from None
+    stories = data.get("stories") or []
+    if not isinstance(stories, list) or not stories:
+        raise InputError("manifest needs stories = [\"path\", ...]", path)
+    editors = data.get("editors") or data.get("editor") or ()
+    return Manifest(stories=tuple(path.parent / str(s) for s in stories), title=data.get("title"),
+                    editors=tuple([editors] if isinstance(editors, str) else editors), sort=data.get("sort", "given"))
+
+
 def _is_story_file(path: Path) -> bool:
-    if not path.is_file() or any(part.startswith(".") for part in path.parts[-1:]):
+    if not path.is_file() or path.name.startswith("."):
         return False
     if any(path.name.endswith(s) for s in SIDECAR_SUFFIXES):
         return False
     return path.suffix.lower() in STORY_SUFFIXES
+
+
+# ------------------------------------------------------------------ loading
+def _load_one(path: Path) -> Story | BookbinderError:
+    """One story or the error that says why not; a bug in one story never stops the others."""
+    try:
+        return load_story(path)
+    except BookbinderError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - reported in one line, the batch goes on
+        return InputError(f"could not be read: {type(exc).__name__}: {exc} (please report this)", path)
+
+
+def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None
+                 ) -> tuple[list[Story], list[BookbinderError]]:
+    """Every story the inputs name, in order, read in parallel on all cores; failures are errors."""
+    errors: list[BookbinderError] = []
+    paths = collect_inputs(inputs, on_error=errors.append)
+    workers = workers or os.cpu_count() or 1
+    results: list[Story | BookbinderError] = []
+    if len(paths) >= PARALLEL_FROM and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_load_one, paths, chunksize=max(1, len(paths) // (workers * 8))):
+                results.append(result)
+                if progress:
+                    progress(len(results), len(paths))
+    else:
+        for path in paths:
+            results.append(_load_one(path))
+            if progress:
+                progress(len(results), len(paths))
+    stories = [r for r in results if isinstance(r, Story)]
+    errors += [r for r in results if isinstance(r, BookbinderError)]
+    return stories, errors
 
 
 def normalize_to(path: Path, out_dir: Path) -> tuple[Story, Path]:
@@ -57,39 +141,79 @@ def normalize_to(path: Path, out_dir: Path) -> tuple[Story, Path]:
     return story, target
 
 
-def load_stories(inputs: Iterable[str | Path]) -> tuple[list[Story], list[BookbinderError]]:
-    """Every story the inputs name; a story that fails is an error, the others still load."""
-    errors: list[BookbinderError] = []
-    stories = []
-    for path in collect_inputs(inputs, on_error=errors.append):
-        try:
-            stories.append(load_story(path))
-        except BookbinderError as exc:
-            errors.append(exc)
-    return stories, errors
+# ------------------------------------------------------------------ building
+@dataclass(frozen=True)
+class BuildOptions:
+    formats: tuple[str, ...] = ("epub",)
+    out_dir: Path = Path("output")
+    title: str | None = None
+    editors: tuple[str, ...] = ()
+    by: str | None = None
+    sort: str = "given"
+    filters: Filters = Filters()
+    infer: bool = True
 
 
-def build(inputs: list[str | Path], formats=("epub",), out_dir: str | Path = "output", title: str | None = None,
-          on_story: Callable[[Story], None] | None = None) -> BuildResult:
-    """One input file: a book of that story; several files or a folder: one anthology of them all."""
+def plan_books(stories: list[Story], options: BuildOptions, single: bool) -> tuple[list[Book], int]:
+    """The books to write (and how many stories the filters left out)."""
+    stories = unify(stories)
+    keep = options.filters.predicate()
+    chosen = [s for s in stories if keep(s)]
+    skipped = len(stories) - len(chosen)
+    if not chosen:
+        return [], skipped
+    if options.by:
+        return books_by(chosen, options.by, infer=options.infer, sort=options.sort, title=options.title,
+                        editors=options.editors), skipped
+    chosen = order(chosen, options.sort)
+    if single and len(chosen) == 1:
+        return [Book(title=options.title or story_title(chosen[0]), stories=tuple(chosen),
+                     editors=options.editors)], skipped
+    return [anthology(chosen, title=options.title, editors=options.editors)], skipped
+
+
+def build(inputs: list[str | Path], options: BuildOptions | None = None, progress: Progress | None = None,
+          on_story: Callable[[Story], None] | None = None, **kwargs) -> BuildResult:
+    """One input file: a book of that story; several files or a folder: one anthology (or one per group)."""
+    options = options or BuildOptions(**{k: (Path(v) if k == "out_dir" else v) for k, v in kwargs.items()})
     result = BuildResult()
-    stories, result.errors = load_stories(inputs)
+    stories, result.errors = load_stories(inputs, progress)
     for story in stories:
-        result.diagnostics += story.diagnostics
         if on_story:
             on_story(story)
     if not stories:
         if not result.errors:
-            result.errors.append(InputError("no story files found", ", ".join(map(str, inputs))))
+            result.errors.append(InputError("no story files found", ", ".join(map(str, inputs)) or "."))
         return result
-    single = len(stories) == 1 and len(inputs) == 1 and Path(inputs[0]).is_file()
-    book = Book(title=title or (story_title(stories[0]) if single else "Collected Stories"), stories=tuple(stories))
-    for fmt in formats:
-        if fmt not in BACKENDS:
-            result.errors.append(BookbinderError(f"unknown format {fmt!r}"))
-            continue
-        try:
-            result.written.append(write_book(book, fmt, Path(out_dir)))
-        except BookbinderError as exc:
-            result.errors.append(exc)
+    single = len(inputs) == 1 and Path(inputs[0]).is_file()
+    books, result.skipped = plan_books(stories, options, single)
+    if not books:
+        result.errors.append(BookbinderError(f"the filters left none of the {len(stories)} stories"))
+    for story in (s for b in books for s in b.stories):
+        result.diagnostics += story.diagnostics
+    result.written, errors = write_books(books, options)
+    result.errors += errors
     return result
+
+
+def write_books(books: list[Book], options: BuildOptions) -> tuple[list[Path], list[BookbinderError]]:
+    written, errors, used = [], [], set()
+    for book in books:
+        slug = _unique_slug(book.slug, used)
+        for fmt in options.formats:
+            if fmt not in BACKENDS:
+                errors.append(BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}"))
+                continue
+            try:
+                written.append(write_book(book, fmt, options.out_dir, slug))
+            except BookbinderError as exc:
+                errors.append(exc)
+    return written, errors
+
+
+def _unique_slug(slug: str, used: set[str]) -> str:
+    candidate, n = slug, 2
+    while candidate in used:
+        candidate, n = f"{slug}-{n}", n + 1
+    used.add(candidate)
+    return candidate

@@ -26,7 +26,13 @@ class Book:
 
     @property
     def is_anthology(self) -> bool:
-        return len(self.stories) > 1
+        """Several stories, or a collection (a --by group) even when it holds only one."""
+        return len(self.stories) > 1 or self.collection is not None
+
+    @property
+    def count_line(self) -> str:
+        n = len(self.stories)
+        return "A collection of one story" if n == 1 else f"An anthology of {n} stories"
 
     @property
     def language(self) -> str:

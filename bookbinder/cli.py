@@ -13,7 +13,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import build, collect_inputs, normalize_to
+from .api import BuildOptions, build, collect_inputs, normalize_to, read_list, read_manifest
+from .assemble import GROUP_KEYS, SORT_KEYS, Filters
+from .backends import BACKENDS
 from .errors import BookbinderError
 from .pipeline import load_story
 from .report import story_record
@@ -111,26 +113,87 @@ def _print_record(record: dict) -> None:
 
 
 @cli.command(name="build")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["epub"]),
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(BACKENDS)),
               help="Output format (repeat for several). Default: epub.")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the books.")
-@click.option("--title", help="Title of the book (an anthology's default: the collection's name).")
+@click.option("--by", type=click.Choice(GROUP_KEYS), help="One anthology per pairing, fandom, author, rating or character.")
+@click.option("--no-infer", is_flag=True, help="Group and filter by stated metadata only, never by inferred.")
+@click.option("--title", help="Book title; with --by, a pattern such as '{group}: Collected'.")
+@click.option("--author", "--editor", "editors", multiple=True, help="The anthology's editor (repeatable).")
+@click.option("--sort", type=click.Choice(SORT_KEYS), default="given", show_default=True,
+              help="Story order within a book.")
+@click.option("--rating", "max_rating", metavar="RATING", help="Only stories rated at most RATING (unrated ones are left out).")
+@click.option("--complete", is_flag=True, help="Only complete stories (a one-shot counts as complete).")
+@click.option("--fandom", "fandoms", multiple=True, help="Only stories of this fandom (repeatable: any of them).")
+@click.option("--character", "characters", multiple=True, help="Only stories with this character (repeatable).")
+@click.option("--pairing", "pairings", multiple=True, help="Only stories with this pairing, e.g. Mark/Lexie.")
+@click.option("--list", "lists", multiple=True, type=click.Path(path_type=Path),
+              help="A file listing story paths, one per line (repeatable).")
+@click.option("--manifest", type=click.Path(path_type=Path), help="A TOML manifest: title, editors, stories.")
 @_verbose_option
 @_strict_option
-def build_cmd(inputs, formats, out_dir, title, verbose, strict) -> None:
-    """Build a book: one file gives a book of that story, several files or a folder an anthology."""
-    result = build(list(inputs), formats=formats or ("epub",), out_dir=out_dir, title=title,
-                   on_story=lambda s: _show_diagnostics(s, verbose))
+def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_rating, complete, fandoms,
+              characters, pairings, lists, manifest, verbose, strict) -> None:
+    """Build books: one file gives a book of that story, several files or a folder an anthology."""
+    inputs = list(inputs)
+    try:
+        for listing in lists:
+            inputs += read_list(listing)
+        if manifest:
+            m = read_manifest(manifest)
+            inputs += list(m.stories)
+            title, editors = title or m.title, editors or m.editors
+            sort = m.sort if sort == "given" else sort
+    except BookbinderError as exc:
+        exc.show()
+        sys.exit(1)
+    if not inputs:
+        raise click.UsageError("give at least one story file, folder, --list or --manifest")
+    filters = Filters(max_rating=max_rating, complete=complete, fandoms=fandoms, characters=characters,
+                      pairings=pairings, infer=not no_infer)
+    options = BuildOptions(formats=tuple(formats) or ("epub",), out_dir=out_dir, title=title,
+                           editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer)
+    try:
+        filters.predicate()  # a bad --rating is a usage error, before any work
+    except BookbinderError as exc:
+        raise click.UsageError(exc.message) from None
+    with _progress_bar() as progress:
+        result = build(inputs, options, progress=progress, on_story=lambda s: _show_diagnostics(s, verbose))
     for error in result.errors:
         error.show()
     for path in result.written:
         click.echo(str(path))
+    if result.skipped:
+        click.echo(f"bookbinder: the filters left out {result.skipped} stories", err=True)
     if strict and result.diagnostics:
-        click.echo(f"bookbinder: --strict: {len(result.diagnostics)} diagnostics", err=True)
+        click.echo(f"bookbinder: --strict: {len(result.diagnostics)} diagnostics (see --verbose)", err=True)
         sys.exit(1)
     sys.exit(1 if result.errors else 0)
+
+
+class _progress_bar:
+    """A progress bar on standard error for long runs; silent when it is not a terminal."""
+
+    def __init__(self, threshold: int = 20) -> None:
+        self.threshold, self.bar, self.done = threshold, None, 0
+
+    def __enter__(self):
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if total < self.threshold or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Reading stories", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,9 +13,9 @@ BACKENDS: dict[str, Callable[[Book], bytes]] = {
 }
 
 
-def write_book(book: Book, fmt: str, out_dir: Path) -> Path:
+def write_book(book: Book, fmt: str, out_dir: str | Path = "output", slug: str | None = None) -> Path:
     """Render `book` as `fmt` into `out_dir/<slug>.<fmt>`, atomically; the path written."""
     data = BACKENDS[fmt](book)
-    path = Path(out_dir) / f"{book.slug}.{fmt}"
+    path = Path(out_dir) / f"{slug or book.slug}.{fmt}"
     write_atomic(path, data)
     return path

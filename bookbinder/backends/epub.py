@@ -11,6 +11,7 @@ import io
 from importlib import resources
 
 from ebooklib import epub
+from lxml import etree
 
 from ..book import Book, TocEntry
 from ..render import serialize
@@ -50,7 +51,14 @@ def epub_bytes(book: Book) -> bytes:
     buffer = io.BytesIO()
     epub.write_epub(buffer, ebook, {"mtime": when.replace(tzinfo=None), "epub2_guide": False,
                                     "landmark_title": "Landmarks", "raise_exceptions": True})
-    return stable_zip(buffer.getvalue(), when)
+    return stable_zip(buffer.getvalue(), when, {"EPUB/content.opf": lambda opf: _package_language(opf, book.language)})
+
+
+def _package_language(opf: bytes, language: str) -> bytes:
+    """xml:lang on <package>: reading systems and Ace take the book's language from there."""
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
 def _add_document(ebook: epub.EpubBook, doc: BookDocument) -> epub.EpubItem:
@@ -87,8 +95,7 @@ def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool) -> None:
     if len(book.stories) == 1 and book.stories[0].meta.summary:
         ebook.add_metadata("DC", "description", "\n\n".join(b.text for b in book.stories[0].meta.summary))
     elif book.is_anthology:
-        ebook.add_metadata("DC", "description", f"An anthology of {len(book.stories)} stories"
-                           + (f": {book.collection}." if book.collection else "."))
+        ebook.add_metadata("DC", "description", book.count_line + (f": {book.collection}." if book.collection else "."))
     ebook.add_metadata("DC", "publisher", "bookbinder")
     for name, value in _accessibility(has_images):
         ebook.add_metadata(None, "meta", value, {"property": name})

@@ -8,6 +8,7 @@ import time
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 
 def build_time(inputs_mtime: float | None) -> datetime:
@@ -38,8 +39,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def stable_zip(data: bytes, when: datetime) -> bytes:
-    """The same zip with every entry's time set to `when`, `mimetype` first and stored."""
+def stable_zip(data: bytes, when: datetime, fixes: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """The same zip with every entry's time set to `when`, `mimetype` first and stored.
+
+    `fixes` maps entry names to functions that rewrite that entry on the way through."""
+    fixes = fixes or {}
     stamp = max(when, datetime(1980, 1, 1, tzinfo=timezone.utc)).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
@@ -49,5 +53,8 @@ def stable_zip(data: bytes, when: datetime) -> bytes:
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            dst.writestr(info, src.read(name), compresslevel=9)
+            content = src.read(name)
+            if name in fixes:
+                content = fixes[name](content)
+            dst.writestr(info, content, compresslevel=9)
     return out.getvalue()

@@ -1,0 +1,250 @@
+"""The assemble stage: stories + a grouping key -> Books.
+
+`unify(stories)` makes names agree across a whole collection ("Mark" in one story and "mark
+sloan" in another's tags are one character) and fills in, as inferred, the fandom of stories
+that share their characters with stories that state it. `group(stories, by)` gives one group
+per pairing, fandom, author or rating (a story with two pairings joins both); `select` filters
+as archive users expect; `order` sorts. Inferred values are used only where nothing is stated,
+and each use is a diagnostic.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable
+
+from .book import Book, story_title
+from .clean.names import alias_table
+from .errors import BookbinderError
+from .model import Inferred, Pairing, Story
+
+GROUP_KEYS = ("pairing", "fandom", "author", "rating", "character")
+SORT_KEYS = ("given", "title", "date", "words", "author")
+NO_GROUP = {"pairing": "Gen and Other Stories", "fandom": "Unknown Fandom", "author": "Anonymous",
+            "rating": "Not Rated", "character": "No Named Characters"}
+
+# Ratings from the usual archives, lowest to highest (AO3, fanfiction.net, film-style, fiction ratings).
+_RATING_LEVELS = (
+    ("g", "general audiences", "general", "k", "all ages", "gen"),
+    ("pg", "k+", "teen", "teen and up audiences", "teen and up", "t", "pg13", "pg-13", "fr13"),
+    ("r", "m", "mature", "fr15", "fr18", "16+"),
+    ("nc-17", "nc17", "ma", "explicit", "e", "x", "18+", "fr21", "adult"),
+)
+
+
+def rating_level(rating: str | None) -> int | None:
+    """G -> 0, PG/T -> 1, R/M -> 2, NC-17/E -> 3; None for unknown or unstated ratings."""
+    if not rating:
+        return None
+    key = rating.strip().casefold()
+    for level, names in enumerate(_RATING_LEVELS):
+        if key in names:
+            return level
+    return None
+
+
+class UsageError(BookbinderError):
+    exit_code = 2
+
+
+# ------------------------------------------------------------------ names across a collection
+def unify(stories: Iterable[Story]) -> list[Story]:
+    """Stories whose characters and pairings use one name per person across the collection."""
+    stories = list(stories)
+    names = [n for s in stories for n in _all_names(s)]
+    table = alias_table(names)
+    unified = [_rename(s, table) for s in stories]
+    return _infer_fandoms(unified)
+
+
+def _all_names(story: Story) -> list[str]:
+    meta = story.meta
+    return (list(meta.characters) + [m for p in meta.pairings for m in p.members]
+            + list(meta.inferred.characters) + [m for p in meta.inferred.pairings for m in p.members])
+
+
+def _rename(story: Story, table: dict[str, str]) -> Story:
+    def name(n: str) -> str:
+        return table.get(n.casefold(), n)
+
+    def pairs(ps: tuple[Pairing, ...]) -> tuple[Pairing, ...]:
+        return tuple(dict.fromkeys(Pairing.of([name(m) for m in p.members], p.kind) for p in ps))
+
+    meta = story.meta
+    inferred = replace(meta.inferred, characters=tuple(dict.fromkeys(map(name, meta.inferred.characters))),
+                       pairings=pairs(meta.inferred.pairings))
+    meta = meta.with_(characters=tuple(dict.fromkeys(map(name, meta.characters))), pairings=pairs(meta.pairings),
+                      inferred=inferred)
+    return story.with_(meta=meta)
+
+
+def _infer_fandoms(stories: list[Story]) -> list[Story]:
+    """A story that states no fandom takes the fandom of the stories that share most of its people."""
+    by_character: dict[str, dict[str, int]] = {}
+    for s in stories:
+        for fandom in s.meta.fandoms:
+            for person in set(_people(s)):
+                by_character.setdefault(person, {}).setdefault(fandom, 0)
+                by_character[person][fandom] += 1
+    out = []
+    for s in stories:
+        if s.meta.fandoms or s.meta.inferred.fandoms:
+            out.append(s)
+            continue
+        votes: dict[str, int] = {}
+        for person in set(_people(s)):
+            for fandom, n in by_character.get(person, {}).items():
+                votes[fandom] = votes.get(fandom, 0) + n
+        if not votes:
+            out.append(s)
+            continue
+        fandom = max(sorted(votes), key=votes.get)
+        inferred = replace(s.meta.inferred, fandoms=(fandom,))
+        s = s.with_(meta=s.meta.with_(inferred=inferred))
+        out.append(s.diagnose("fandom-inferred", f"no fandom stated; shares its characters with {fandom} "
+                                                 f"stories in this collection (kept as inferred)"))
+    return out
+
+
+def _people(story: Story) -> list[str]:
+    meta = story.meta
+    return list(meta.characters) + [m for p in meta.pairings for m in p.members] + list(meta.inferred.characters)
+
+
+# ------------------------------------------------------------------ grouping
+def keys_of(story: Story, by: str, infer: bool = True) -> tuple[list[str], bool]:
+    """(the groups a story joins, whether they were inferred)."""
+    meta = story.meta
+    stated, inferred = {
+        "pairing": ([str(p) for p in meta.pairings], [str(p) for p in meta.inferred.pairings]),
+        "fandom": (list(meta.fandoms), list(meta.inferred.fandoms)),
+        "author": (list(meta.authors), []),
+        "rating": ([meta.rating] if meta.rating else [], []),
+        "character": (list(meta.characters), list(meta.inferred.characters)),
+    }[by]
+    if stated:
+        return stated, False
+    if infer and inferred:
+        return inferred, True
+    return [], False
+
+
+def group(stories: list[Story], by: str, infer: bool = True) -> dict[str, list[Story]]:
+    """Group name -> its stories, in the order given; stories without a key go to one group of their own."""
+    if by not in GROUP_KEYS:
+        raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUP_KEYS)}")
+    groups: dict[str, list[Story]] = {}
+    folded: dict[str, str] = {}
+    for story in stories:
+        keys, guessed = keys_of(story, by, infer)
+        if guessed:
+            story = story.diagnose(f"{by}-inferred-for-grouping",
+                                   f"grouped by its inferred {by} {', '.join(keys)} (no {by} stated)")
+        for key in keys or [NO_GROUP[by]]:
+            name = folded.setdefault(key.casefold(), key)
+            groups.setdefault(name, []).append(story)
+    return groups
+
+
+# ------------------------------------------------------------------ filters and order
+@dataclass(frozen=True)
+class Filters:
+    max_rating: str | None = None
+    complete: bool = False
+    fandoms: tuple[str, ...] = ()
+    characters: tuple[str, ...] = ()
+    pairings: tuple[str, ...] = ()
+    infer: bool = True
+
+    def predicate(self) -> Callable[[Story], bool]:
+        ceiling = rating_level(self.max_rating) if self.max_rating else None
+        if self.max_rating and ceiling is None:
+            raise UsageError(f"unknown rating {self.max_rating!r}; try G, PG, PG-13, R, NC-17, "
+                             "General Audiences, Teen And Up Audiences, Mature or Explicit")
+
+        def keep(story: Story) -> bool:
+            if ceiling is not None:
+                level = rating_level(story.meta.rating)
+                if level is None or level > ceiling:
+                    return False
+            if self.complete and not is_complete(story):
+                return False
+            if self.fandoms and not _matches(self.fandoms, keys_of(story, "fandom", self.infer)[0]):
+                return False
+            if self.characters and not _matches(self.characters, keys_of(story, "character", self.infer)[0]
+                                                + [m for p in keys_of(story, "pairing", self.infer)[0]
+                                                   for m in re.split(r"/| & ", p)]):
+                return False
+            if self.pairings and not any(_same_pairing(w, p) for w in self.pairings
+                                         for p in keys_of(story, "pairing", self.infer)[0]):
+                return False
+            return True
+
+        return keep
+
+
+def is_complete(story: Story) -> bool:
+    """Stated complete, or a one-shot that states no status (AO3 counts a 1/1 work complete)."""
+    if story.meta.status:
+        return story.meta.status == "complete"
+    return len(story.chapters) == 1
+
+
+def _matches(wanted: tuple[str, ...], have: list[str]) -> bool:
+    """Case-insensitive; a short name matches its full name ("mark" matches "Mark Sloan")."""
+    have_words = [h.casefold() for h in have]
+    for w in wanted:
+        w = w.casefold().strip()
+        if any(h == w or h.split()[:1] == [w] or h.split()[-1:] == [w] for h in have_words if h):
+            return True
+    return False
+
+
+def _same_pairing(wanted: str, have: str) -> bool:
+    want = Pairing.parse(wanted)
+    got = Pairing.parse(have)
+    if not want or not got or len(want.members) != len(got.members):
+        return False
+    return all(_matches((w,), list(got.members)) for w in want.members)
+
+
+def order(stories: list[Story], by: str = "given") -> list[Story]:
+    if by not in SORT_KEYS:
+        raise UsageError(f"cannot sort by {by!r}; choose one of {', '.join(SORT_KEYS)}")
+    if by == "given":
+        return list(stories)
+    keys: dict[str, Callable[[Story], object]] = {
+        "title": lambda s: story_title(s).casefold(),
+        "date": lambda s: (s.meta.published or s.meta.updated or "9999"),
+        "words": lambda s: s.words,
+        "author": lambda s: (s.meta.authors[0].casefold() if s.meta.authors else "\uffff"),
+    }
+    return sorted(stories, key=keys[by])
+
+
+# ------------------------------------------------------------------ books
+def anthology(stories: list[Story], title: str | None = None, collection: str | None = None,
+              editors: tuple[str, ...] = ()) -> Book:
+    if not stories:
+        raise BookbinderError("an anthology needs at least one story")
+    if title is None:
+        title = collection or "Collected Stories"
+    return Book(title=title, stories=tuple(stories), collection=collection, editors=editors)
+
+
+def books_by(stories: list[Story], by: str, infer: bool = True, sort: str = "given",
+             title: Callable[[str], str] | str | None = None, editors: tuple[str, ...] = ()) -> list[Book]:
+    """One Book per group; `title` is a format string with {group} or a function of the group name."""
+    out = []
+    for name, members in group(stories, by, infer).items():
+        if callable(title):
+            book_title = title(name)
+        elif title:
+            book_title = title.format(group=name)
+        else:
+            book_title = name
+        out.append(anthology(order(members, sort), title=book_title, collection=name, editors=editors))
+    return out
+
+
+__all__ = ["Filters", "Inferred", "anthology", "books_by", "group", "is_complete", "order", "rating_level", "unify"]

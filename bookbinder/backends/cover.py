@@ -1,0 +1,82 @@
+"""Book -> a cover image (PNG bytes): the title and the collection's name on a plain ground.
+
+Drawn with Pillow in Source Serif Pro (from the font-source-serif-pro package), colours chosen
+from the title so every book looks its own and the same book always looks the same.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..book import Book
+
+WIDTH, HEIGHT = 1400, 2100
+_PALETTES = (  # (ground, ink, rule)
+    ((38, 52, 74), (244, 238, 226), (201, 169, 110)),
+    ((94, 35, 43), (246, 236, 222), (222, 184, 135)),
+    ((33, 64, 55), (240, 236, 224), (190, 170, 120)),
+    ((60, 46, 80), (242, 236, 230), (200, 170, 200)),
+    ((238, 230, 214), (40, 40, 48), (150, 40, 40)),
+    ((25, 25, 30), (236, 232, 222), (170, 150, 110)),
+)
+
+
+@lru_cache(maxsize=None)
+def font_file(style: str = "Regular") -> Path | None:
+    try:
+        import font_source_serif_pro
+    except ImportError:
+        return None
+    path = Path(font_source_serif_pro.__file__).parent / "files" / f"SourceSerifPro-{style}.ttf"
+    return path if path.exists() else None
+
+
+def _font(size: int, style: str = "Regular") -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = font_file(style)
+    return ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
+
+
+def cover_image(book: Book) -> bytes:
+    digest = hashlib.sha256(book.title.encode("utf-8")).digest()
+    ground, ink, rule = _PALETTES[digest[0] % len(_PALETTES)]
+    image = Image.new("RGB", (WIDTH, HEIGHT), ground)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((70, 70, WIDTH - 70, HEIGHT - 70), outline=rule, width=6)
+    draw.rectangle((95, 95, WIDTH - 95, HEIGHT - 95), outline=rule, width=2)
+    y = _centred(draw, _wrap(draw, book.title, _font(130, "Semibold"), WIDTH - 300), 520, _font(130, "Semibold"), ink, 1.15)
+    draw.line((WIDTH // 2 - 150, y + 70, WIDTH // 2 + 150, y + 70), fill=rule, width=4)
+    y += 150
+    if book.collection and book.collection != book.title:
+        y = _centred(draw, _wrap(draw, book.collection, _font(70, "It"), WIDTH - 320), y, _font(70, "It"), ink, 1.2)
+        y += 40
+    count = book.count_line
+    _centred(draw, [count], y, _font(56), ink, 1.2)
+    _centred(draw, ["bookbinder"], HEIGHT - 230, _font(44, "It"), rule, 1.0)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
+    """Greedy wrapping that may also break after a slash ("Mark Sloan/" + "Lexie Grey")."""
+    lines: list[str] = []
+    for word in re.split(r"\s+|(?<=/)(?=\S)", text.strip()):
+        joiner = "" if lines and lines[-1].endswith("/") else " "
+        trial = f"{lines[-1]}{joiner}{word}" if lines else word
+        if lines and draw.textlength(trial, font=font) <= width:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return lines[:6] or [""]
+
+
+def _centred(draw: ImageDraw.ImageDraw, lines: list[str], top: int, font, ink, leading: float) -> int:
+    size = getattr(font, "size", 40)
+    for i, line in enumerate(lines):
+        draw.text((WIDTH // 2, top + int(i * size * leading)), line, font=font, fill=ink, anchor="ma")
+    return top + int(len(lines) * size * leading)

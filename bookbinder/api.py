@@ -7,9 +7,7 @@
 """
 from __future__ import annotations
 
-import os
 import tomllib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -20,12 +18,12 @@ from .backends.output import write_atomic
 from .book import Book, story_title
 from .errors import BookbinderError, InputError
 from .model import Diagnostic, Story
+from .parallel import parallel_map
 from .pipeline import load_story
 from .render import render_story, serialize
 from .sidecar import SIDECAR_SUFFIXES
 
 STORY_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"}
-PARALLEL_FROM = 8  # stories; below this, starting worker processes costs more than it saves
 
 Progress = Callable[[int, int], None]
 
@@ -103,7 +101,9 @@ def _is_story_file(path: Path) -> bool:
 def _load_one(path: Path) -> Story | BookbinderError:
     """One story or the error that says why not; a bug in one story never stops the others."""
     try:
-        return load_story(path)
+        story = load_story(path)
+        story.words  # counted here, in the worker, and sent back with the story
+        return story
     except BookbinderError as exc:
         return exc
     except Exception as exc:  # noqa: BLE001 - reported in one line, the batch goes on
@@ -115,19 +115,11 @@ def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None,
     """Every story the inputs name, in order, read in parallel on all cores; failures are errors."""
     errors: list[BookbinderError] = []
     paths = collect_inputs(inputs, on_error=errors.append)
-    workers = workers or os.cpu_count() or 1
     results: list[Story | BookbinderError] = []
-    if len(paths) >= PARALLEL_FROM and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_load_one, paths, chunksize=max(1, len(paths) // (workers * 8))):
-                results.append(result)
-                if progress:
-                    progress(len(results), len(paths))
-    else:
-        for path in paths:
-            results.append(_load_one(path))
-            if progress:
-                progress(len(results), len(paths))
+    for result in parallel_map(_load_one, paths, workers):
+        results.append(result)
+        if progress:
+            progress(len(results), len(paths))
     stories = [r for r in results if isinstance(r, Story)]
     errors += [r for r in results if isinstance(r, BookbinderError)]
     return stories, errors

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Union
 
 
@@ -188,15 +189,16 @@ class Story:
     def diagnose(self, code: str, message: str, text: str = "") -> Story:
         return replace(self, diagnostics=self.diagnostics + (Diagnostic(code, message, text),))
 
-    @property
+    # Derived values are cached on the instance (a frozen dataclass may still fill its __dict__).
+    @cached_property
     def blocks(self) -> tuple[Block, ...]:
         return tuple(b for c in self.chapters for b in c.blocks)
 
-    @property
+    @cached_property
     def body_text(self) -> str:
         return "\n\n".join(b.text for b in self.blocks)
 
-    @property
+    @cached_property
     def words(self) -> int:
         return count_words(self.body_text)
 
@@ -206,10 +208,11 @@ class Story:
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD_TOKEN = re.compile(r"\S*[^\W_]\S*")  # one match per whitespace token that holds a letter or digit
 
 
 def count_words(text: str) -> int:
     """Whitespace tokens holding a letter or digit; each CJK character counts as a word, as AO3 does."""
     cjk = len(_CJK.findall(text))
     rest = _CJK.sub(" ", text) if cjk else text
-    return cjk + sum(1 for t in rest.split() if any(c.isalnum() for c in t))
+    return cjk + len(_WORD_TOKEN.findall(rest))

@@ -63,3 +63,15 @@ def test_any_text_gives_wellformed_xhtml(text: str) -> None:
     assert chapters, "every story has at least one chapter section"
     have = Counter(words(" ".join(root.itertext()))) + Counter(words(" ".join(d.text for d in story.diagnostics)))
     assert not Counter(words(clean_text(text))) - have
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LINE, min_size=1, max_size=8))
+def test_batched_typography_equals_one_paragraph_at_a_time(texts: list[str]) -> None:
+    from bookbinder.clean import _blocks
+    from bookbinder.clean.typography import smarten, tidy_spaces
+    from bookbinder.model import Paragraph
+
+    paragraphs = [Paragraph((tidy_spaces(t),)) for t in texts if tidy_spaces(t)]
+    batched = [p.inlines[0] for p in _blocks(paragraphs)]
+    assert batched == [smarten(p.inlines[0]) for p in paragraphs]

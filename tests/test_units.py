@@ -158,3 +158,24 @@ def test_fandom_inferred_from_disclaimer(disclaimer: str, fandoms: tuple) -> Non
     from bookbinder.model import Note, Paragraph
 
     assert disclaimed_fandoms(Metadata(notes=(Note((Paragraph((disclaimer,)),), "Disclaimer"),))) == fandoms
+
+
+@pytest.mark.parametrize("sample, english", [
+    ("She knew that he was there, and she wanted to tell him what it was like to be alone in the house. " * 3, True),
+    ("Elle savait qu'il était là, et elle voulait lui dire ce que c'était d'être seule dans la maison. " * 3, False),
+    ("Sie wusste, dass er da war, und sie wollte ihm sagen, wie es war, allein im Haus zu sein. " * 3, False),
+    ("Sabía que él estaba allí y quería decirle lo que era estar sola en la casa. " * 3, False),
+])
+def test_plainly_english_fast_path(sample: str, english: bool) -> None:
+    from bookbinder.clean import is_plainly_english
+
+    assert is_plainly_english(sample) is english
+
+
+def test_language_detected_when_not_english() -> None:
+    from bookbinder.clean import detect_language
+    from bookbinder.model import Chapter, Paragraph, Story
+
+    text = "Elle savait qu'il était là, et elle voulait lui dire ce que c'était d'être seule dans la maison."
+    story = Story("x.txt", Metadata(), (Chapter(None, (Paragraph((text,)),)),))
+    assert detect_language(story).meta.language == "fr"

@@ -58,7 +58,7 @@ def cover_image(book: Book) -> bytes:
     _centred(draw, [count], y, _font(56), ink, 1.2)
     _centred(draw, ["bookbinder"], HEIGHT - 230, _font(44, "It"), rule, 1.0)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()
 
 

@@ -14,7 +14,6 @@ from ebooklib import epub
 from lxml import etree
 
 from ..book import Book, TocEntry
-from ..render import serialize
 from .frontmatter import BookDocument, book_documents
 from .output import build_time, stable_zip
 
@@ -49,7 +48,8 @@ def epub_bytes(book: Book) -> bytes:
     ebook.spine = [items[0], nav, *items[1:]] if docs[0].kind == "cover" else [nav, *items]
     ebook.guide = [{"type": d.landmark, "href": d.name, "title": d.landmark_title} for d in docs if d.landmark]
     buffer = io.BytesIO()
-    epub.write_epub(buffer, ebook, {"mtime": when.replace(tzinfo=None), "epub2_guide": False,
+    # ebooklib's own zip is only an intermediate (repacked below), so it need not compress.
+    epub.write_epub(buffer, ebook, {"mtime": when.replace(tzinfo=None), "epub2_guide": False, "compresslevel": 0,
                                     "landmark_title": "Landmarks", "raise_exceptions": True})
     return stable_zip(buffer.getvalue(), when, {"EPUB/content.opf": lambda opf: _package_language(opf, book.language)})
 
@@ -63,7 +63,7 @@ def _package_language(opf: bytes, language: str) -> bytes:
 
 def _add_document(ebook: epub.EpubBook, doc: BookDocument) -> epub.EpubItem:
     item = epub.EpubItem(uid=doc.uid, file_name=doc.name, media_type="application/xhtml+xml",
-                         content=serialize(doc.tree))
+                         content=doc.content)
     if doc.kind == "cover":
         item.properties = []
     ebook.add_item(item)

@@ -13,7 +13,8 @@ from lxml import etree
 
 from ..book import Book, TocEntry, story_title
 from ..model import Story
-from ..render import E, EPUB_TYPE, chapter_parts, document, metadata_list, preface, story_parts, afterword
+from ..parallel import parallel_map
+from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, metadata_list, preface, serialize, story_parts
 from .cover import cover_image
 
 
@@ -30,7 +31,7 @@ class Resource:
 class BookDocument:
     uid: str
     name: str                      # path inside the package folder: "text/story-001.xhtml"
-    tree: etree._ElementTree
+    content: bytes                 # the serialised XHTML document
     kind: str                      # cover, titlepage, toc, story-title, story, credits
     toc: tuple[TocEntry, ...] = ()
     landmark: str | None = None    # EPUB 3 landmark type (bodymatter, toc, ...)
@@ -43,17 +44,30 @@ def book_documents(book: Book, stylesheets: list[str]) -> list[BookDocument]:
         story = book.stories[0]
         return [_single_story(story, stylesheets)]
     docs = [cover_document(book, stylesheets), title_page(book, stylesheets), contents_page(book, stylesheets)]
-    for number, story in enumerate(book.stories, 1):
-        docs += story_documents(story, number, stylesheets, first=number == 1)
+    global _JOB
+    _JOB = (book, stylesheets)  # forked workers read the book from here instead of unpickling it
+    try:
+        for story_docs in parallel_map(_render_story, range(1, len(book.stories) + 1)):
+            docs += story_docs
+    finally:
+        _JOB = None
     docs.append(credits_page(book, stylesheets))
     return docs
+
+
+_JOB: tuple[Book, list[str]] | None = None
+
+
+def _render_story(number: int) -> list[BookDocument]:
+    book, stylesheets = _JOB
+    return story_documents(book.stories[number - 1], number, stylesheets, first=number == 1)
 
 
 def _single_story(story: Story, stylesheets: list[str]) -> BookDocument:
     name = "text/story-001.xhtml"
     tree = document(story_title(story), story.meta.language or "en", story_parts(story), stylesheets,
                     body_class="story")
-    return BookDocument("story-001", name, tree, "story", toc=(story_toc(story, name),),
+    return BookDocument("story-001", name, serialize(tree), "story", toc=(story_toc(story, name),),
                         landmark="bodymatter", landmark_title="Start of the story")
 
 
@@ -74,7 +88,7 @@ def cover_document(book: Book, stylesheets: list[str]) -> BookDocument:
     body = [E.section({EPUB_TYPE: "cover", "class": "cover", "aria-label": "Cover"},
                       E.img({"role": "doc-cover"}, src="../images/cover.png", alt=alt))]
     tree = document(book.title, book.language, body, stylesheets, body_class="cover")
-    return BookDocument("cover", "text/cover.xhtml", tree, "cover", landmark="cover", landmark_title="Cover",
+    return BookDocument("cover", "text/cover.xhtml", serialize(tree), "cover", landmark="cover", landmark_title="Cover",
                         resources=(image,))
 
 
@@ -89,7 +103,7 @@ def title_page(book: Book, stylesheets: list[str]) -> BookDocument:
     if book.editors:
         section.append(E.p("edited by " + _names(book.editors), {"class": "editors"}))
     tree = document(book.title, book.language, [section], stylesheets, body_class="titlepage")
-    return BookDocument("titlepage", "text/titlepage.xhtml", tree, "titlepage",
+    return BookDocument("titlepage", "text/titlepage.xhtml", serialize(tree), "titlepage",
                         toc=(TocEntry("Title Page", "text/titlepage.xhtml"),),
                         landmark="titlepage", landmark_title="Title page")
 
@@ -106,7 +120,7 @@ def contents_page(book: Book, stylesheets: list[str]) -> BookDocument:
     nav = E.section({EPUB_TYPE: "toc", "role": "doc-toc", "class": "contents", "aria-labelledby": "contents-title"},
                     E.h2("Contents", id="contents-title"), E.ol(*items, {"class": "contents"}))
     tree = document("Contents", book.language, [nav], stylesheets, body_class="contents")
-    return BookDocument("contents", "text/contents.xhtml", tree, "toc",
+    return BookDocument("contents", "text/contents.xhtml", serialize(tree), "toc",
                         toc=(TocEntry("Contents", "text/contents.xhtml"),), landmark="toc",
                         landmark_title="Contents")
 
@@ -141,9 +155,9 @@ def story_documents(story: Story, number: int, stylesheets: list[str], first: bo
     parts += afterword(story.meta.end_notes, 2, "End Notes")
     text_tree = document(story_title(story), lang, parts, stylesheets, body_class="story")
     toc = story_toc(story, title_name, chapters_href=text_name)
-    return [BookDocument(f"story-{number:03d}-title", title_name, title_tree, "story-title", toc=(toc,),
+    return [BookDocument(f"story-{number:03d}-title", title_name, serialize(title_tree), "story-title", toc=(toc,),
                          landmark="bodymatter" if first else None, landmark_title="Stories" if first else ""),
-            BookDocument(f"story-{number:03d}", text_name, text_tree, "story")]
+            BookDocument(f"story-{number:03d}", text_name, serialize(text_tree), "story")]
 
 
 def _bare_preface(story: Story) -> etree._Element:
@@ -174,7 +188,7 @@ def credits_page(book: Book, stylesheets: list[str]) -> BookDocument:
         section.append(E.p("Authors: " + _names(sorted(book.authors, key=str.casefold)) + "."))
     section.append(E.p("Bound with bookbinder.", {"class": "colophon"}))
     tree = document("Credits", book.language, [section], stylesheets, body_class="credits")
-    return BookDocument("credits", "text/credits.xhtml", tree, "credits",
+    return BookDocument("credits", "text/credits.xhtml", serialize(tree), "credits",
                         toc=(TocEntry("Credits", "text/credits.xhtml"),))
 
 

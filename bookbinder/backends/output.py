@@ -56,5 +56,5 @@ def stable_zip(data: bytes, when: datetime, fixes: dict[str, Callable[[bytes], b
             content = src.read(name)
             if name in fixes:
                 content = fixes[name](content)
-            dst.writestr(info, content, compresslevel=9)
+            dst.writestr(info, content, compresslevel=6)
     return out.getvalue()

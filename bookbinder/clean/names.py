@@ -33,9 +33,6 @@ you're you've you'll he's she's it's we're they're that's there's here's what's 
 never always ever whatever whoever however wherever whenever instead besides meanwhile anyway otherwise someday
 everyday tv dvd ok usa uk
 """.split())
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:\"“”]\s*|\n)\s*[\"“‘']?$")
-_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def canonical(meta: Metadata) -> Metadata:
@@ -110,25 +107,40 @@ def disclaimed_fandoms(stated: Metadata) -> tuple[str, ...]:
     return tuple(found)
 
 
+# Words, and the punctuation that ends a sentence (then the next word starts one) or parts two names.
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[.!?…:\"“”\n]|[,;()—–]")
+_ENDS_SENTENCE = frozenset('.!?…:"“”\n')
+
+
 def _name_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
     """Capitalised words used as names (never lower-case, seen mid-sentence), and full names."""
-    lower = {w.casefold() for w in _WORD.findall(text) if w[0].islower()}
+    tokens = _TOKEN.findall(text)
+    lower = {t.casefold() for t in tokens if t[0].islower()}
     counts: Counter[str] = Counter()
     mid: set[str] = set()
     bigrams: Counter[tuple[str, str]] = Counter()
-    prev: tuple[str, int] | None = None
-    for m in _WORD.finditer(text):
-        word = _POSSESSIVE.sub("", m.group(0)) if re.search(r"['’]s?$", m.group(0)) else m.group(0)
-        key = word.casefold().replace("’", "'")
-        if not word[:1].isupper() or key in _NOT_NAMES or key in lower or len(word) < 2 or word.isupper():
+    prev: str | None = None
+    sentence_start = True
+    for token in tokens:
+        first = token[0]
+        if first.islower():  # most tokens: cheap to pass over
+            prev, sentence_start = None, False
+            continue
+        if len(token) == 1 and not first.isalpha():
+            sentence_start = sentence_start or token in _ENDS_SENTENCE
             prev = None
             continue
+        word = token[:-2] if token.endswith(("'s", "’s")) else token.rstrip("'’")
+        key = word.casefold().replace("’", "'")
+        if not word[:1].isupper() or key in _NOT_NAMES or key in lower or len(word) < 2 or word.isupper():
+            prev, sentence_start = None, False
+            continue
         counts[word] += 1
-        if not _SENTENCE_START.search(text[max(0, m.start() - 4):m.start()]):
+        if not sentence_start:
             mid.add(word)
-        if prev and text[prev[1]:m.start()] == " ":
-            bigrams[(prev[0], word)] += 1
-        prev = (word, m.end())
+        if prev:
+            bigrams[(prev, word)] += 1
+        prev, sentence_start = word, False
     names = Counter({w: n for w, n in counts.items() if w in mid})
     full = {}
     for (first, last), _ in bigrams.most_common():

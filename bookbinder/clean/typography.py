@@ -30,10 +30,14 @@ _DOUBLE_CLOSE = re.compile(r'"')
 
 def smarten(text: str) -> str:
     """Curly quotes, dashes and ellipses for one paragraph (or one line of verse)."""
+    if not any(c in text for c in "-.'\""):
+        return text  # nothing any rule would touch: most paragraphs with curly quotes already
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
-    text = _DOUBLE_OPEN.sub(lambda m: m.group(1) + "“", text)
-    return _DOUBLE_CLOSE.sub("”", text)
+    if '"' in text:
+        text = _DOUBLE_OPEN.sub(lambda m: m.group(1) + "“", text)
+        text = _DOUBLE_CLOSE.sub("”", text)
+    return text
 
 
 _SPACE_RUN = re.compile(r"[ \t]+")

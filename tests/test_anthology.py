@@ -177,3 +177,37 @@ def test_readme_script_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.glob("*.epub")) == ["alex-karev-mark-sloan-the-collection.epub",
                                                                "lexie-grey-mark-sloan-the-collection.epub"]
+
+
+def test_list_and_manifest_inputs(tmp_path: Path) -> None:
+    listing = tmp_path / "stories.list"
+    listing.write_text(f"# my Mark/Alex reading\n{SEEDS / '004_9a223c5f57314a43.txt'}\n\n"
+                       f"{SEEDS / '000_eade02fc94876b84.txt'}  # the sad one\n")
+    result = subprocess.run([sys.executable, "-m", "bookbinder", "build", "--list", str(listing), "--title",
+                             "From a List", "-o", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "from-a-list.epub")
+
+    manifest = tmp_path / "winter.toml"
+    manifest.write_text('title = "Winter Reading"\neditor = "archivist"\nsort = "words"\n'
+                        f'stories = ["{SEEDS / "001_f5c779861b09f50e.txt"}", "{SEEDS / "004_9a223c5f57314a43.txt"}"]\n')
+    result = subprocess.run([sys.executable, "-m", "bookbinder", "build", "--manifest", str(manifest), "-o",
+                             str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    book = tmp_path / "winter-reading.epub"
+    opf = _read(book, "EPUB/content.opf")
+    assert "<dc:contributor>archivist</dc:contributor>" in opf
+    spine_titles = re.findall(r"<h1>([^<]+)</h1>", _read(book, "EPUB/text/story-001-title.xhtml"))
+    assert spine_titles == ["Losing Grip"]  # sorted by words: the shorter story first
+
+
+def test_bad_rating_and_bad_manifest_are_one_line(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bookbinder", "build", "seeds", "--rating", "spicy"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "unknown rating 'spicy'" in result.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text("title = \n")
+    result = subprocess.run([sys.executable, "-m", "bookbinder", "build", "--manifest", str(bad)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith(f"bookbinder: {bad}: manifest does not parse")

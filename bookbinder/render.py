@@ -57,7 +57,7 @@ def story_parts(story: Story, heading_level: int = 1) -> list[etree._Element]:
 def story_header(story: Story, level: int = 1) -> etree._Element:
     header = E.header(_heading(level, story.meta.title or "Untitled"), {"class": "story-title"})
     if story.meta.authors:
-        header.append(E.p("by " + _join(story.meta.authors), {"class": "byline"}))
+        header.append(E.p("by " + join_names(story.meta.authors), {"class": "byline"}))
     return header
 
 
@@ -182,6 +182,7 @@ def _heading(level: int, text: str) -> etree._Element:
     return getattr(E, f"h{min(max(level, 1), 6)}")(text)
 
 
-def _join(names) -> str:
+def join_names(names) -> str:
+    """["A"] -> "A"; ["A", "B", "C"] -> "A, B and C"."""
     names = list(names)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -14,7 +14,7 @@ from lxml import etree
 from ..book import Book, TocEntry, story_title
 from ..model import Story
 from ..parallel import parallel_map
-from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, metadata_list, preface, serialize, story_parts
+from ..render import E, EPUB_TYPE, afterword, join_names, chapter_parts, document, metadata_list, preface, serialize, story_parts
 from .cover import cover_image
 
 
@@ -99,9 +99,9 @@ def title_page(book: Book, stylesheets: list[str]) -> BookDocument:
         section.append(E.p(book.collection, {"class": "collection"}))
     section.append(E.p(book.count_line, {"class": "count"}))
     if book.authors:
-        section.append(E.p("by " + _names(book.authors), {"class": "byline"}))
+        section.append(E.p("by " + join_names(book.authors), {"class": "byline"}))
     if book.editors:
-        section.append(E.p("edited by " + _names(book.editors), {"class": "editors"}))
+        section.append(E.p("edited by " + join_names(book.editors), {"class": "editors"}))
     tree = document(book.title, book.language, [section], stylesheets, body_class="titlepage")
     return BookDocument("titlepage", "text/titlepage.xhtml", serialize(tree), "titlepage",
                         toc=(TocEntry("Title Page", "text/titlepage.xhtml"),),
@@ -130,7 +130,7 @@ def _story_line(story: Story) -> str:
     meta = story.meta
     parts = []
     if meta.authors:
-        parts.append("by " + _names(meta.authors))
+        parts.append("by " + join_names(meta.authors))
     pairings = [str(p) for p in meta.pairings] or [f"{p} (inferred)" for p in meta.inferred.pairings]
     if pairings:
         parts.append(", ".join(pairings))
@@ -146,7 +146,7 @@ def story_documents(story: Story, number: int, stylesheets: list[str], first: bo
     text_name = f"text/story-{number:03d}.xhtml"
     header = E.header({"class": "story-title"}, E.h1(story_title(story)))
     if story.meta.authors:
-        header.append(E.p("by " + _names(story.meta.authors), {"class": "byline"}))
+        header.append(E.p("by " + join_names(story.meta.authors), {"class": "byline"}))
     front = [header, *(preface(story, 2) or [_bare_preface(story)])]
     title_tree = document(story_title(story), lang, front, stylesheets, body_class="story-titlepage")
     parts = []
@@ -170,7 +170,7 @@ def credits_page(book: Book, stylesheets: list[str]) -> BookDocument:
     for story in book.stories:
         meta = story.meta
         line = E.li(E.cite(story_title(story)))
-        line[-1].tail = " by " + _names(meta.authors) if meta.authors else " (author not stated)"
+        line[-1].tail = " by " + join_names(meta.authors) if meta.authors else " (author not stated)"
         source = story.source.rsplit("/", 1)[-1]
         extra = [f"from {source}"]
         if meta.url:
@@ -185,13 +185,9 @@ def credits_page(book: Book, stylesheets: list[str]) -> BookDocument:
                         E.p("Every story in this book belongs to its author. Sources, in the order they appear:"),
                         E.ul(*items))
     if book.authors:
-        section.append(E.p("Authors: " + _names(sorted(book.authors, key=str.casefold)) + "."))
+        section.append(E.p("Authors: " + join_names(sorted(book.authors, key=str.casefold)) + "."))
     section.append(E.p("Bound with bookbinder.", {"class": "colophon"}))
     tree = document("Credits", book.language, [section], stylesheets, body_class="credits")
     return BookDocument("credits", "text/credits.xhtml", serialize(tree), "credits",
                         toc=(TocEntry("Credits", "text/credits.xhtml"),))
 
-
-def _names(names) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

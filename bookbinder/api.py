@@ -15,8 +15,9 @@ from typing import Callable, Iterable
 from .assemble import Filters, anthology, books_by, order, unify
 from .backends import BACKENDS, write_book
 from .backends.output import write_atomic
+from .backends.pdf import PrintOptions
 from .book import Book, story_title
-from .errors import BookbinderError, InputError
+from .errors import BookbinderError, BuildError, InputError
 from .model import Diagnostic, Story
 from .parallel import parallel_map
 from .pipeline import load_story
@@ -144,6 +145,7 @@ class BuildOptions:
     sort: str = "given"
     filters: Filters = Filters()
     infer: bool = True
+    print: PrintOptions = PrintOptions()
 
 
 def plan_books(stories: list[Story], options: BuildOptions, single: bool) -> tuple[list[Book], int]:
@@ -197,9 +199,12 @@ def write_books(books: list[Book], options: BuildOptions) -> tuple[list[Path], l
                 errors.append(BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}"))
                 continue
             try:
-                written.append(write_book(book, fmt, options.out_dir, slug))
+                written.append(write_book(book, fmt, options.out_dir, slug, options.print))
             except BookbinderError as exc:
                 errors.append(exc)
+            except Exception as exc:  # noqa: BLE001 - one book failing must not stop the others
+                errors.append(BuildError(f"could not be written: {type(exc).__name__}: {exc} (please report this)",
+                                         Path(options.out_dir) / f"{slug}.{fmt}"))
     return written, errors
 
 

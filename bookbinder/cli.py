@@ -16,6 +16,7 @@ from . import __version__
 from .api import BuildOptions, build, collect_inputs, normalize_to, read_list, read_manifest
 from .assemble import GROUP_KEYS, SORT_KEYS, Filters
 from .backends import BACKENDS
+from .backends.pdf import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
 from .errors import BookbinderError
 from .pipeline import load_story
 from .report import story_record
@@ -132,10 +133,13 @@ def _print_record(record: dict) -> None:
 @click.option("--list", "lists", multiple=True, type=click.Path(path_type=Path),
               help="A file listing story paths, one per line (repeatable).")
 @click.option("--manifest", type=click.Path(path_type=Path), help="A TOML manifest: title, editors, stories.")
+@click.option("--page-size", type=click.Choice(sorted(PAGE_SIZES), case_sensitive=False), default=DEFAULT_PAGE_SIZE,
+              show_default=True, help="PDF page size.")
+@click.option("--tagged", is_flag=True, help="PDF: a tagged, accessible PDF (PDF/UA-1).")
 @_verbose_option
 @_strict_option
 def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_rating, complete, fandoms,
-              characters, pairings, lists, manifest, verbose, strict) -> None:
+              characters, pairings, lists, manifest, page_size, tagged, verbose, strict) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
@@ -154,7 +158,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_
     filters = Filters(max_rating=max_rating, complete=complete, fandoms=fandoms, characters=characters,
                       pairings=pairings, infer=not no_infer)
     options = BuildOptions(formats=tuple(formats) or ("epub",), out_dir=out_dir, title=title,
-                           editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer)
+                           editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
+                           print=PrintOptions(page_size=page_size.lower(), tagged=tagged))
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:

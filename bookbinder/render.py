@@ -185,4 +185,6 @@ def _heading(level: int, text: str) -> etree._Element:
 def join_names(names) -> str:
     """["A"] -> "A"; ["A", "B", "C"] -> "A, B and C"."""
     names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -7,15 +7,18 @@ from typing import Callable
 from ..book import Book
 from .epub import epub_bytes
 from .output import write_atomic
+from .pdf import PrintOptions, pdf_bytes
 
-BACKENDS: dict[str, Callable[[Book], bytes]] = {
-    "epub": epub_bytes,
+BACKENDS: dict[str, Callable[[Book, PrintOptions], bytes]] = {
+    "epub": lambda book, options: epub_bytes(book),
+    "pdf": pdf_bytes,
 }
 
 
-def write_book(book: Book, fmt: str, out_dir: str | Path = "output", slug: str | None = None) -> Path:
+def write_book(book: Book, fmt: str, out_dir: str | Path = "output", slug: str | None = None,
+               options: PrintOptions = PrintOptions()) -> Path:
     """Render `book` as `fmt` into `out_dir/<slug>.<fmt>`, atomically; the path written."""
-    data = BACKENDS[fmt](book)
+    data = BACKENDS[fmt](book, options)
     path = Path(out_dir) / f"{slug or book.slug}.{fmt}"
     write_atomic(path, data)
     return path

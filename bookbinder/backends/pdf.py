@@ -1,0 +1,186 @@
+"""The PDF backend: Book -> a print-ready PDF, rendered by WeasyPrint from the story XHTML.
+
+The book is one HTML document: a title page, a contents page whose page numbers come from
+`target-counter`, then per story its title page (AO3-style preface) and text, and the credits.
+Every story opens on a recto. The print stylesheet (`styles/print.css`) adds mirrored margins,
+running heads (book title on versos, story title on rectos, none on opening pages), folios,
+hyphenation, widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
+Rendering reads nothing but the build's own files (`BuildFetcher`).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lxml import etree
+
+from ..book import Book, story_title
+from ..errors import BookbinderError
+from ..model import Story
+from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, join_names, preface, serialize
+from .cover import font_file
+from .epub import stylesheet
+from .frontmatter import _story_line
+
+PAGE_SIZES = {"a5": "148mm 210mm", "5.5x8.5in": "5.5in 8.5in", "6x9in": "6in 9in", "a4": "210mm 297mm",
+              "letter": "8.5in 11in"}
+DEFAULT_PAGE_SIZE = "6x9in"
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    page_size: str = DEFAULT_PAGE_SIZE
+    tagged: bool = False  # PDF/UA-1: tagged, accessible PDF
+
+
+def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    _quiet_weasyprint()
+    html = serialize(print_document(book)).decode("utf-8")
+    fetcher = BuildFetcher(allowed=_font_dirs())
+    fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
+    stylesheets = [CSS(string=_page_css(options.page_size) + _font_css(), url_fetcher=fetcher, font_config=fonts),
+                   CSS(string=stylesheet("base.css").decode("utf-8"), font_config=fonts),
+                   CSS(string=stylesheet("print.css").decode("utf-8"), font_config=fonts)]
+    document = HTML(string=html, url_fetcher=fetcher, base_url="bookbinder:/").render(
+        stylesheets=stylesheets, font_config=fonts)
+    variant = "pdf/ua-1" if options.tagged else None
+    return document.write_pdf(pdf_variant=variant, pdf_identifier=book.identifier.encode("ascii"))
+
+
+# ------------------------------------------------------------------ the print document
+def print_document(book: Book) -> etree._ElementTree:
+    parts: list[etree._Element] = []
+    if book.is_anthology:
+        parts += [book_title_page(book), contents(book)]
+    else:
+        parts.append(E.section({"class": "book-title", "style": "display: none"}, E.h1(book.title)))
+    for number, story in enumerate(book.stories, 1):
+        parts.append(print_story(story, number))
+    if book.is_anthology:
+        parts.append(credits(book))
+    tree = document(book.title, book.language, parts, body_class="print")
+    head = tree.getroot()[0]
+    for name, value in (("author", join_names(book.authors or book.editors)), ("description", book.count_line),
+                        ("keywords", ", ".join(_subjects(book))), ("generator", "bookbinder")):
+        if value:
+            head.append(E.meta(name=name, content=value))
+    return tree
+
+
+def book_title_page(book: Book) -> etree._Element:
+    section = E.section({"class": "book-title"}, E.h1(book.title))
+    if book.collection and book.collection != book.title:
+        section.append(E.p(book.collection, {"class": "collection"}))
+    section.append(E.p(book.count_line))
+    if book.authors:
+        section.append(E.p("by " + join_names(book.authors)))
+    if book.editors:
+        section.append(E.p("edited by " + join_names(book.editors)))
+    return section
+
+
+def contents(book: Book) -> etree._Element:
+    items = []
+    for number, story in enumerate(book.stories, 1):
+        entry = E.li(E.p(E.a(story_title(story), href=f"#story-{number}"), {"class": "toc-title"}))
+        entry.append(E.p(_story_line(story), {"class": "toc-details"}))
+        items.append(entry)
+    return E.section({"class": "contents", EPUB_TYPE: "toc", "role": "doc-toc"}, E.h2("Contents"), E.ol(*items))
+
+
+def print_story(story: Story, number: int) -> etree._Element:
+    titlepage = E.section({"class": "story-titlepage"},
+                          E.header({"class": "story-title"}, E.h1(story_title(story), id=f"story-{number}")))
+    if story.meta.authors:
+        titlepage[0].append(E.p("by " + join_names(story.meta.authors), {"class": "byline"}))
+    titlepage.extend(preface(story, 2))
+    text = E.div({"class": "story-text"})
+    for i, chapter in enumerate(story.chapters, 1):
+        for part in chapter_parts(chapter, i, 2):
+            if part.get("id"):
+                part.set("id", f"story-{number}-{part.get('id')}")
+            text.append(part)
+    text.extend(afterword(story.meta.end_notes, 2, "End Notes"))
+    article = E.article({"class": "story"}, titlepage, text)
+    article.set("lang", story.meta.language or "en")
+    return article
+
+
+def credits(book: Book) -> etree._Element:
+    items = []
+    for story in book.stories:
+        who = join_names(story.meta.authors) if story.meta.authors else "author not stated"
+        items.append(E.li(f"{story_title(story)}, by {who} — from {story.source.rsplit('/', 1)[-1]}"))
+    return E.section({"class": "credits"}, E.h2("Credits"),
+                     E.p("Every story in this book belongs to its author."), E.ul(*items),
+                     E.p("Bound with bookbinder.", {"class": "colophon"}))
+
+
+def _subjects(book: Book) -> list[str]:
+    seen: dict[str, None] = {}
+    for story in book.stories:
+        for value in [*story.meta.fandoms, *(str(p) for p in story.meta.pairings)]:
+            seen.setdefault(value)
+    return list(seen)
+
+
+# ------------------------------------------------------------------ styles and fonts
+def _page_css(page_size: str) -> str:
+    size = PAGE_SIZES.get(page_size.casefold())
+    if size is None:
+        raise BookbinderError(f"unknown page size {page_size!r}; choose one of {', '.join(PAGE_SIZES)}")
+    return f"@page {{ size: {size}; }}\n"
+
+
+_FACES = (("Regular", "normal", "normal"), ("It", "italic", "normal"), ("Semibold", "normal", "600"),
+          ("Bold", "normal", "bold"), ("BoldIt", "italic", "bold"))
+
+
+def _font_css() -> str:
+    rules = []
+    for style, font_style, weight in _FACES:
+        path = font_file(style)
+        if path:
+            rules.append(f'@font-face {{ font-family: "Bookbinder Serif"; src: url("{path.as_uri()}"); '
+                         f"font-style: {font_style}; font-weight: {weight}; }}")
+    return "\n".join(rules)
+
+
+def _font_dirs() -> tuple[Path, ...]:
+    path = font_file("Regular")
+    return (path.parent,) if path else ()
+
+
+# ------------------------------------------------------------------ safety
+def _fetcher_base():
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher
+
+
+class BuildFetcher(_fetcher_base()):
+    """Serves only `file:` URLs inside the allowed folders (and `data:` URLs); refuses the network."""
+
+    def __init__(self, allowed: tuple[Path, ...] = (), **kwargs) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, **kwargs)
+        self.allowed = tuple(p.resolve() for p in allowed)
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.allowed):
+                raise ValueError(f"bookbinder refuses to read {url}: outside the build")
+        elif parsed.scheme != "data":
+            raise ValueError(f"bookbinder refuses to fetch {url}: no network while rendering")
+        return super().fetch(url, headers)
+
+
+def _quiet_weasyprint() -> None:
+    """WeasyPrint warns about CSS it ignores (EPUB-only properties); a book build need not show that."""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)

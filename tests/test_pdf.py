@@ -1,0 +1,128 @@
+"""The print PDF, checked on the real file (pypdf), not by trusting the CSS."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from bookbinder.api import BuildOptions, build
+from bookbinder.backends.pdf import BuildFetcher, PrintOptions
+
+from conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seeds_pdf(tmp_path_factory) -> PdfReader:
+    out = tmp_path_factory.mktemp("pdf")
+    result = build([SEEDS], BuildOptions(formats=("pdf",), out_dir=out, title="The Seeds"))
+    assert not result.errors, result.errors
+    return PdfReader(result.written[0])
+
+
+def _text(reader: PdfReader, index: int) -> str:
+    return reader.pages[index].extract_text() or ""
+
+
+def _folio(reader: PdfReader, index: int) -> str | None:
+    lines = [line.strip() for line in _text(reader, index).splitlines() if line.strip()]
+    return lines[-1] if lines and lines[-1].isdigit() else None
+
+
+def _contents(reader: PdfReader) -> dict[str, int]:
+    page = next(i for i in range(len(reader.pages)) if _text(reader, i).lstrip().startswith("Contents"))
+    entries = re.findall(r"^(.+?)[ .]*\.\s*(\d+)$", _text(reader, page), re.MULTILINE)
+    return {title.strip(" ."): int(number) for title, number in entries}
+
+
+def test_contents_numbers_are_the_printed_folios(seeds_pdf: PdfReader) -> None:
+    contents = _contents(seeds_pdf)
+    assert len(contents) == 5, contents
+    for title, number in contents.items():
+        index = number - 1  # folios count from the first page of the book
+        assert _folio(seeds_pdf, index) == str(number), (title, number)
+        assert title.split()[0] in _text(seeds_pdf, index), (title, number)
+
+
+def test_every_story_opens_on_a_recto(seeds_pdf: PdfReader) -> None:
+    assert all(number % 2 == 1 for number in _contents(seeds_pdf).values())
+
+
+def test_outline_has_every_story_on_its_page(seeds_pdf: PdfReader) -> None:
+    contents = _contents(seeds_pdf)
+    top = [item for item in seeds_pdf.outline if not isinstance(item, list)]
+    stories = {item.title: seeds_pdf.get_destination_page_number(item) + 1 for item in top
+               if item.title not in {"Contents", "Credits"}}
+    assert stories == {title: contents[title] for title in contents} or \
+        sorted(stories.values()) == sorted(contents.values())
+    assert [item.title for item in top][0] == "Contents" and [item.title for item in top][-1] == "Credits"
+
+
+def test_blank_versos_carry_no_folio(seeds_pdf: PdfReader) -> None:
+    blanks = [i for i in range(len(seeds_pdf.pages)) if not _text(seeds_pdf, i).strip()]
+    assert blanks, "the seeds' stories end on rectos at least once, so blank versos exist"
+    assert all(i % 2 == 1 for i in blanks)  # 0-based odd index = even folio = a verso
+
+
+def test_running_heads(seeds_pdf: PdfReader) -> None:
+    """Book title on versos, story title on rectos, none on a story's title page."""
+    def margin_lines(index: int) -> list[str]:  # pypdf gives the margin boxes (head, folio) last
+        return [line.strip() for line in _text(seeds_pdf, index).splitlines() if line.strip()][-2:]
+
+    opening = _contents(seeds_pdf)["Losing Grip"]
+    assert margin_lines(opening - 1)[0] not in {"The Seeds", "Losing Grip"}
+    text_pages = [i for i in range(opening, len(seeds_pdf.pages)) if "There were nights" in _text(seeds_pdf, i)
+                  or "Gary Clark" in _text(seeds_pdf, i)]
+    assert text_pages
+    for index in text_pages:
+        folio = index + 1
+        head = "The Seeds" if folio % 2 == 0 else "Losing Grip"
+        assert margin_lines(index) == [head, str(folio)], (folio, margin_lines(index))
+
+
+def test_every_font_is_embedded(seeds_pdf: PdfReader) -> None:
+    fonts = {}
+    for page in seeds_pdf.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            fonts[str(font["/BaseFont"])] = descriptor is not None and any(
+                k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+    assert any("Bookbinder-Serif" in name for name in fonts)  # Source Serif Pro, not a system fallback
+
+
+def test_document_metadata(seeds_pdf: PdfReader) -> None:
+    info = seeds_pdf.metadata
+    assert info.title == "The Seeds" and "Grey's Anatomy" in info.get("/Keywords", "")
+    assert seeds_pdf.trailer["/Root"].get("/Lang") == "en"
+
+
+@pytest.mark.parametrize("size, points", [("a5", (419.5, 595.3)), ("letter", (612, 792)), ("6x9in", (432, 648))])
+def test_page_sizes(tmp_path: Path, size: str, points: tuple) -> None:
+    result = build([SEEDS / "004_9a223c5f57314a43.txt"],
+                   BuildOptions(formats=("pdf",), out_dir=tmp_path, print=PrintOptions(page_size=size)))
+    box = PdfReader(result.written[0]).pages[0].mediabox
+    assert (round(float(box.width), 1), round(float(box.height), 1)) == pytest.approx(points, abs=0.6)
+
+
+def test_tagged_pdf(tmp_path: Path) -> None:
+    result = build([SEEDS / "004_9a223c5f57314a43.txt"],
+                   BuildOptions(formats=("pdf",), out_dir=tmp_path, print=PrintOptions(tagged=True)))
+    root = PdfReader(result.written[0]).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.com/x.png", "https://example.com/a.css",
+                                 "ftp://example.com/f"])
+def test_fetcher_refuses_outside_the_build(url: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="refuses"):
+        BuildFetcher(allowed=(tmp_path,)).fetch(url)
+
+
+def test_fetcher_serves_the_build(tmp_path: Path) -> None:
+    (tmp_path / "a.css").write_text("p { color: red }")
+    response = BuildFetcher(allowed=(tmp_path,)).fetch((tmp_path / "a.css").as_uri())
+    assert response.read() == b"p { color: red }"

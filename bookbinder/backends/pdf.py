@@ -23,6 +23,8 @@ from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, join_name
 from .cover import font_file
 from .epub import stylesheet
 from .frontmatter import _story_line
+from .pdfmerge import Layout, Mark, Part, lay_out, merge
+from ..parallel import parallel_map
 
 PAGE_SIZES = {"a5": "148mm 210mm", "5.5x8.5in": "5.5in 8.5in", "6x9in": "6in 9in", "a4": "210mm 297mm",
               "letter": "8.5in 11in"}
@@ -36,20 +38,91 @@ class PrintOptions:
 
 
 def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
+    """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel."""
+    _page_css(options.page_size)  # an unknown size fails before any work
+    if options.tagged:
+        return _whole_book(book, options)
+    return _parallel_book(book, options)
+
+
+def _whole_book(book: Book, options: PrintOptions) -> bytes:
+    """One WeasyPrint document: contents numbers from target-counter, folios from counter(page)."""
+    document = _render(print_document(book), options)
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=book.identifier.encode("ascii"))
+
+
+def _parallel_book(book: Book, options: PrintOptions) -> bytes:
+    """Pass one: every story (and the credits) laid out on its own, one process per core. Pass
+    two: the front matter with the page numbers now known, then the merge (folios, outline)."""
+    global _JOB
+    _JOB = (book, options)  # forked workers read the book from here
+    try:
+        parts = list(parallel_map(_render_part, range(len(book.stories) + (1 if book.is_anthology else 0))))
+    finally:
+        _JOB = None
+    layout = lay_out(parts)
+    front = _render_front(book, options, layout) if book.is_anthology else None
+    size, margins = _page_geometry(options.page_size)
+    return merge(book, front, parts, layout, size, margins)
+
+
+_JOB: tuple[Book, PrintOptions] | None = None
+
+
+def _render_part(index: int) -> Part:
+    book, options = _JOB
+    body = [print_story(book.stories[index], index + 1)] if index < len(book.stories) else [credits(book)]
+    tree = document(book.title, book.language, body, body_class="print")
+    doc = _render(tree, options, _running_head_css(book) + _NO_FOLIOS)
+    return Part(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()))
+
+
+def _render_front(book: Book, options: PrintOptions, layout: Layout) -> Part:
+    tree = document(book.title, book.language, [book_title_page(book), contents(book, layout.starts)],
+                    body_class="print")
+    doc = _render(tree, options, _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
+    return Part(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()))
+
+
+def _marks(tree) -> tuple[Mark, ...]:
+    return tuple(Mark(label, target[0], _marks(children)) for label, target, children, _ in tree)
+
+
+def _render(tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     _quiet_weasyprint()
-    html = serialize(print_document(book)).decode("utf-8")
     fetcher = BuildFetcher(allowed=_font_dirs())
     fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
     stylesheets = [CSS(string=_page_css(options.page_size) + _font_css(), url_fetcher=fetcher, font_config=fonts),
                    CSS(string=stylesheet("base.css").decode("utf-8"), font_config=fonts),
-                   CSS(string=stylesheet("print.css").decode("utf-8"), font_config=fonts)]
-    document = HTML(string=html, url_fetcher=fetcher, base_url="bookbinder:/").render(
+                   CSS(string=stylesheet("print.css").decode("utf-8") + extra_css, font_config=fonts)]
+    html = serialize(tree).decode("utf-8")
+    return HTML(string=html, url_fetcher=fetcher, base_url="bookbinder:/").render(
         stylesheets=stylesheets, font_config=fonts)
-    variant = "pdf/ua-1" if options.tagged else None
-    return document.write_pdf(pdf_variant=variant, pdf_identifier=book.identifier.encode("ascii"))
+
+
+_NO_FOLIOS = """
+@page :left { @bottom-left { content: none; } }
+@page :right { @bottom-right { content: none; } }
+"""
+_LITERAL_PAGE_NUMBERS = """
+section.contents p.toc-title span[data-page]::after { content: leader(". ") attr(data-page); }
+"""
+
+
+def _running_head_css(book: Book) -> str:
+    title = book.title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'\n@page :left {{ @top-left {{ content: "{title}"; }} }}\n'
+
+
+def _page_geometry(page_size: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(width, height) and (inner, outer) margins in points, as print.css sets them."""
+    units = {"mm": 72 / 25.4, "in": 72.0}
+    w, h = PAGE_SIZES[page_size.casefold()].split()
+    to_pt = lambda v: float(v[:-2]) * units[v[-2:]]  # noqa: E731
+    return (to_pt(w), to_pt(h)), (0.875 * 72, 0.625 * 72)
 
 
 # ------------------------------------------------------------------ the print document
@@ -84,10 +157,15 @@ def book_title_page(book: Book) -> etree._Element:
     return section
 
 
-def contents(book: Book) -> etree._Element:
+def contents(book: Book, starts: tuple[int, ...] = ()) -> etree._Element:
+    """The contents; with `starts` (known page numbers) each entry carries its page in data-page."""
     items = []
     for number, story in enumerate(book.stories, 1):
-        entry = E.li(E.p(E.a(story_title(story), href=f"#story-{number}"), {"class": "toc-title"}))
+        if starts:  # rendered apart from the stories: the page number is known, there is no anchor
+            link = E.span(story_title(story), {"data-page": str(starts[number - 1])})
+        else:
+            link = E.a(story_title(story), href=f"#story-{number}")
+        entry = E.li(E.p(link, {"class": "toc-title"}))
         entry.append(E.p(_story_line(story), {"class": "toc-details"}))
         items.append(entry)
     return E.section({"class": "contents", EPUB_TYPE: "toc", "role": "doc-toc"}, E.h2("Contents"), E.ol(*items))

@@ -1,0 +1,60 @@
+"""Benchmark: a print PDF of a generated corpus with bookbinder and with pandoc -> WeasyPrint.
+
+    python benchmarks/pdf.py [N]        # default 200 stories
+
+Both get the same stories (pandoc gets UTF-8 copies; the conversion is not timed). pandoc writes
+one standalone HTML file of all stories, which WeasyPrint (the same version bookbinder uses)
+renders; the two steps are timed together. Prints each one's time, peak memory of the whole
+process tree, page count, and the ratios.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import generate  # noqa: E402
+from measure import measure  # noqa: E402
+
+
+def pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    if not shutil.which("pandoc"):
+        sys.exit("pandoc is not installed (apt-get install pandoc)")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        paths = generate(n, tmp / "corpus")
+        utf8 = tmp / "utf8"
+        utf8.mkdir()
+        for p in paths:
+            data = p.read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252")
+            (utf8 / p.name).write_text(text, encoding="utf-8")
+        ours = measure([sys.executable, "-m", "bookbinder", "build", str(tmp / "corpus"), "--format", "pdf",
+                        "-o", str(tmp / "bb"), "--title", "Benchmark"])
+        script = (f"pandoc -s -f markdown -t html5 --metadata title=Benchmark -o {tmp / 'book.html'} "
+                  f"{utf8}/*.txt && {sys.executable} -m weasyprint {tmp / 'book.html'} {tmp / 'pandoc.pdf'}")
+        theirs = measure(["bash", "-c", script])
+        print(f"{n} stories")
+        print(f"  bookbinder:          {ours.seconds:7.2f} s  peak {ours.peak_mb:6.0f} MB  "
+              f"{pages(tmp / 'bb' / 'benchmark.pdf')} pages (exit {ours.returncode})")
+        print(f"  pandoc -> WeasyPrint: {theirs.seconds:7.2f} s  peak {theirs.peak_mb:6.0f} MB  "
+              f"{pages(tmp / 'pandoc.pdf')} pages (exit {theirs.returncode})")
+        print(f"  ratio: bookbinder is {theirs.seconds / ours.seconds:.2f}x faster; "
+              f"memory {ours.peak_mb / theirs.peak_mb:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Pass two of the print PDF: rendered parts -> one book (pikepdf), with folios, blanks and outline.
+
+Stories come in as separate PDFs, each opening on its own page 1 (a recto). Here they are laid
+end to end after the front matter, a blank verso is added wherever the next part must open on
+a recto, folios are drawn on every page but the blanks (in the book's face, by reportlab), and
+the outline is rebuilt from each part's bookmarks at its final page.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Name, OutlineItem, Page
+
+from ..book import Book
+from .cover import font_file
+
+
+@dataclass(frozen=True)
+class Mark:
+    label: str
+    page: int                   # 0-based, within its part
+    children: tuple["Mark", ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    pdf: bytes
+    pages: int
+    marks: tuple[Mark, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each part starts in the body (1-based folio) and where blank versos fall."""
+
+    starts: tuple[int, ...]
+    body_pages: int
+    blanks: frozenset[int]      # body folios that are blank versos
+
+
+def lay_out(parts: list[Part]) -> Layout:
+    starts, blanks, folio = [], set(), 1
+    for part in parts:
+        starts.append(folio)
+        folio += part.pages
+        if part.pages % 2:       # the next part opens on a recto: a blank verso first
+            blanks.add(folio)
+            folio += 1
+    return Layout(tuple(starts), folio - 1, frozenset(blanks))
+
+
+def merge(book: Book, front: Part | None, parts: list[Part], layout: Layout, size: tuple[float, float],
+          margins: tuple[float, float]) -> bytes:
+    out = pikepdf.new()
+    sources = []  # kept open until the book is saved: pikepdf copies their objects lazily
+    for part in [front, *parts] if front else parts:
+        src = pikepdf.open(io.BytesIO(part.pdf))
+        sources.append(src)
+        out.pages.extend(src.pages)
+        if len(out.pages) % 2:
+            out.add_blank_page(page_size=size)
+    front_pages = len(out.pages) - layout.body_pages
+    folios = pikepdf.open(io.BytesIO(folio_overlay(layout, size, margins)))
+    sources.append(folios)
+    for i in range(layout.body_pages):
+        if i + 1 not in layout.blanks:
+            Page(out.pages[front_pages + i]).add_overlay(folios.pages[i])
+    _outline(out, front, parts, layout, front_pages)
+    _metadata(out, book)
+    buffer = io.BytesIO()
+    out.save(buffer, deterministic_id=True, compress_streams=True,
+             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    for src in sources:
+        src.close()
+    return buffer.getvalue()
+
+
+def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[float, float]) -> bytes:
+    """One page per body page, the folio at the outer foot (blank versos left empty)."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    rl_config.invariant = 1  # no dates or random ids: the same book gives the same bytes
+    face = "Helvetica"
+    path = font_file("Regular")
+    if path:
+        if "BookbinderSerif" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("BookbinderSerif", str(path)))
+        face = "BookbinderSerif"
+    width, height = size
+    inner, outer = margins
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=size, pageCompression=1, initialFontName=face, initialFontSize=9)
+    for folio in range(1, layout.body_pages + 1):
+        if folio not in layout.blanks:
+            c.setFont(face, 9)
+            if folio % 2:  # recto: the outer edge is the right one
+                c.drawRightString(width - outer, height * 0.045, str(folio))
+            else:
+                c.drawString(outer, height * 0.045, str(folio))
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+def _outline(out: pikepdf.Pdf, front: Part | None, parts: list[Part], layout: Layout, front_pages: int) -> None:
+    def item(mark: Mark, offset: int) -> OutlineItem:
+        node = OutlineItem(mark.label, offset + mark.page)
+        node.children.extend(item(child, offset) for child in mark.children)
+        return node
+
+    with out.open_outline() as outline:
+        outline.root.extend(item(m, 0) for m in (front.marks if front else ()))
+        for part, start in zip(parts, layout.starts):
+            outline.root.extend(item(m, front_pages + start - 1) for m in part.marks)
+
+
+def _metadata(out: pikepdf.Pdf, book: Book) -> None:
+    subjects = []
+    for story in book.stories:
+        for value in [*story.meta.fandoms, *(str(p) for p in story.meta.pairings)]:
+            if value not in subjects:
+                subjects.append(value)
+    out.docinfo[Name.Title] = book.title
+    authors = book.authors or book.editors
+    if authors:
+        out.docinfo[Name.Author] = ", ".join(authors)
+    out.docinfo[Name.Subject] = book.count_line
+    if subjects:
+        out.docinfo[Name.Keywords] = ", ".join(subjects)
+    out.docinfo[Name.Creator] = "bookbinder"
+    out.Root.Lang = pikepdf.String(book.language)
+    out.Root.PageMode = Name.UseOutlines

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -89,18 +90,27 @@ def _marks(tree) -> tuple[Mark, ...]:
 
 
 def _render(tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
+
+    fetcher, fonts, stylesheets = _styles(options.page_size, extra_css)
+    html = serialize(tree).decode("utf-8")
+    return HTML(string=html, url_fetcher=fetcher, base_url="bookbinder:/").render(
+        stylesheets=stylesheets, font_config=fonts)
+
+
+@lru_cache(maxsize=8)
+def _styles(page_size: str, extra_css: str):
+    """Fetcher, fonts and parsed stylesheets: built once per process, shared by every story it renders."""
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     _quiet_weasyprint()
     fetcher = BuildFetcher(allowed=_font_dirs())
     fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
-    stylesheets = [CSS(string=_page_css(options.page_size) + _font_css(), url_fetcher=fetcher, font_config=fonts),
+    stylesheets = [CSS(string=_page_css(page_size) + _font_css(), url_fetcher=fetcher, font_config=fonts),
                    CSS(string=stylesheet("base.css").decode("utf-8"), font_config=fonts),
                    CSS(string=stylesheet("print.css").decode("utf-8") + extra_css, font_config=fonts)]
-    html = serialize(tree).decode("utf-8")
-    return HTML(string=html, url_fetcher=fetcher, base_url="bookbinder:/").render(
-        stylesheets=stylesheets, font_config=fonts)
+    return fetcher, fonts, stylesheets
 
 
 _NO_FOLIOS = """

@@ -155,3 +155,11 @@ def test_fetcher_serves_the_build(tmp_path: Path) -> None:
     (tmp_path / "a.css").write_text("p { color: red }")
     response = BuildFetcher(allowed=(tmp_path,)).fetch((tmp_path / "a.css").as_uri())
     assert response.read() == b"p { color: red }"
+
+
+def test_same_inputs_same_pdf(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    stories = [SEEDS / "004_9a223c5f57314a43.txt", SEEDS / "000_eade02fc94876b84.txt"]
+    first = build(stories, BuildOptions(formats=("pdf",), out_dir=tmp_path / "a")).written[0].read_bytes()
+    second = build(stories, BuildOptions(formats=("pdf",), out_dir=tmp_path / "b")).written[0].read_bytes()
+    assert first == second

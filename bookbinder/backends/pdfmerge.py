@@ -66,7 +66,7 @@ def merge(book: Book, front: Part | None, parts: list[Part], layout: Layout, siz
     sources.append(folios)
     for i in range(layout.body_pages):
         if i + 1 not in layout.blanks:
-            Page(out.pages[front_pages + i]).add_overlay(folios.pages[i])
+            _overlay(out, Page(out.pages[front_pages + i]), Page(folios.pages[i]))
     _outline(out, front, parts, layout, front_pages)
     _metadata(out, book)
     buffer = io.BytesIO()
@@ -75,6 +75,15 @@ def merge(book: Book, front: Part | None, parts: list[Part], layout: Layout, siz
     for src in sources:
         src.close()
     return buffer.getvalue()
+
+
+def _overlay(out: pikepdf.Pdf, page: Page, other: Page) -> None:
+    """`other` drawn over `page` under a fixed name (pikepdf's add_overlay picks a random one,
+    which would make every build differ)."""
+    form = out.copy_foreign(other.as_form_xobject())
+    page.add_resource(form, Name.XObject, Name("/BBFolio"))
+    page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(out, b"\nQ\nq /BBFolio Do Q\n"))
 
 
 def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[float, float]) -> bytes:

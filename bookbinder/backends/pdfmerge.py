@@ -66,7 +66,7 @@ def merge(book: Book, front: Part | None, parts: list[Part], layout: Layout, siz
     sources.append(folios)
     for i in range(layout.body_pages):
         if i + 1 not in layout.blanks:
-            _overlay(out, Page(out.pages[front_pages + i]), Page(folios.pages[i]))
+            _overlay(out, Page(out.pages[front_pages + i]), Page(folios.pages[i]), f"/BBFolio{i + 1}")
     _outline(out, front, parts, layout, front_pages)
     _metadata(out, book)
     buffer = io.BytesIO()
@@ -77,13 +77,14 @@ def merge(book: Book, front: Part | None, parts: list[Part], layout: Layout, siz
     return buffer.getvalue()
 
 
-def _overlay(out: pikepdf.Pdf, page: Page, other: Page) -> None:
-    """`other` drawn over `page` under a fixed name (pikepdf's add_overlay picks a random one,
-    which would make every build differ)."""
+def _overlay(out: pikepdf.Pdf, page: Page, other: Page, name: str) -> None:
+    """`other` drawn over `page` under `name` (pikepdf's add_overlay picks a random name, which
+    would make every build differ). Pages of one part share a resource dictionary, so each
+    page's name must be its own."""
     form = out.copy_foreign(other.as_form_xobject())
-    page.add_resource(form, Name.XObject, Name("/BBFolio"))
+    page.add_resource(form, Name.XObject, Name(name))
     page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
-    page.contents_add(pikepdf.Stream(out, b"\nQ\nq /BBFolio Do Q\n"))
+    page.contents_add(pikepdf.Stream(out, f"\nQ\nq {name} Do Q\n".encode("ascii")))
 
 
 def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[float, float]) -> bytes:

@@ -47,11 +47,13 @@ def main() -> None:
         ours = measure([sys.executable, "-m", "bookbinder", "build", str(tmp / "corpus"), "--format", "pdf",
                         "-o", str(tmp / "bb"), "--title", "Benchmark"])
         # The same page as bookbinder's default (6x9in, the same margins), so both set the same pages.
+        # A user stylesheet (-s) loses to pandoc's own CSS unless it says !important.
         (tmp / "page.css").write_text(
             "@page { size: 6in 9in; margin: 0.75in 0.75in 0.85in 0.75in; @bottom-center { content: counter(page); } }\n"
-            "html { font-size: 10.5pt; line-height: 1.4; }\n"
-            "body { margin: 0; padding: 0; max-width: none; hyphens: auto; text-align: justify; }\n"
-            "p { margin: 0; text-indent: 1em; }\n")
+            "html { font-size: 10.5pt !important; line-height: 1.4 !important; }\n"
+            "body { margin: 0 !important; padding: 0 !important; max-width: none !important; "
+            "font-size: 10.5pt !important; hyphens: auto; text-align: justify; }\n"
+            "p { margin: 0 !important; text-indent: 1em; }\n")
         script = (f"pandoc -s -f markdown -t html5 --metadata title=Benchmark -o {tmp / 'book.html'} "
                   f"{utf8}/*.txt && {sys.executable} -m weasyprint -s {tmp / 'page.css'} {tmp / 'book.html'} "
                   f"{tmp / 'pandoc.pdf'}")

@@ -23,8 +23,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None) -> Iterator[R]:
-    """fn over items, results in order; `fn` must be a module-level function (it is pickled)."""
+def parallel_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None,
+                 heavy: bool = False) -> Iterator[R]:
+    """fn over items, results in order; `fn` must be a module-level function (it is pickled).
+
+    `heavy` tasks (a second or so each) are handed out one at a time, so no core idles at the end."""
     items = list(items)
     workers = workers or cores()
     if len(items) < PARALLEL_FROM or workers < 2:
@@ -33,4 +36,5 @@ def parallel_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None =
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8)))
+        chunk = 1 if heavy else max(1, len(items) // (workers * 8))
+        yield from pool.map(fn, items, chunksize=chunk)

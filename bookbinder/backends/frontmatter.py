@@ -47,7 +47,7 @@ def book_documents(book: Book, stylesheets: list[str]) -> list[BookDocument]:
     global _JOB
     _JOB = (book, stylesheets)  # forked workers read the book from here instead of unpickling it
     try:
-        for story_docs in parallel_map(_render_story, range(1, len(book.stories) + 1)):
+        for story_docs in parallel_map(_render_story, range(1, len(book.stories) + 1)):  # light: chunked
             docs += story_docs
     finally:
         _JOB = None

@@ -58,7 +58,8 @@ def _parallel_book(book: Book, options: PrintOptions) -> bytes:
     global _JOB
     _JOB = (book, options)  # forked workers read the book from here
     try:
-        parts = list(parallel_map(_render_part, range(len(book.stories) + (1 if book.is_anthology else 0))))
+        parts = list(parallel_map(_render_part, range(len(book.stories) + (1 if book.is_anthology else 0)),
+                                  heavy=True))
     finally:
         _JOB = None
     layout = lay_out(parts)

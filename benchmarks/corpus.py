@@ -52,6 +52,21 @@ def generate(n: int, folder: Path) -> list[Path]:
     return paths
 
 
+def utf8_copies(paths: list[Path], folder: Path) -> list[Path]:
+    """The same stories as UTF-8 files, for tools that read nothing else (pandoc)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for p in paths:
+        data = p.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252")
+        (folder / p.name).write_text(text, encoding="utf-8")
+        out.append(folder / p.name)
+    return out
+
+
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).parent / "corpus" / str(count)

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate  # noqa: E402
+from corpus import generate, utf8_copies  # noqa: E402
 from measure import measure  # noqa: E402
 
 
@@ -27,14 +27,7 @@ def main() -> None:
             tmp = Path(tmp)
             paths = generate(n, tmp / "corpus")
             utf8 = tmp / "utf8"
-            utf8.mkdir()
-            for p in paths:
-                data = p.read_bytes()
-                try:
-                    text = data.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = data.decode("cp1252")
-                (utf8 / p.name).write_text(text, encoding="utf-8")
+            utf8_copies(paths, utf8)
             words = sum(len(p.read_text(encoding="utf-8").split()) for p in utf8.iterdir())
             ours = measure([sys.executable, "-m", "bookbinder", "build", str(tmp / "corpus"), "-o", str(tmp / "bb"),
                             "--title", "Benchmark"])

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate  # noqa: E402
+from corpus import generate, utf8_copies  # noqa: E402
 from measure import measure  # noqa: E402
 
 
@@ -36,14 +36,7 @@ def main() -> None:
         tmp = Path(tmp)
         paths = generate(n, tmp / "corpus")
         utf8 = tmp / "utf8"
-        utf8.mkdir()
-        for p in paths:
-            data = p.read_bytes()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = data.decode("cp1252")
-            (utf8 / p.name).write_text(text, encoding="utf-8")
+        utf8_copies(paths, utf8)
         ours = measure([sys.executable, "-m", "bookbinder", "build", str(tmp / "corpus"), "--format", "pdf",
                         "-o", str(tmp / "bb"), "--title", "Benchmark"])
         # The same page as bookbinder's default (6x9in, the same margins), so both set the same pages.

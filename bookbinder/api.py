@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from .assemble import Filters, anthology, books_by, order, unify
 from .backends import BACKENDS, write_book
 from .backends.output import write_atomic
-from .backends.pdf import PrintOptions
+from .backends.print_options import PrintOptions
 from .book import Book, story_title
 from .errors import BookbinderError, BuildError, InputError
 from .model import Diagnostic, Story

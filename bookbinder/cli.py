@@ -16,13 +16,10 @@ from . import __version__
 from .api import BuildOptions, build, collect_inputs, normalize_to, read_list, read_manifest
 from .assemble import GROUP_KEYS, SORT_KEYS, Filters
 from .backends import BACKENDS
-from .backends.pdf import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
+from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
 from .errors import BookbinderError
 from .pipeline import load_story
 from .report import story_record
-
-log = logging.getLogger("bookbinder")
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bookbinder")

@@ -99,3 +99,10 @@ def test_batch_keeps_going(tmp_path: Path) -> None:
 def test_usage_error_is_exit_2() -> None:
     assert run("build").returncode == 2
     assert run("frobnicate").returncode == 2
+
+
+def test_cli_start_does_not_load_weasyprint() -> None:
+    """normalize, inspect and EPUB builds must not pay WeasyPrint's half-second import."""
+    code = "import sys, bookbinder.cli, bookbinder.api; print('weasyprint' in sys.modules, 'pikepdf' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["False", "False"]

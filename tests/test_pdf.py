@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from bookbinder.api import BuildOptions, build
-from bookbinder.backends.pdf import BuildFetcher, PrintOptions
+from bookbinder.backends.pdf import BuildFetcher
+from bookbinder.backends.print_options import PrintOptions
 
 from conftest import SEEDS
 

@@ -7,11 +7,18 @@ from typing import Callable
 from ..book import Book
 from .epub import epub_bytes
 from .output import write_atomic
-from .pdf import PrintOptions, pdf_bytes
+from .print_options import PrintOptions
+
+
+def _pdf(book: Book, options: PrintOptions) -> bytes:
+    from .pdf import pdf_bytes  # WeasyPrint loads only when a PDF is asked for
+
+    return pdf_bytes(book, options)
+
 
 BACKENDS: dict[str, Callable[[Book, PrintOptions], bytes]] = {
     "epub": lambda book, options: epub_bytes(book),
-    "pdf": pdf_bytes,
+    "pdf": _pdf,
 }
 
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 from .book import Book, story_title
 from .clean.names import alias_table
 from .errors import BookbinderError
-from .model import Inferred, Pairing, Story
+from .model import Pairing, Story
 
 GROUP_KEYS = ("pairing", "fandom", "author", "rating", "character")
 SORT_KEYS = ("given", "title", "date", "words", "author")
@@ -247,4 +247,4 @@ def books_by(stories: list[Story], by: str, infer: bool = True, sort: str = "giv
     return out
 
 
-__all__ = ["Filters", "Inferred", "anthology", "books_by", "group", "is_complete", "order", "rating_level", "unify"]
+__all__ = ["Filters", "anthology", "books_by", "group", "is_complete", "order", "rating_level", "unify"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from .model import Story
@@ -22,7 +22,6 @@ class Book:
     stories: tuple[Story, ...]
     collection: str | None = None      # what the book gathers: "Mark Sloan/Lexie Grey", "Grey's Anatomy"
     editors: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())  # what the assembler wants the credits page to say
 
     @property
     def is_anthology(self) -> bool:

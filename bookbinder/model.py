@@ -207,6 +207,14 @@ class Story:
         return sum(isinstance(b, SceneBreak) for b in self.blocks)
 
 
+def unique_names(items) -> tuple[str, ...]:
+    """Items in order, each once, case ignored ("Mark Sloan" and "mark sloan" are one)."""
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.casefold(), item)
+    return tuple(seen.values())
+
+
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD_TOKEN = re.compile(r"\S*[^\W_]\S*")  # one match per whitespace token that holds a letter or digit
 

@@ -54,8 +54,13 @@ def story_parts(story: Story, heading_level: int = 1) -> list[etree._Element]:
     return [p for p in parts if p is not None]
 
 
-def story_header(story: Story, level: int = 1) -> etree._Element:
-    header = E.header(_heading(level, story.meta.title or "Untitled"), {"class": "story-title"})
+def story_header(story: Story, level: int = 1, title: str | None = None, heading_id: str | None = None
+                 ) -> etree._Element:
+    """The story's title and byline; `title` replaces the stated one (a book names untitled stories)."""
+    heading = _heading(level, title or story.meta.title or "Untitled")
+    if heading_id:
+        heading.set("id", heading_id)
+    header = E.header(heading, {"class": "story-title"})
     if story.meta.authors:
         header.append(E.p("by " + join_names(story.meta.authors), {"class": "byline"}))
     return header

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
-from .model import Diagnostic, Metadata, Note, Pairing, Paragraph, Story
+from .model import Metadata, Note, Pairing, Paragraph, Story
 from .readers.fields import parse_date, parse_language, parse_status
 
 SIDECAR_SUFFIXES = (".meta.toml", ".meta.yaml", ".meta.yml", ".yaml")
@@ -128,4 +128,4 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-__all__ = ["Diagnostic", "apply_overrides", "read_sidecar", "sidecar_path", "split_front_matter"]
+__all__ = ["apply_overrides", "read_sidecar", "sidecar_path", "split_front_matter"]

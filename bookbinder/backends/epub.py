@@ -64,8 +64,6 @@ def _package_language(opf: bytes, language: str) -> bytes:
 def _add_document(ebook: epub.EpubBook, doc: BookDocument) -> epub.EpubItem:
     item = epub.EpubItem(uid=doc.uid, file_name=doc.name, media_type="application/xhtml+xml",
                          content=doc.content)
-    if doc.kind == "cover":
-        item.properties = []
     ebook.add_item(item)
     return item
 

@@ -14,7 +14,10 @@ from lxml import etree
 from ..book import Book, TocEntry, story_title
 from ..model import Story
 from ..parallel import parallel_map
-from ..render import E, EPUB_TYPE, afterword, join_names, chapter_parts, document, metadata_list, preface, serialize, story_parts
+from ..render import (
+    E, EPUB_TYPE, afterword, chapter_parts, document, join_names, metadata_list, preface, serialize, story_header,
+    story_parts,
+)
 from .cover import cover_image
 
 
@@ -112,7 +115,7 @@ def contents_page(book: Book, stylesheets: list[str]) -> BookDocument:
     items = []
     for number, story in enumerate(book.stories, 1):
         link = E.a(story_title(story), href=f"story-{number:03d}-title.xhtml")
-        details = _story_line(story)
+        details = story_line(story)
         entry = E.li(E.p(link, {"class": "toc-title"}))
         if details:
             entry.append(E.p(details, {"class": "toc-details"}))
@@ -125,7 +128,7 @@ def contents_page(book: Book, stylesheets: list[str]) -> BookDocument:
                         landmark_title="Contents")
 
 
-def _story_line(story: Story) -> str:
+def story_line(story: Story) -> str:
     """"by X · Mark Sloan/Lexie Grey · Rated R · 883 words" for the contents page."""
     meta = story.meta
     parts = []
@@ -144,10 +147,7 @@ def story_documents(story: Story, number: int, stylesheets: list[str], first: bo
     lang = story.meta.language or "en"
     title_name = f"text/story-{number:03d}-title.xhtml"
     text_name = f"text/story-{number:03d}.xhtml"
-    header = E.header({"class": "story-title"}, E.h1(story_title(story)))
-    if story.meta.authors:
-        header.append(E.p("by " + join_names(story.meta.authors), {"class": "byline"}))
-    front = [header, *(preface(story, 2) or [_bare_preface(story)])]
+    front = [story_header(story, 1, story_title(story)), *(preface(story, 2) or [_bare_preface(story)])]
     title_tree = document(story_title(story), lang, front, stylesheets, body_class="story-titlepage")
     parts = []
     for i, chapter in enumerate(story.chapters, 1):

@@ -10,33 +10,23 @@ Rendering reads nothing but the build's own files (`BuildFetcher`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from lxml import etree
+from weasyprint.urls import URLFetcher
 
 from ..book import Book, story_title
 from ..errors import BookbinderError
 from ..model import Story
-from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, join_names, preface, serialize
+from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, join_names, preface, serialize, story_header
 from .cover import font_file
 from .epub import stylesheet
-from .frontmatter import _story_line
+from .frontmatter import story_line
+from .print_options import PAGE_SIZES, PrintOptions
 from .pdfmerge import Layout, Mark, Part, lay_out, merge
 from ..parallel import parallel_map
-
-PAGE_SIZES = {"a5": "148mm 210mm", "5.5x8.5in": "5.5in 8.5in", "6x9in": "6in 9in", "a4": "210mm 297mm",
-              "letter": "8.5in 11in"}
-DEFAULT_PAGE_SIZE = "6x9in"
-
-
-@dataclass(frozen=True)
-class PrintOptions:
-    page_size: str = DEFAULT_PAGE_SIZE
-    tagged: bool = False  # PDF/UA-1: tagged, accessible PDF
-
 
 def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
     """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel."""
@@ -177,17 +167,15 @@ def contents(book: Book, starts: tuple[int, ...] = ()) -> etree._Element:
         else:
             link = E.a(story_title(story), href=f"#story-{number}")
         entry = E.li(E.p(link, {"class": "toc-title"}))
-        entry.append(E.p(_story_line(story), {"class": "toc-details"}))
+        entry.append(E.p(story_line(story), {"class": "toc-details"}))
         items.append(entry)
     return E.section({"class": "contents", EPUB_TYPE: "toc", "role": "doc-toc"}, E.h2("Contents"), E.ol(*items))
 
 
 def print_story(story: Story, number: int) -> etree._Element:
     titlepage = E.section({"class": "story-titlepage"},
-                          E.header({"class": "story-title"}, E.h1(story_title(story), id=f"story-{number}")))
-    if story.meta.authors:
-        titlepage[0].append(E.p("by " + join_names(story.meta.authors), {"class": "byline"}))
-    titlepage.extend(preface(story, 2))
+                          story_header(story, 1, story_title(story), heading_id=f"story-{number}"),
+                          *preface(story, 2))
     text = E.div({"class": "story-text"})
     for i, chapter in enumerate(story.chapters, 1):
         for part in chapter_parts(chapter, i, 2):
@@ -246,13 +234,7 @@ def _font_dirs() -> tuple[Path, ...]:
 
 
 # ------------------------------------------------------------------ safety
-def _fetcher_base():
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher
-
-
-class BuildFetcher(_fetcher_base()):
+class BuildFetcher(URLFetcher):
     """Serves only `file:` URLs inside the allowed folders (and `data:` URLs); refuses the network."""
 
     def __init__(self, allowed: tuple[Path, ...] = (), **kwargs) -> None:

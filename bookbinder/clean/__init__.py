@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import py3langid
 
-from ..model import Chapter, Inline, LineGroup, Note, Paragraph, Span, Story, inline_text
+from ..model import Inline, LineGroup, Note, Paragraph, Span, Story, inline_text
 from .names import canonical, infer
 from .typography import smarten
 
@@ -103,11 +103,6 @@ def infer_from_text(story: Story) -> Story:
 
 
 # ---------------------------------------------------------------- language
-def warm_up() -> None:
-    """Load the language model now (it takes most of a second), e.g. before forking workers."""
-    py3langid.classify("warm up")
-
-
 # English prose is about half function words; no other language comes near with this list. This
 # spares loading the language model (most of a second) for the stories most readers have.
 _ENGLISH = frozenset("""the and to of a was he she in that it his her i you with for had on at as but not is be
@@ -130,6 +125,3 @@ def detect_language(story: Story) -> Story:
     code = "en" if is_plainly_english(sample) else py3langid.classify(sample)[0]
     story = story.with_(meta=story.meta.with_(language=code))
     return story.diagnose("language-guessed", f"language not stated; detected {code!r}")
-
-
-__all__ = ["clean", "Chapter"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..model import Inferred, Metadata, Pairing
+from ..model import Inferred, Metadata, Pairing, unique_names
 
 # Capitalised words that open sentences or address people but are not names.
 _NOT_NAMES = frozenset("""
@@ -39,7 +39,7 @@ def canonical(meta: Metadata) -> Metadata:
     """Characters and pairings with short names joined to the full names the story gives."""
     names = list(meta.characters) + [m for p in meta.pairings for m in p.members]
     alias = alias_table(names)
-    characters = _dedupe(alias.get(c.casefold(), c) for c in meta.characters)
+    characters = unique_names(alias.get(c.casefold(), c) for c in meta.characters)
     pairings = tuple(dict.fromkeys(
         Pairing.of([alias.get(m.casefold(), m) for m in p.members], p.kind) for p in meta.pairings))
     return meta.with_(characters=characters, pairings=pairings)
@@ -60,13 +60,6 @@ def alias_table(names) -> dict[str, str]:
     for name in full:
         table[name.casefold()] = name
     return table
-
-
-def _dedupe(items) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for item in items:
-        seen.setdefault(item.casefold(), item)
-    return tuple(seen.values())
 
 
 def infer(text: str, stated: Metadata) -> Inferred:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from dateutil import parser as dateparser
 
-from ..model import Block, Metadata, Note, Pairing
+from ..model import Block, Metadata, Note, Pairing, unique_names
 
 _KEYS: dict[str, tuple[str, ...]] = {
     "title": ("title", "story title", "fic title", "work title"),
@@ -220,17 +220,10 @@ class FieldSet:
 
     def metadata(self) -> Metadata:
         return Metadata(
-            title=self.title, authors=_unique(self.authors), summary=tuple(self.summary),
+            title=self.title, authors=unique_names(self.authors), summary=tuple(self.summary),
             notes=tuple(self.notes), end_notes=tuple(self.end_notes), rating=self.rating,
-            warnings=_unique(self.warnings), categories=_unique(self.categories), fandoms=_unique(self.fandoms),
-            characters=_unique(self.characters), pairings=tuple(dict.fromkeys(self.pairings)),
-            tags=_unique(self.tags), series=self.series, status=self.status, language=self.language,
+            warnings=unique_names(self.warnings), categories=unique_names(self.categories), fandoms=unique_names(self.fandoms),
+            characters=unique_names(self.characters), pairings=tuple(dict.fromkeys(self.pairings)),
+            tags=unique_names(self.tags), series=self.series, status=self.status, language=self.language,
             published=self.published, updated=self.updated, stated_words=self.stated_words, url=self.url,
         )
-
-
-def _unique(items: list[str]) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for item in items:
-        seen.setdefault(item.casefold(), item)
-    return tuple(seen.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Diagnostic, Note, Paragraph
+from ..model import Diagnostic, Note
 from .inline import paragraph
 from .fields import FieldSet, field_of, parse_date
 from .patterns import chapter_heading, is_marker
@@ -308,4 +308,4 @@ def strip_label(text: str) -> str:
     return rest[:-1].strip() if text.lstrip()[:1] in "([" and rest[-1:] in ")]" else rest
 
 
-__all__ = ["Matter", "Paragraph", "is_note_start", "looks_like_note", "note_label", "strip_label"]
+__all__ = ["Matter", "is_note_start", "looks_like_note", "note_label", "strip_label"]

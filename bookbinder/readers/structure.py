@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..model import Block, Chapter, Diagnostic, LineGroup, Note, SceneBreak
+from ..model import Block, Chapter, Diagnostic, Note, SceneBreak
 from .header import is_note_start, note_label, strip_label
 from .inline import line_group, paragraph
 from .patterns import bare_numeral, chapter_heading, heading_text, is_marker, numeral_value
@@ -151,6 +151,3 @@ def _trailing_notes(units: list[Unit]) -> tuple[tuple[Note, ...], list[Unit]]:
         notes.insert(0, Note((paragraph(strip_label(units[-1].text)),), note_label(units[-1].text)))
         units = units[:-1]
     return tuple(notes), units
-
-
-__all__ = ["build_chapters", "usual_gap", "LineGroup"]

@@ -7,6 +7,8 @@ from typing import Callable
 from ..errors import InputError
 from ..model import Story
 from .decode import decode
+from .epub import read_epub
+from .page import read_html
 from .text import read_text
 
 Reader = Callable[[bytes, str], Story]
@@ -21,8 +23,11 @@ def _text_reader(data: bytes, source: str) -> Story:
 READERS: dict[str, Reader] = {
     "text": _text_reader,
     "markdown": _text_reader,
+    "html": read_html,
+    "epub": read_epub,
 }
-_SUFFIXES = {".txt": "text", ".text": "text", "": "text", ".md": "markdown", ".markdown": "markdown"}
+_SUFFIXES = {".txt": "text", ".text": "text", "": "text", ".md": "markdown", ".markdown": "markdown",
+             ".html": "html", ".htm": "html", ".xhtml": "html", ".epub": "epub"}
 
 
 def format_of(path: Path, data: bytes) -> str:

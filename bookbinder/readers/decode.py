@@ -78,7 +78,7 @@ def _looks_binary(text: str) -> bool:
 def clean_text(text: str) -> str:
     """Line ends to LF, forbidden controls out, odd spaces to plain spaces, NFC."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\f", "\n\n")  # a form feed is a page break from a PDF or printer file
+    # A form feed (a page break from a PDF's text or a printer file) stays: pdftext.rejoin_pages reads it.
     text = _FORBIDDEN.sub("", text)
     text = text.replace("\u00ad", "")  # soft hyphens hide word boundaries from search and counting
     text = text.lstrip("\ufeff")

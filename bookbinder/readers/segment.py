@@ -15,12 +15,19 @@ import re
 from dataclasses import dataclass
 from statistics import quantiles
 
+from ..model import Image, Inline
+
 
 @dataclass(frozen=True)
 class Unit:
     lines: tuple[str, ...]  # the source lines, stripped; several only for verse
     gap: int                # blank lines before this unit
     verse: bool = False
+    # Set by the HTML reader: the lines' inline markup, a heading element, an image, alignment.
+    rich: tuple[tuple[Inline, ...], ...] | None = None
+    heading: bool = False
+    image: Image | None = None
+    align: str | None = None
 
     @property
     def text(self) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..model import Block, Chapter, Diagnostic, Note, SceneBreak
+from ..clean.emphasis import emphasize
+from ..model import Block, Chapter, Diagnostic, LineGroup, Note, Paragraph, SceneBreak, Span
 from .header import is_note_start, note_label, strip_label
 from .inline import line_group, paragraph
 from .patterns import bare_numeral, chapter_heading, heading_text, is_marker, numeral_value
@@ -50,6 +51,7 @@ def build_chapters(units: list[Unit], diagnostics: list[Diagnostic]) -> tuple[Ch
 
 def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None, str] | None, list[Unit]]]:
     heads = {i: (*h, heading_text(u.text)) for i, u in enumerate(units) if u.single and (h := chapter_heading(u.text))}
+    heads.update({i: (None, u.text, u.text) for i, u in enumerate(units) if u.heading and i not in heads})
     if not heads:
         heads = _numbered_heads(units)
     groups: list[tuple[tuple[str, str | None, str] | None, list[Unit]]] = [(None, [])]
@@ -105,7 +107,7 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool) -> tuple[Block
     i = 0
     while i < len(units):
         u = units[i]
-        if u.single and is_marker(u.text):
+        if u.single and is_marker(u.text) and u.image is None:
             pending = pending or u.text
             i += 1
             continue
@@ -119,9 +121,52 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool) -> tuple[Block
             blocks.append(line_group([line for v in units[i:i + run] for line in v.lines]))
             i += run
             continue
-        blocks.append(line_group(u.lines) if u.verse else paragraph(u.text))
+        blocks.append(unit_block(u))
         i += 1
     return tuple(blocks)
+
+
+def unit_block(u: Unit) -> Block:
+    """One unit as a block: an image, verse lines, or a paragraph (with its markup, from HTML)."""
+    if u.image is not None:
+        return u.image
+    if u.rich is None:
+        return line_group(u.lines) if u.verse else paragraph(u.text)
+    lines = tuple(_emphasized(line) for line in u.rich)
+    return LineGroup(lines) if len(lines) > 1 else Paragraph(lines[0], u.align)
+
+
+def _emphasized(inlines) -> tuple:
+    """Plain-text emphasis conventions (*x*, _x_) inside HTML text, as in a text file."""
+    out: list = []
+    for item in inlines:
+        if isinstance(item, str):
+            out.extend(emphasize(item))
+        else:
+            out.append(Span(item.tag, _emphasized(item.children)))
+    return tuple(out)
+
+
+def body_blocks(parts: list[list[Unit]], diagnostics: list[Diagnostic]
+                ) -> list[tuple[tuple[Note, ...], tuple[Block, ...], tuple[Note, ...]]]:
+    """Chapters whose bounds the source marks (AO3, FanFicFare): notes at their edges, then blocks.
+
+    The usual paragraph gap is the whole story's, so a short chapter is read like the rest."""
+    every = [u for part in parts for u in part]
+    usual = usual_gap(every)
+    marginal = _marginal_gaps_are_breaks(every, usual)
+    out = []
+    for units in parts:
+        notes, group = _leading_notes(units)
+        end_notes, group = _trailing_notes(group)
+        if notes or end_notes:
+            moved = [u.text for u in units if u not in group]
+            diagnostics.append(Diagnostic("note-moved", "notes at a chapter's edge moved out of its text",
+                                          "\n".join(moved)))
+        diagnostics += [Diagnostic("marker-replaced", f"scene-break marker {u.text!r} became a scene break", u.text)
+                        for u in group if u.single and is_marker(u.text) and any(c.isalnum() for c in u.text)]
+        out.append((notes, _blocks(group, usual, marginal), end_notes))
+    return out
 
 
 def _verse_run(units: list[Unit], i: int, usual: int) -> int:
@@ -131,7 +176,7 @@ def _verse_run(units: list[Unit], i: int, usual: int) -> int:
     n = 0
     while i + n < len(units):
         u = units[i + n]
-        if (n and u.gap) or u.verse or len(u.text) > _SHORT_LINE or is_marker(u.text):
+        if (n and u.gap) or u.verse or u.rich is not None or len(u.text) > _SHORT_LINE or is_marker(u.text):
             break
         n += 1
     return n

@@ -12,7 +12,8 @@ from ..sidecar import apply_overrides, split_front_matter
 from .fields import FieldSet
 from .gutenberg import drop_book_front, strip_gutenberg
 from .header import Matter
-from .segment import segment
+from .pdftext import rejoin_pages
+from .segment import Unit, segment
 from .structure import build_chapters
 
 
@@ -25,20 +26,28 @@ def read_text(text: str, source: str) -> Story:
         text = rest
     book_fields = FieldSet()
     lines = strip_gutenberg(text.split("\n"), book_fields, diagnostics)
-    matter = Matter(segment(lines))
+    lines = rejoin_pages(lines, diagnostics)
+    story = read_units(segment(lines), source, diagnostics, book_fields)
+    return apply_overrides(story, overrides, "YAML front matter") if overrides else story
+
+
+def read_units(units: list[Unit], source: str, diagnostics: list[Diagnostic], book: FieldSet | None = None) -> Story:
+    """Units -> Story: back matter, front matter, the book's own front, then chapters.
+
+    Shared by every reader whose source does not mark its structure (plain text, generic HTML)."""
+    matter = Matter(units)
     matter.take_back()
     matter.take_front()
-    fields = _merge(book_fields, matter.fields)
+    fields = _merge(book, matter.fields) if book else matter.fields
     body = drop_book_front(matter.units, fields, diagnostics)
     chapters = build_chapters(body, diagnostics)
     if not any(c.blocks for c in chapters):
         raise InputError("holds no story text (only headers, notes or markers)", source)
-    story = Story(source, fields.metadata(), chapters, tuple(matter.diagnostics + diagnostics))
-    return apply_overrides(story, overrides, "YAML front matter") if overrides else story
+    return Story(source, fields.metadata(), chapters, tuple(matter.diagnostics + diagnostics))
 
 
 def _merge(book: FieldSet, story: FieldSet) -> FieldSet:
-    """Gutenberg's header fields fill what the text itself did not state."""
+    """Fields the container states (a Gutenberg header, an HTML head) fill what the text did not."""
     for name in ("title", "language", "published"):
         if getattr(story, name) is None:
             setattr(story, name, getattr(book, name))

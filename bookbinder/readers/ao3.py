@@ -1,0 +1,320 @@
+"""Archive of Our Own: "Download → HTML" files (and the EPUBs AO3 makes from them) and saved work pages.
+
+Both are read by walking the page in order. Labels AO3 prints ("Summary", "Chapter Notes",
+"End Notes"; "Summary:", "Notes:" on the site) followed by a blockquote are notes or summaries;
+a chapter heading starts a chapter; the AO3 tag list is metadata; everything else inside the
+work is story text. Site furniture (the "Posted originally on…" and "Please drop by…" messages,
+"See the end of the chapter for more notes", navigation, kudos and comments) is dropped and reported.
+
+otwarchive's templates are the reference: app/views/downloads/ (the download) and
+app/views/works/_work_header.html.erb, app/views/chapters/_chapter.html.erb (the work page).
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..model import Block, Chapter, Diagnostic, Note, Pairing, Story
+from .fields import FieldSet, parse_date, parse_language, parse_words
+from .html import ImageLoader, Page, has_class, text_of, units_of
+from .patterns import chapter_heading
+from .segment import Unit
+from .structure import body_blocks
+
+_MESSAGE = re.compile(r"^(posted originally on the archive of our own|please drop by the archive"
+                      r"|see the end of the (work|chapter) for|\(see the end of the (work|chapter) for)", re.I)
+_TAG_LABELS = {
+    "rating": "rating", "ratings": "rating", "archive warning": "warnings", "archive warnings": "warnings",
+    "category": "categories", "categories": "categories", "fandom": "fandoms", "fandoms": "fandoms",
+    "relationship": "pairings", "relationships": "pairings", "character": "characters", "characters": "characters",
+    "additional tags": "tags", "additional tag": "tags", "language": "language", "series": "series",
+    "collections": "collections", "collection": "collections", "stats": "stats",
+}
+_LABELS = {  # a label before a blockquote -> where its text goes
+    "summary": "summary", "notes": "notes", "chapter summary": "chapter summary", "chapter notes": "chapter notes",
+    "chapter end notes": "chapter end notes", "end notes": "end notes",
+}
+
+
+def is_download(page: Page) -> bool:
+    body = page.body
+    return (body.find(".//div[@id='preface']") is not None or any(
+        has_class(p, "message") and "archive of our own" in text_of(p).casefold() for p in body.iter("p"))) \
+        and _tag_list(body) is not None
+
+
+def is_work_page(page: Page) -> bool:
+    return page.body.find(".//div[@id='workskin']") is not None
+
+
+@dataclass
+class _Chapter:
+    heading: str | None = None
+    summary: tuple[Block, ...] = ()
+    notes: list[Note] = field(default_factory=list)
+    end_notes: list[Note] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    elements: list = field(default_factory=list)
+
+
+class _Reader:
+    """Walks an AO3 page, filling a FieldSet and a list of chapters."""
+
+    def __init__(self, source: str, images: ImageLoader | None) -> None:
+        self.source, self.images = source, images
+        self.fields = FieldSet()
+        self.diagnostics: list[Diagnostic] = []
+        self.chapters: list[_Chapter] = []
+        self.afterword = False
+
+    def drop(self, what: str, text: str) -> None:
+        self.diagnostics.append(Diagnostic("cruft-dropped", f"{what} dropped", text))
+
+    # -- metadata
+    def tag_list(self, dl: etree._Element) -> None:
+        for dt in dl.findall("dt"):
+            dd = dt.getnext()
+            while dd is not None and dd.tag != "dd":
+                dd = dd.getnext()
+            if dd is None:
+                continue
+            label = text_of(dt).rstrip(":").strip().casefold()
+            name = _TAG_LABELS.get(label)
+            items = [text_of(a) for a in dd.iter("a")] or [i.strip() for i in text_of(dd).split(",")]
+            items = [i for i in items if i]
+            self.diagnostics.append(Diagnostic("header-field", f"AO3 tag list {label!r} read as metadata",
+                                               f"{text_of(dt)} {text_of(dd)}"))
+            if name == "stats":
+                self.stats(dd)
+            elif name in {"pairings", "characters"}:
+                for item in items:
+                    pairing = Pairing.parse(item) if name == "pairings" else None
+                    if pairing:
+                        self.fields.pairings.append(pairing)
+                    else:
+                        self.fields.characters.append(item)
+            elif name == "rating":
+                self.fields.rating = ", ".join(items)
+            elif name == "language":
+                self.fields.language = dd.get("lang") or parse_language(text_of(dd))
+            elif name == "series":
+                m = re.search(r"part\s+(\d+)\s+of\s+(.+)", text_of(dd), re.I)
+                self.fields.series = (m.group(2).split(",")[0].strip() if m else text_of(dd)) or None
+            elif name in {"warnings", "categories", "fandoms", "tags"}:
+                getattr(self.fields, name).extend(items)
+
+    def stats(self, dd: etree._Element) -> None:
+        text = text_of(dd)
+        found = dict((k.casefold(), v) for k, v in re.findall(r"(\w+):\s*([^\s]+)", text))
+        self.fields.published = parse_date(found.get("published", "")) or self.fields.published
+        done = found.get("completed")
+        self.fields.updated = parse_date(done or found.get("updated", "")) or self.fields.updated
+        if found.get("words"):
+            self.fields.stated_words = parse_words(found["words"])
+        m = re.match(r"(\d+)/(\d+|\?)", found.get("chapters", ""))
+        if m:
+            self.fields.status = "complete" if m.group(1) == m.group(2) else "in-progress"
+        if done:
+            self.fields.status = "complete"
+
+    def byline(self, element: etree._Element) -> None:
+        links = [text_of(a) for a in element.iter("a")]
+        names = links or [re.sub(r"^by\s+", "", text_of(element), flags=re.I)]
+        self.fields.authors += [n for n in names if n]
+
+    # -- text
+    def blocks(self, element: etree._Element) -> tuple[Block, ...]:
+        units = units_of([element], self.diagnostics, self.images)
+        return body_blocks([units], self.diagnostics)[0][1]
+
+    def labelled(self, label: str, quote: etree._Element, chapter_level: bool) -> None:
+        blocks = self.blocks(quote)
+        if not blocks:
+            return
+        where = _LABELS[label]
+        current = self.chapters[-1] if self.chapters else None
+        if where == "summary" and not (chapter_level and current):
+            self.fields.summary = list(blocks)
+        elif where in {"summary", "chapter summary"} and current:
+            current.summary = blocks
+        elif where == "notes" and chapter_level and current:
+            (current.end_notes if current.units else current.notes).append(Note(blocks, "Notes"))
+        elif where == "notes" or (where == "chapter notes" and not current):
+            self.fields.notes.append(Note(blocks, "Notes"))
+        elif where == "chapter notes":
+            current.notes.append(Note(blocks, "Chapter Notes"))
+        elif where == "chapter end notes" and current:
+            current.end_notes.append(Note(blocks, "Chapter End Notes"))
+        else:
+            self.fields.end_notes.append(Note(blocks, "End Notes"))
+        self.diagnostics.append(Diagnostic("note-moved", f"AO3 {label!r} moved out of the story text",
+                                           f"{label}\n" + text_of(quote)))
+
+    def content(self, element: etree._Element) -> None:
+        if not self.chapters:
+            self.chapters.append(_Chapter())
+        self.chapters[-1].elements.append(element)
+        self.chapters[-1].units += units_of([element], self.diagnostics, self.images)
+
+    def heading(self, text: str) -> None:
+        if self.chapters and not self.chapters[-1].units and self.chapters[-1].heading is None:
+            self.chapters[-1].heading = text  # notes came first (a saved chapter page)
+        else:
+            self.chapters.append(_Chapter(heading=text))
+
+    # -- the result
+    def story(self) -> Story | None:
+        parts = [c for c in self.chapters if c.units or c.heading]
+        if not any(c.units for c in parts):
+            return None
+        bodies = body_blocks([c.units for c in parts], self.diagnostics)
+        chapters = []
+        for c, (notes, blocks, end_notes) in zip(parts, bodies):
+            h = chapter_heading(c.heading) if c.heading else None
+            label, title = (h[0], h[1]) if h else (None, c.heading)
+            if len(parts) == 1 and c.heading and h and not title:
+                label = None  # a one-shot's "Chapter 1" is no heading
+            chapters.append(Chapter(c.heading if (label or title) else None, blocks, summary=c.summary,
+                                    notes=tuple(c.notes) + notes, end_notes=end_notes + tuple(c.end_notes),
+                                    title=title, label=label))
+        return Story(self.source, self.fields.metadata(), tuple(chapters), tuple(self.diagnostics))
+
+
+def _tag_list(root: etree._Element) -> etree._Element | None:
+    for dl in root.iter("dl"):
+        labels = {text_of(dt).rstrip(":").strip().casefold() for dt in dl.findall("dt")}
+        if len(labels & set(_TAG_LABELS)) >= 2:
+            return dl
+    return None
+
+
+def _label(element: etree._Element) -> str | None:
+    """"Chapter Notes" (a download) or "Notes:" (the site) when the element is only that label."""
+    if element.tag not in {"p", "h3", "h4", "b", "strong", "div"} or len(text_of(element)) > 40:
+        return None
+    label = text_of(element).rstrip(":").strip().casefold()
+    return label if label in _LABELS else None
+
+
+def _next_quote(element: etree._Element) -> etree._Element | None:
+    nxt = element.getnext()
+    return nxt if nxt is not None and nxt.tag == "blockquote" else None
+
+
+# ---------------------------------------------------------------- the download
+def read_download(page: Page, source: str, images: ImageLoader | None = None) -> Story | None:
+    r = _Reader(source, images)
+    dl = _tag_list(page.body)
+    if dl is not None:
+        r.tag_list(dl)
+    _walk_download(page.body, r, dl)
+    return r.story()
+
+
+def _walk_download(element: etree._Element, r: _Reader, tags: etree._Element | None) -> None:
+    skip: set = set()
+    for child in element:
+        if child in skip or not isinstance(child.tag, str):
+            continue
+        text = text_of(child)
+        if child is tags:
+            continue
+        if child.tag == "h1" and r.fields.title is None:
+            r.fields.title = text
+        elif has_class(child, "byline") and not r.chapters:
+            r.byline(child)
+        elif has_class(child, "message") or has_class(child, "endnote-link") or _MESSAGE.match(text):
+            if m := re.search(r"at (https?://\S+?)\.?$", text):
+                r.fields.url = m.group(1)
+            r.drop("AO3 message", text)
+        elif (label := _label(child)) and (quote := _next_quote(child)) is not None:
+            r.labelled(label, quote, chapter_level=label.startswith("chapter") or bool(r.chapters) and not r.afterword)
+            skip.add(quote)
+        elif child.tag == "h2":
+            if text.casefold() in {"preface", "afterword"}:
+                r.afterword = text.casefold() == "afterword"
+                r.drop("AO3 section heading", text)
+            else:
+                r.heading(text)
+        elif child.tag == "p" and has_class(child, "byline"):
+            r.diagnostics.append(Diagnostic("header-field", "AO3 chapter byline read", text))
+            r.fields.authors += [text_of(a) for a in child.iter("a")]
+        elif child.tag == "dl" and r.afterword:
+            r.drop("AO3 list of works inspired by this one", text)
+        elif child.tag in {"div", "body"} and not has_class(child, "userstuff") and _holds_structure(child):
+            _walk_download(child, r, tags)
+        elif r.afterword:
+            if text:
+                r.drop("AO3 afterword text", text)
+        elif has_class(child, "userstuff") or r.chapters or child.tag not in {"div"}:
+            if text or child.find(".//img") is not None:
+                r.content(child)
+        elif text:
+            r.content(child)
+
+
+def _holds_structure(element: etree._Element) -> bool:
+    """A wrapper (preface, chapters, a chapter's meta group) rather than story text."""
+    for el in element.iter():
+        if el is element or not isinstance(el.tag, str):
+            continue
+        if has_class(el, "userstuff") and el.tag == "div":
+            return True
+        if el.tag in {"h1", "h2", "dl"} or has_class(el, "message") or _label(el):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- the work page
+def read_work_page(page: Page, source: str, images: ImageLoader | None = None) -> Story | None:
+    body = page.body
+    skin = body.find(".//div[@id='workskin']")
+    r = _Reader(source, images)
+    dl = _tag_list(body)
+    if dl is not None:
+        r.tag_list(dl)
+    title = skin.find(".//h2")
+    if title is not None:
+        r.fields.title = text_of(title)
+    for h3 in skin.iter("h3"):
+        if has_class(h3, "byline"):
+            r.byline(h3)
+            break
+    for landmark in [h for h in skin.iter("h3") if has_class(h, "landmark")]:
+        r.drop("AO3 landmark heading", text_of(landmark))
+        landmark.drop_tree()
+    for el in skin.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "h3" and has_class(el, "title"):
+            r.heading(text_of(el))
+        elif el.tag == "blockquote" and has_class(el, "userstuff"):
+            module = el.getparent()
+            label = next((_label(h) for h in module if _label(h)), None) if module is not None else None
+            in_afterword = any(has_class(a, "afterword") for a in el.iterancestors())
+            if label == "notes" and module is not None and has_class(module, "end"):
+                label = "end notes" if in_afterword or not r.chapters else "chapter end notes"
+            if label:
+                r.afterword = in_afterword
+                r.labelled(label, el, chapter_level=bool(r.chapters) and not in_afterword)
+        elif el.tag == "div" and has_class(el, "userstuff") and not any(
+                has_class(a, "userstuff") for a in el.iterancestors()):
+            r.content(el)
+        elif el.tag == "ul" and has_class(el, "associations"):
+            r.fields.notes.insert(0, Note(r.blocks(el), "Associations"))
+    _report_page_cruft(body, skin, dl, r)
+    return r.story()
+
+
+def _report_page_cruft(body: etree._Element, skin: etree._Element, dl, r: _Reader) -> None:
+    """Everything outside the work and its tag list: navigation, kudos, comments, footers."""
+    rest = copy.deepcopy(body)
+    for el in list(rest.iter()):
+        if el.get("id") == "workskin" or (el.tag == "dl" and has_class(el, "work", "meta")):
+            el.drop_tree()
+    text = text_of(rest)
+    if text:
+        r.drop("AO3 site navigation, kudos, comments and footers", text)

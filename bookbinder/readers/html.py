@@ -1,0 +1,392 @@
+"""Read HTML: bytes -> a sanitized lxml tree -> units, which the text reader's stages then read.
+
+The run order: decode (BOM, declared charset, else detection), parse, drop what is never story
+text (scripts, styles, forms, frames: reported), sanitize what is left with nh3 against an
+allowlist, then walk the tree into `Unit`s. The walk keeps inline markup (emphasis, strike,
+underline), alignment and headings, and turns old fanfiction.net habits into the blank-line
+gaps the text reader understands: `<br>` runs (two end a paragraph, more are a gap) and
+`&nbsp;` paragraphs (a blank line each).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import nh3
+from lxml import etree, html as lxml_html
+
+from ..errors import InputError
+from ..model import Diagnostic, Image, Inline, Span
+from .decode import clean_text, decode
+from .segment import Unit
+
+# Never text: dropped with their content before sanitizing (nh3 would keep the text of some).
+_DROP = ("script", "style", "template", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
+         "form", "button", "select", "textarea", "input", "svg", "math", "canvas", "audio", "video", "nav")
+_BLOCKS = {"p", "div", "blockquote", "section", "article", "header", "footer", "main", "aside", "li", "ul", "ol",
+           "dl", "dt", "dd", "table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "center", "pre",
+           "figure", "figcaption", "address", "details", "summary", "body", "html", "h1", "h2", "h3", "h4",
+           "h5", "h6", "hr", "img"}
+_ALLOWED_TAGS = (_BLOCKS - {"html", "body"}) | {
+    "br", "span", "a", "em", "i", "strong", "b", "u", "ins", "s", "strike", "del", "sub", "sup", "small", "big",
+    "cite", "q", "code", "tt", "abbr", "font", "mark", "bdi", "bdo", "wbr", "var", "kbd", "samp", "dfn"}
+_ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "lang", "dir", "align", "style", "name", "role", "title"},
+    "a": {"href"}, "img": {"src", "alt"}}
+_STYLES = {"text-align", "font-style", "font-weight", "text-decoration", "text-decoration-line"}
+# Inline elements and the span each becomes in the story model ("" = transparent).
+_INLINE = {"em": "em", "i": "em", "cite": "cite", "strong": "strong", "b": "strong", "u": "u", "ins": "u",
+           "s": "s", "strike": "s", "del": "s", "sub": "sub", "sup": "sup", "small": "small", "code": "code",
+           "tt": "code", "kbd": "code", "samp": "code", "var": "em", "dfn": "em", "q": "q"}
+_WS = re.compile(r"[ \t\n\r\f\v]+")
+_BLANK = " \t\n\r\f\v\u00a0\u200b\u3000"
+
+
+@dataclass
+class Page:
+    """A parsed, sanitized HTML document: its body, and what its head states."""
+
+    body: etree._Element
+    title: str | None = None
+    lang: str | None = None
+    body_class: str = ""
+    types: set[str] = field(default_factory=set)  # epub:type values the document uses
+    metas: dict[str, str] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def decode_html(data: bytes, source: str) -> tuple[str, tuple[Diagnostic, ...]]:
+    """HTML text: a BOM or UTF-8 first, then the charset the page declares, then detection."""
+    if not data.strip():
+        raise InputError("the file is empty", source)
+    declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", data[:4096], re.IGNORECASE)
+    if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        name = declared.group(1).decode("ascii").lower()
+        try:
+            text = data.decode("cp1252" if name in {"iso-8859-1", "latin-1", "latin1", "us-ascii"} else name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+        else:
+            return clean_text(text), ()
+    return decode(data, source)
+
+
+def parse_page(text: str, source: str) -> Page:
+    """Text of an HTML or XHTML document -> a Page whose body has been sanitized."""
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses an encoding declaration in a str
+    try:
+        root = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"is not readable HTML ({exc})", source) from None
+    head = root.find("head")
+    title = head.findtext("title") if head is not None else None
+    metas = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").strip().lower()
+        if key and meta.get("content"):
+            metas.setdefault(key, meta.get("content").strip())
+    page = Page(body=root, title=_WS.sub(" ", title).strip() if title else None,
+                lang=root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"), metas=metas)
+    page.types = {t for el in root.iter() if isinstance(el.tag, str) for t in (el.get("epub:type") or "").split()}
+    body = root.find("body")
+    page.body_class = body.get("class", "") if body is not None else ""
+    page.body = sanitize(body if body is not None else root, page.diagnostics)
+    return page
+
+
+def sanitize(element: etree._Element, diagnostics: list[Diagnostic]) -> etree._Element:
+    """The element with scripts, frames, forms and navigation gone and the rest run through nh3."""
+    for bad in list(element.iter(*_DROP)):
+        said = text_of(bad) if bad.tag not in {"script", "style"} else ""
+        diagnostics.append(Diagnostic("unsafe-dropped", f"<{bad.tag}> element dropped", said))
+        bad.drop_tree()
+    markup = etree.tostring(element, encoding="unicode", method="html")
+    clean = nh3.clean(markup, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, url_schemes={"http", "https"},
+                      filter_style_properties=_STYLES, link_rel=None, strip_comments=True)
+    return lxml_html.fragment_fromstring(clean, create_parent="body")
+
+
+def text_of(element: etree._Element) -> str:
+    return _WS.sub(" ", "".join(element.itertext()).replace("\u00a0", " ")).strip()
+
+
+def has_class(element: etree._Element, *names: str) -> bool:
+    classes = set((element.get("class") or "").split())
+    return all(n in classes for n in names)
+
+
+ImageLoader = Callable[[str, str], "Image | None"]  # (src, alt) -> a bundled image, or None
+
+
+def units_of(elements, diagnostics: list[Diagnostic], images: ImageLoader | None = None,
+             headings: bool = False) -> list[Unit]:
+    """The units of elements (and the text between them), in order.
+
+    `headings` marks h1-h6 as heading units (chapter starts); otherwise they are paragraphs."""
+    walk = _Walk(diagnostics, images, headings)
+    for el in elements:
+        walk.element(el)
+    walk.boundary()
+    return walk.units
+
+
+class _Walk:
+    """Walks elements, gathering lines of inline content and the breaks between them."""
+
+    def __init__(self, diagnostics: list[Diagnostic], images: ImageLoader | None, headings: bool) -> None:
+        self.diagnostics, self.images, self.headings = diagnostics, images, headings
+        self.units: list[Unit] = []
+        self.frames: list[tuple[str, list[Inline]]] = [("", [])]
+        self.lines: list[tuple[Inline, ...]] = []  # finished lines of the unit being built
+        self.unit_gap = 0   # the gap before the unit being built
+        self.sep = 0        # line breaks since the last text: 1 = new line, 2 = new paragraph, more = gap
+        self.align: str | None = None
+        self.blank_marks = 0  # &nbsp; or <br> seen in the current block, for "blank paragraph" detection
+        self.pre = 0
+
+    # -- tree
+    def element(self, el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag:  # a comment or processing instruction: only its tail is text
+            self.text(el.tail)
+            return
+        if tag == "br":
+            self.line_break()
+        elif tag == "hr":
+            self.boundary()
+            self.add_unit(Unit(("* * *",), self._gap()))
+            self.sep = 2
+        elif tag == "img":
+            self.image(el)
+        elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and self.headings:
+            self.boundary()
+            text = text_of(el)
+            if text:
+                self.add_unit(Unit((text,), self._gap(), heading=True))
+                self.sep = 2
+        elif tag in _BLOCKS:
+            self.block(el, tag)
+        else:
+            self.inline(el, tag)
+        self.text(el.tail)
+
+    def block(self, el: etree._Element, tag: str) -> None:
+        self.boundary()
+        outer_align, outer_marks = self.align, self.blank_marks
+        self.align = _align(el) or ("center" if tag == "center" else outer_align)
+        self.blank_marks = 0
+        before = len(self.units), len(self.lines), _has_text(self.frames)
+        self.pre += tag == "pre"
+        self.text(el.text)
+        for child in el:
+            self.element(child)
+        self.pre -= tag == "pre"
+        self.boundary()
+        produced = (len(self.units), len(self.lines), _has_text(self.frames)) != before
+        if not produced and self.blank_marks:
+            self.sep += 1  # an &nbsp; paragraph: a blank line
+        self.align, self.blank_marks = outer_align, outer_marks
+
+    def inline(self, el: etree._Element, tag: str) -> None:
+        span = _INLINE.get(tag) or _styled(el)
+        self.frames.append((span, []))
+        self.text(el.text)
+        for child in el:
+            self.element(child)
+        self._close()
+
+    def image(self, el: etree._Element) -> None:
+        src, alt = el.get("src") or "", el.get("alt") or ""
+        found = self.images(src, alt) if self.images and src else None
+        if found is None:
+            self.diagnostics.append(Diagnostic("image-dropped", f"image {src[:80]!r} is not bundled with the input "
+                                               "and was left out (remote and local files are never fetched)", alt))
+            return
+        self.boundary()
+        self.add_unit(Unit((alt or "image",), self._gap(), image=found))
+        self.sep = 2
+
+    # -- text
+    def text(self, text: str | None) -> None:
+        if not text:
+            return
+        if self.pre:
+            for i, part in enumerate(text.split("\n")):
+                if i:
+                    self.line_break()
+                self._words(part)
+            return
+        self._words(text)
+
+    def _words(self, text: str) -> None:
+        if not text.strip(_BLANK):
+            if "\u00a0" in text or "\u3000" in text:
+                self.blank_marks += 1
+            if _has_text(self.frames):
+                self.frames[-1][1].append(" ")
+            return
+        if not _has_text(self.frames):
+            self._start_line()
+        self.frames[-1][1].append(_WS.sub(" ", text.replace("\u00a0", " ")))
+
+    def _start_line(self) -> None:
+        """Text after a break: the next line of this unit (one break) or a new unit."""
+        if self.lines and self.sep >= 2:
+            self._finish()
+        if not self.lines:
+            self.unit_gap = self._gap()
+        self.sep = 0
+
+    def line_break(self) -> None:
+        if _has_text(self.frames):
+            self._end_line()
+        else:
+            self.blank_marks += 1
+        self.sep += 1
+
+    def boundary(self) -> None:
+        """A block starts or ends: the line in progress ends, and a paragraph break follows."""
+        if _has_text(self.frames):
+            self._end_line()
+        if self.lines:
+            self.sep = max(self.sep, 2)
+            self._finish()
+        elif self.units:
+            self.sep = max(self.sep, 2)
+
+    # -- building
+    def _end_line(self) -> None:
+        tags = [t for t, _ in self.frames[1:]]
+        while len(self.frames) > 1:
+            self._close()
+        line = _tidy(self.frames[0][1])
+        self.frames[0] = ("", [])
+        for t in tags:
+            self.frames.append((t, []))
+        if line:
+            self.lines.append(line)
+
+    def _close(self) -> None:
+        tag, kids = self.frames.pop()
+        if not kids:
+            return
+        if tag:
+            self.frames[-1][1].append(Span(tag, tuple(kids)))
+        else:
+            self.frames[-1][1].extend(kids)
+
+    def _finish(self) -> None:
+        lines, self.lines = self.lines, []
+        gap = self.unit_gap
+        plain = tuple(_plain(line) for line in lines)
+        if len(lines) > 1 and sum(map(len, plain)) / len(plain) > 100:
+            # Long lines split by single <br>s are paragraphs, not verse (fanfiction.net pastes).
+            for i, (p, rich) in enumerate(zip(plain, lines)):
+                self.add_unit(Unit((p,), gap if i == 0 else 0, rich=(rich,), align=self.align))
+            return
+        self.add_unit(Unit(plain, gap, verse=len(lines) > 1, rich=tuple(lines), align=self.align))
+
+    def _gap(self) -> int:
+        return max(0, self.sep - 2) if self.units else 0
+
+    def add_unit(self, unit: Unit) -> None:
+        self.units.append(unit)
+
+
+def _has_text(frames) -> bool:
+    return any(_inline_has_text(kids) for _, kids in frames)
+
+
+def _inline_has_text(items) -> bool:
+    return any((i.strip() if isinstance(i, str) else _inline_has_text(i.children)) for i in items)
+
+
+def _plain(items) -> str:
+    return "".join(i if isinstance(i, str) else _plain(i.children) for i in items)
+
+
+def _tidy(items: list[Inline]) -> tuple[Inline, ...]:
+    """Whitespace collapsed across element edges and trimmed at both ends of the line."""
+    state = {"space": True}
+
+    def walk(seq) -> list[Inline]:
+        out: list[Inline] = []
+        for item in seq:
+            if isinstance(item, str):
+                s = _WS.sub(" ", item)
+                if state["space"]:
+                    s = s.lstrip(" ")
+                if s:
+                    state["space"] = s.endswith(" ")
+                    out.append(s)
+            else:
+                kids = walk(item.children)
+                if kids:
+                    out.append(Span(item.tag, tuple(kids)))
+        return out
+
+    line = walk(items)
+    # trim the end
+    while line:
+        last = line[-1]
+        if isinstance(last, str):
+            if last.rstrip(" "):
+                line[-1] = last.rstrip(" ")
+                break
+            line.pop()
+        else:
+            trimmed = _rtrim(last)
+            if trimmed is None:
+                line.pop()
+                continue
+            line[-1] = trimmed
+            break
+    merged: list[Inline] = []
+    for item in line:
+        if isinstance(item, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += item
+        else:
+            merged.append(item)
+    return tuple(merged)
+
+
+def _rtrim(span: Span) -> Span | None:
+    kids = list(span.children)
+    while kids:
+        last = kids[-1]
+        if isinstance(last, str):
+            if last.rstrip(" "):
+                kids[-1] = last.rstrip(" ")
+                return Span(span.tag, tuple(kids))
+            kids.pop()
+        else:
+            t = _rtrim(last)
+            if t is None:
+                kids.pop()
+                continue
+            kids[-1] = t
+            return Span(span.tag, tuple(kids))
+    return None
+
+
+def _align(el: etree._Element) -> str | None:
+    style = (el.get("style") or "").lower()
+    m = re.search(r"text-align\s*:\s*(center|right)", style)
+    value = m.group(1) if m else (el.get("align") or "").lower()
+    return value if value in {"center", "right"} else None
+
+
+def _styled(el: etree._Element) -> str:
+    """The span a styled <span> or <font> stands for: italic, bold, underline, strike, or none."""
+    style = (el.get("style") or "").lower().replace(" ", "")
+    classes = set((el.get("class") or "").split())
+    if "font-style:italic" in style or "italic" in classes:
+        return "em"
+    if re.search(r"font-weight:(bold|[6-9]00)", style) or "bold" in classes:
+        return "strong"
+    if "underline" in style or classes & {"u", "underline"}:
+        return "u"
+    if "line-through" in style or classes & {"strike", "strikethrough"}:
+        return "s"
+    return ""

@@ -1,0 +1,68 @@
+"""HTML documents -> Story: AO3 downloads and work pages, FanFicFare files, then any other page.
+
+A page whose layout is known is read by its structure (`ao3`, `fanficfare`). Any other page is
+walked into units, headings marking chapters, and read by the same stages as plain text, so
+notes, disclaimers, markers and `<br>` habits inside the text are handled alike.
+"""
+from __future__ import annotations
+
+from ..errors import InputError
+from ..model import Diagnostic, Story
+from .ao3 import is_download, is_work_page, read_download, read_work_page
+from .fanficfare import is_fanficfare, read_fanficfare
+from .fields import FieldSet, parse_language
+from .html import ImageLoader, Page, decode_html, parse_page, units_of
+from .patterns import chapter_heading
+from .text import read_units
+
+_LAYOUTS = (
+    (is_work_page, read_work_page, "a saved AO3 work page"),
+    (is_download, read_download, "an AO3 download"),
+    (is_fanficfare, read_fanficfare, "a FanFicFare file"),
+)
+
+
+def read_html(data: bytes, source: str) -> Story:
+    text, diagnostics = decode_html(data, source)
+    return read_page(parse_page(text, source), source, list(diagnostics))
+
+
+def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: ImageLoader | None = None,
+              container: FieldSet | None = None) -> Story:
+    """One page -> Story; `container` holds what an EPUB's package states, used where the page is silent."""
+    diagnostics = diagnostics + page.diagnostics
+    for matches, read, name in _LAYOUTS:
+        if matches(page):
+            story = read(page, source, images)
+            if story is not None:
+                found = Diagnostic("layout-recognized", f"read as {name}")
+                story = story.with_(diagnostics=tuple(diagnostics) + (found,) + story.diagnostics)
+                return _fill(story, container, page)
+    units = units_of([page.body], diagnostics, images, headings=True)
+    book = container or FieldSet()
+    if units and units[0].heading and not chapter_heading(units[0].text):
+        book.title = book.title or units[0].text
+        diagnostics.append(Diagnostic("header-field", "the page's first heading read as the title", units[0].text))
+        units = units[1:]
+    if not units:
+        raise InputError("holds no story text", source)
+    book.title = book.title or page.title
+    book.language = book.language or parse_language(page.lang or "")
+    return read_units(units, source, diagnostics, book)
+
+
+def _fill(story: Story, container: FieldSet | None, page: Page) -> Story:
+    meta = story.meta
+    fallback = container.metadata() if container else None
+    changes = {}
+    for name in ("title", "language", "published", "updated", "rating", "series"):
+        if getattr(meta, name) is None and fallback is not None and getattr(fallback, name) is not None:
+            changes[name] = getattr(fallback, name)
+    for name in ("authors", "summary", "fandoms", "tags"):
+        if not getattr(meta, name) and fallback is not None and getattr(fallback, name):
+            changes[name] = getattr(fallback, name)
+    if meta.title is None and "title" not in changes and page.title:
+        changes["title"] = page.title
+    if meta.language is None and "language" not in changes and page.lang:
+        changes["language"] = parse_language(page.lang)
+    return story.with_(meta=meta.with_(**changes)) if changes else story

@@ -1,0 +1,76 @@
+"""Text extracted from a PDF (pdftotext and friends): pages joined back into one flow.
+
+Pages are separated by form feeds. A running head or foot (a line that opens or closes most
+pages, digits aside) and bare page numbers are dropped and reported; a paragraph cut by a page
+break is joined again, and a word hyphenated across it is mended.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Diagnostic
+
+_FOLIO = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.IGNORECASE)
+_ENDS_SENTENCE = re.compile(r"[.!?…:\"”’')\]]$")
+
+
+def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic]) -> list[str]:
+    if not any("\f" in line for line in lines):
+        return lines
+    pages: list[list[str]] = [[]]
+    for line in lines:
+        parts = line.split("\f")
+        pages[-1].append(parts[0])
+        for part in parts[1:]:
+            pages.append([part])
+    pages = [_strip_blank(p) for p in pages]
+    pages = [p for p in pages if p]
+    running = _running_lines(pages)
+    dropped: list[str] = []
+    for page in pages:
+        for edge in (0, -1):
+            while page and (_shape(page[edge]) in running or _FOLIO.match(page[edge])):
+                dropped.append(page.pop(edge).strip())
+                page[:] = _strip_blank(page)
+    if dropped:
+        diagnostics.append(Diagnostic("cruft-dropped", f"{len(dropped)} running heads, feet and page numbers of "
+                                      "a PDF's pages dropped", "\n".join(dropped)))
+    out: list[str] = []
+    for page in (p for p in pages if p):
+        if not out:
+            out.extend(page)
+            continue
+        last, first = out[-1].rstrip(), page[0].lstrip()
+        if re.search(r"[^\W\d_]-$", last) and first[:1].islower():
+            out[-1] = last[:-1] + first  # a word hyphenated across the page break
+            out.extend(page[1:])
+        elif _ENDS_SENTENCE.search(last) and not first[:1].islower():
+            out.append("")  # the page ended a paragraph
+            out.extend(page)
+        else:
+            out.extend(page)  # the paragraph carries on over the page break
+    return out
+
+
+def _strip_blank(page: list[str]) -> list[str]:
+    start, end = 0, len(page)
+    while start < end and not page[start].strip():
+        start += 1
+    while end > start and not page[end - 1].strip():
+        end -= 1
+    return page[start:end]
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip().casefold()))
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Lines (digits aside) that open or close at least half the pages, and at least three."""
+    if len(pages) < 3:
+        return set()
+    seen = Counter()
+    for page in pages:
+        seen.update({_shape(page[0]), _shape(page[-1])})
+    return {shape for shape, n in seen.items() if shape and n >= max(3, len(pages) // 2)}

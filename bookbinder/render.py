@@ -160,7 +160,7 @@ def _block(block: Block) -> etree._Element:
     if isinstance(block, SceneBreak):
         return E.hr({"class": "scene-break"})
     if isinstance(block, Image):
-        return E.figure(E.img(src=block.name, alt=block.alt or ""), {"class": "image"})
+        return E.figure(E.img(src=f"../images/{block.name}", alt=block.alt or ""), {"class": "image"})
     raise TypeError(f"not a block: {block!r}")
 
 

@@ -65,18 +65,39 @@ def test_seed_golden(seed: Path, tmp_path: Path, regen: bool) -> None:
     _check(folder / f"{seed.stem}.xhtml", written.read_text(encoding="utf-8"), regen)
 
 
+def source_text(path: Path) -> str:
+    """The words a reader sees in the input: a text file's text (front matter aside), an HTML page's
+    visible text, or the visible text of an EPUB's documents."""
+    from bookbinder.readers.decode import decode
+    from bookbinder.sidecar import split_front_matter
+
+    if path.suffix in {".html", ".htm"}:
+        return _visible(path.read_bytes())
+    if path.suffix == ".epub":
+        import zipfile
+
+        with zipfile.ZipFile(path) as z:
+            return " ".join(_visible(z.read(n)) for n in z.namelist() if n.endswith((".xhtml", ".html")))
+    text, _ = decode(path.read_bytes(), path)
+    return split_front_matter(text)[1]
+
+
+def _visible(data: bytes) -> str:
+    from lxml import html
+
+    root = html.document_fromstring(data)
+    for el in list(root.iter("script", "style", "head")):
+        el.drop_tree()
+    return " ".join(root.itertext())
+
+
 @pytest.mark.parametrize("case", CASE_DIRS + [SEEDS / p.name for p in SEED_FILES],
                          ids=[p.name for p in CASE_DIRS + SEED_FILES])
 def test_nothing_lost(case: Path, tmp_path: Path) -> None:
     """Every word of the input is in the document, or in a diagnostic that says it was dropped or moved."""
     path = _input(case) if case.is_dir() else case
     story, written = normalize_to(path, tmp_path)
-    from bookbinder.readers.decode import decode
-
-    text, _ = decode(path.read_bytes(), path)
-    from bookbinder.sidecar import split_front_matter
-
-    _, text = split_front_matter(text)
+    text = source_text(path)
     have = words(" ".join(etree.parse(str(written)).getroot().itertext()))
     have += words(" ".join(d.text for d in story.diagnostics))
     from collections import Counter

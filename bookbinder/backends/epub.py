@@ -36,7 +36,7 @@ def epub_bytes(book: Book) -> bytes:
         ebook.add_item(epub.EpubItem(uid=f"css-{name[:-4]}", file_name=f"styles/{name}",
                                      media_type="text/css", content=stylesheet(name)))
     items = [_add_document(ebook, doc) for doc in docs]
-    for extra in (d for doc in docs for d in doc.resources):
+    for extra in {d.name: d for doc in docs for d in doc.resources}.values():  # an image two stories share: once
         ebook.add_item(epub.EpubItem(uid=extra.uid, file_name=extra.name, media_type=extra.media_type,
                                      content=extra.data))
         if extra.cover:

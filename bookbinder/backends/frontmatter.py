@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..book import Book, TocEntry, story_title
-from ..model import Story
+from ..model import Image, Story
 from ..parallel import parallel_map
 from ..render import (
     E, EPUB_TYPE, afterword, chapter_parts, document, join_names, metadata_list, preface, serialize, story_header,
@@ -71,7 +71,17 @@ def _single_story(story: Story, stylesheets: list[str]) -> BookDocument:
     tree = document(story_title(story), story.meta.language or "en", story_parts(story), stylesheets,
                     body_class="story")
     return BookDocument("story-001", name, serialize(tree), "story", toc=(story_toc(story, name),),
-                        landmark="bodymatter", landmark_title="Start of the story")
+                        landmark="bodymatter", landmark_title="Start of the story", resources=image_resources(story))
+
+
+def image_resources(story: Story) -> tuple[Resource, ...]:
+    """The images a story's text and notes show (bundled with an EPUB input), each once."""
+    blocks = list(story.meta.summary) + [b for n in story.meta.notes + story.meta.end_notes for b in n.blocks]
+    for c in story.chapters:
+        blocks += list(c.blocks) + list(c.summary) + [b for n in c.notes + c.end_notes for b in n.blocks]
+    found = {b.name: b for b in blocks if isinstance(b, Image)}
+    return tuple(Resource(f"img-{name.split('.')[0]}", f"images/{name}", img.media_type, img.data)
+                 for name, img in sorted(found.items()))
 
 
 def story_toc(story: Story, href: str, chapters_href: str | None = None) -> TocEntry:
@@ -157,7 +167,8 @@ def story_documents(story: Story, number: int, stylesheets: list[str], first: bo
     toc = story_toc(story, title_name, chapters_href=text_name)
     return [BookDocument(f"story-{number:03d}-title", title_name, serialize(title_tree), "story-title", toc=(toc,),
                          landmark="bodymatter" if first else None, landmark_title="Stories" if first else ""),
-            BookDocument(f"story-{number:03d}", text_name, serialize(text_tree), "story")]
+            BookDocument(f"story-{number:03d}", text_name, serialize(text_tree), "story",
+                         resources=image_resources(story))]
 
 
 def _bare_preface(story: Story) -> etree._Element:

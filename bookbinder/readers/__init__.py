@@ -8,7 +8,7 @@ from ..errors import InputError
 from ..model import Story
 from .decode import decode
 from .epub import read_epub
-from .page import read_html
+from .page import read_html, read_markdown
 from .text import read_text
 
 Reader = Callable[[bytes, str], Story]
@@ -22,7 +22,7 @@ def _text_reader(data: bytes, source: str) -> Story:
 
 READERS: dict[str, Reader] = {
     "text": _text_reader,
-    "markdown": _text_reader,
+    "markdown": read_markdown,
     "html": read_html,
     "epub": read_epub,
 }

@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..model import Block, Chapter, Diagnostic, Note, Pairing, Story
 from .fields import FieldSet, parse_date, parse_language, parse_words
-from .html import ImageLoader, Page, has_class, text_of, units_of
+from .html import ImageLoader, Page, has_class, spaced_text, text_of, units_of
 from .patterns import chapter_heading
 from .segment import Unit
 from .structure import body_blocks
@@ -86,7 +86,7 @@ class _Reader:
             items = [text_of(a) for a in dd.iter("a")] or [i.strip() for i in text_of(dd).split(",")]
             items = [i for i in items if i]
             self.diagnostics.append(Diagnostic("header-field", f"AO3 tag list {label!r} read as metadata",
-                                               f"{text_of(dt)} {text_of(dd)}"))
+                                               f"{spaced_text(dt)} {spaced_text(dd)}"))
             if name == "stats":
                 self.stats(dd)
             elif name in {"pairings", "characters"}:
@@ -108,7 +108,7 @@ class _Reader:
 
     def stats(self, dd: etree._Element) -> None:
         text = text_of(dd)
-        found = dict((k.casefold(), v) for k, v in re.findall(r"(\w+):\s*([^\s]+)", text))
+        found = dict((k.casefold(), v) for k, v in re.findall(r"([A-Za-z]+):\s*([0-9][0-9,/?-]*)", text))
         self.fields.published = parse_date(found.get("published", "")) or self.fields.published
         done = found.get("completed")
         self.fields.updated = parse_date(done or found.get("updated", "")) or self.fields.updated
@@ -141,17 +141,17 @@ class _Reader:
         elif where in {"summary", "chapter summary"} and current:
             current.summary = blocks
         elif where == "notes" and chapter_level and current:
-            (current.end_notes if current.units else current.notes).append(Note(blocks, "Notes"))
+            (current.end_notes if current.units else current.notes).append(Note(blocks, "End Notes" if current.units else "Notes"))
         elif where == "notes" or (where == "chapter notes" and not current):
             self.fields.notes.append(Note(blocks, "Notes"))
         elif where == "chapter notes":
-            current.notes.append(Note(blocks, "Chapter Notes"))
+            current.notes.append(Note(blocks, "Notes"))
         elif where == "chapter end notes" and current:
-            current.end_notes.append(Note(blocks, "Chapter End Notes"))
+            current.end_notes.append(Note(blocks, "End Notes"))
         else:
             self.fields.end_notes.append(Note(blocks, "End Notes"))
         self.diagnostics.append(Diagnostic("note-moved", f"AO3 {label!r} moved out of the story text",
-                                           f"{label}\n" + text_of(quote)))
+                                           f"{label}\n" + spaced_text(quote)))
 
     def content(self, element: etree._Element) -> None:
         if not self.chapters:
@@ -220,6 +220,7 @@ def _walk_download(element: etree._Element, r: _Reader, tags: etree._Element | N
         if child in skip or not isinstance(child.tag, str):
             continue
         text = text_of(child)
+        said = spaced_text(child)
         if child is tags:
             continue
         if child.tag == "h1" and r.fields.title is None:
@@ -229,7 +230,7 @@ def _walk_download(element: etree._Element, r: _Reader, tags: etree._Element | N
         elif has_class(child, "message") or has_class(child, "endnote-link") or _MESSAGE.match(text):
             if m := re.search(r"at (https?://\S+?)\.?$", text):
                 r.fields.url = m.group(1)
-            r.drop("AO3 message", text)
+            r.drop("AO3 message", said)
         elif (label := _label(child)) and (quote := _next_quote(child)) is not None:
             r.labelled(label, quote, chapter_level=label.startswith("chapter") or bool(r.chapters) and not r.afterword)
             skip.add(quote)
@@ -243,12 +244,12 @@ def _walk_download(element: etree._Element, r: _Reader, tags: etree._Element | N
             r.diagnostics.append(Diagnostic("header-field", "AO3 chapter byline read", text))
             r.fields.authors += [text_of(a) for a in child.iter("a")]
         elif child.tag == "dl" and r.afterword:
-            r.drop("AO3 list of works inspired by this one", text)
-        elif child.tag in {"div", "body"} and not has_class(child, "userstuff") and _holds_structure(child):
+            r.drop("AO3 list of works inspired by this one", said)
+        elif child.tag in {"div", "body"} and _holds_structure(child):
             _walk_download(child, r, tags)
         elif r.afterword:
             if text:
-                r.drop("AO3 afterword text", text)
+                r.drop("AO3 afterword text", said)
         elif has_class(child, "userstuff") or r.chapters or child.tag not in {"div"}:
             if text or child.find(".//img") is not None:
                 r.content(child)
@@ -258,6 +259,9 @@ def _walk_download(element: etree._Element, r: _Reader, tags: etree._Element | N
 
 def _holds_structure(element: etree._Element) -> bool:
     """A wrapper (preface, chapters, a chapter's meta group) rather than story text."""
+    if has_class(element, "userstuff"):  # story text, unless it wraps the chapters (div#chapters)
+        return any(el.tag == "div" and (has_class(el, "userstuff") or has_class(el, "meta"))
+                   for el in element.iter() if el is not element)
     for el in element.iter():
         if el is element or not isinstance(el.tag, str):
             continue
@@ -305,6 +309,9 @@ def read_work_page(page: Page, source: str, images: ImageLoader | None = None) -
             r.content(el)
         elif el.tag == "ul" and has_class(el, "associations"):
             r.fields.notes.insert(0, Note(r.blocks(el), "Associations"))
+    for el in skin.iter("p", "div"):
+        if el.get("id") == "children" or (el.tag == "p" and _MESSAGE.match(text_of(el))):
+            r.drop("AO3 pointer to notes or related works", spaced_text(el))
     _report_page_cruft(body, skin, dl, r)
     return r.story()
 
@@ -315,6 +322,6 @@ def _report_page_cruft(body: etree._Element, skin: etree._Element, dl, r: _Reade
     for el in list(rest.iter()):
         if el.get("id") == "workskin" or (el.tag == "dl" and has_class(el, "work", "meta")):
             el.drop_tree()
-    text = text_of(rest)
+    text = spaced_text(rest)
     if text:
         r.drop("AO3 site navigation, kudos, comments and footers", text)

@@ -15,7 +15,7 @@ from lxml import etree
 from ..model import Diagnostic, Story
 from .ao3 import _Reader
 from .fields import field_of
-from .html import ImageLoader, Page, has_class, text_of
+from .html import ImageLoader, Page, has_class, spaced_text, text_of
 
 _PACKAGING = {"packaged", "publisher", "chapters", "story url", "author url", "site", "storyid", "extratags"}
 
@@ -35,7 +35,7 @@ def read_fanficfare(page: Page, source: str, images: ImageLoader | None = None) 
         links = [a for a in head.iter("a")]
         r.fields.title = text_of(links[0]) if links and not has_class(links[0], "authorlink") else None
         r.fields.authors += [text_of(a) for a in links if has_class(a, "authorlink")]
-        r.drop("title line", text_of(head))
+        r.drop("FanFicFare title line", spaced_text(head))
     region = next((d for d in body.iter("div") if has_class(d, "fff_titlepage")), None)
     region = region if region is not None else next(body.iter("table"), None)
     if region is not None:
@@ -53,7 +53,7 @@ def read_fanficfare(page: Page, source: str, images: ImageLoader | None = None) 
             anchor = h2.getparent() if h2.getparent().tag == "a" else h2
             nxt = anchor.getnext()
             if text_of(h2).casefold() == "table of contents":
-                r.drop("table of contents", text_of(h2) + (" " + text_of(nxt) if nxt is not None else ""))
+                r.drop("table of contents", spaced_text(h2) + (" " + spaced_text(nxt) if nxt is not None else ""))
                 continue
             r.heading(text_of(h2))
             while nxt is not None and nxt.tag != "div":

@@ -98,7 +98,7 @@ def parse_page(text: str, source: str) -> Page:
 def sanitize(element: etree._Element, diagnostics: list[Diagnostic]) -> etree._Element:
     """The element with scripts, frames, forms and navigation gone and the rest run through nh3."""
     for bad in list(element.iter(*_DROP)):
-        said = text_of(bad) if bad.tag not in {"script", "style"} else ""
+        said = spaced_text(bad) if bad.tag not in {"script", "style"} else ""
         diagnostics.append(Diagnostic("unsafe-dropped", f"<{bad.tag}> element dropped", said))
         bad.drop_tree()
     markup = etree.tostring(element, encoding="unicode", method="html")
@@ -109,6 +109,12 @@ def sanitize(element: etree._Element, diagnostics: list[Diagnostic]) -> etree._E
 
 def text_of(element: etree._Element) -> str:
     return _WS.sub(" ", "".join(element.itertext()).replace("\u00a0", " ")).strip()
+
+
+def spaced_text(element: etree._Element) -> str:
+    """The element's text with a space at every element edge: for reports, where "Fandoms" and
+    "Browse" in neighbouring links must stay two words."""
+    return _WS.sub(" ", " ".join(element.itertext()).replace("\u00a0", " ")).strip()
 
 
 def has_class(element: etree._Element, *names: str) -> bool:

@@ -66,3 +66,24 @@ def _fill(story: Story, container: FieldSet | None, page: Page) -> Story:
     if meta.language is None and "language" not in changes and page.lang:
         changes["language"] = parse_language(page.lang)
     return story.with_(meta=meta.with_(**changes)) if changes else story
+
+
+def read_markdown(data: bytes, source: str) -> Story:
+    """Markdown (CommonMark, with pandoc's YAML front matter for metadata) -> HTML -> the page reader.
+
+    `#` headings mark chapters (a lone first `#` heading is the title), `***` or `---` rules are
+    scene breaks, and `*x*`/`**x**`/`~~x~~` are emphasis, strong and strike."""
+    from markdown_it import MarkdownIt
+
+    from ..sidecar import apply_overrides, split_front_matter
+    from .decode import decode
+
+    text, decoded = decode(data, source)
+    overrides, rest = split_front_matter(text)
+    diagnostics = list(decoded)
+    if overrides:
+        diagnostics.append(Diagnostic("front-matter-read", "YAML front matter read as metadata",
+                                      text[:len(text) - len(rest)]))
+    markup = MarkdownIt("commonmark").enable("strikethrough").render(rest)
+    story = read_page(parse_page(f"<html><body>{markup}</body></html>", source), source, diagnostics)
+    return apply_overrides(story, overrides, "YAML front matter") if overrides else story

@@ -44,6 +44,8 @@ def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic]) -> list[str]:
         last, first = out[-1].rstrip(), page[0].lstrip()
         if re.search(r"[^\W\d_]-$", last) and first[:1].islower():
             out[-1] = last[:-1] + first  # a word hyphenated across the page break
+            diagnostics.append(Diagnostic("hyphen-joined", "a word hyphenated across a page break joined",
+                                          f"{last.split()[-1]} {first.split()[0]}"))
             out.extend(page[1:])
         elif _ENDS_SENTENCE.search(last) and not first[:1].islower():
             out.append("")  # the page ended a paragraph

@@ -19,8 +19,8 @@ from bookbinder.render import render_story, serialize
 
 from conftest import CASES, words
 
-FIXTURES = Path(__file__).parent / "fixtures"
-AO3 = FIXTURES / "ao3"
+DOWNLOAD, EPUB, WORK_PAGE = (CASES / "ao3-download" / "input.html", CASES / "ao3-epub" / "input.epub",
+                              CASES / "ao3-work-page" / "input.html")
 
 
 def _shape(path: Path) -> dict:
@@ -36,16 +36,16 @@ def _shape(path: Path) -> dict:
 
 
 def test_ao3_download_epub_and_saved_page_are_one_story() -> None:
-    download = _shape(AO3 / "download.html")
-    assert _shape(AO3 / "download.epub") == download
-    assert _shape(AO3 / "work-page.html") == download
+    download = _shape(DOWNLOAD)
+    assert _shape(EPUB) == download
+    assert _shape(WORK_PAGE) == download
     assert [c[:2] for c in download["chapters"]] == [("Chapter 1", "The Drive"), ("Chapter 2", "The Sea")]
     assert [c[2].count("SceneBreak") for c in download["chapters"]] == [1, 1]
     assert download["chapter notes"][0] == [words("Disclaimer: I own nothing."), words("Next chapter: the beach.")]
 
 
 def test_saved_page_loses_site_furniture_but_not_the_story(tmp_path: Path) -> None:
-    story = load_story(AO3 / "work-page.html")
+    story = load_story(WORK_PAGE)
     text = " ".join(etree.parse(str(_written(story, tmp_path))).getroot().itertext())
     for cruft in ("Kudos", "left kudos", "I love this so much", "Terms of Service", "Chapter Text",
                   "Posted originally", "See the end of the work", "tracking"):
@@ -155,7 +155,7 @@ def test_images_bundled_in_an_input_epub_survive(tmp_path: Path) -> None:
 def test_hostile_epubs_get_one_line_errors(tmp_path: Path, entries: dict, problem: str) -> None:
     bad = tmp_path / "bad.epub"
     bad.write_bytes(_epub(entries))
-    good = CASES / "ao3-epub" / "input.epub"
+    good = EPUB
     result = CliRunner().invoke(cli, ["build", str(bad), str(good), "--by", "author", "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if "bad.epub" in line]

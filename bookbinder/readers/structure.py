@@ -28,24 +28,15 @@ def usual_gap(units: list[Unit]) -> int:
 
 
 def build_chapters(units: list[Unit], diagnostics: list[Diagnostic]) -> tuple[Chapter, ...]:
-    usual = usual_gap(units)
-    marginal_breaks = _marginal_gaps_are_breaks(units, usual)
     groups = _split_chapters(units)
+    bodies = body_blocks([group for _, group in groups], diagnostics, every=units, edge_notes=len(groups) > 1,
+                         names=[heading[0] if heading else None for heading, _ in groups])
     chapters = []
-    for heading, whole in groups:
-        notes, group = _leading_notes(whole) if len(groups) > 1 else ((), whole)
-        end_notes, group = _trailing_notes(group) if len(groups) > 1 else ((), group)
-        blocks = _blocks(group, usual, marginal_breaks)
-        diagnostics += [Diagnostic("marker-replaced", f"scene-break marker {u.text!r} became a scene break", u.text)
-                        for u in group if u.single and is_marker(u.text) and any(c.isalnum() for c in u.text)]
+    for (heading, _), (notes, blocks, end_notes) in zip(groups, bodies):
         if not blocks and not heading:
             continue
         label, title, shown = heading or (None, None, None)
         chapters.append(Chapter(shown, blocks, notes=notes, end_notes=end_notes, title=title, label=label))
-        if notes or end_notes:
-            moved = [u.text for u in whole if u not in group]
-            diagnostics.append(Diagnostic("note-moved", f"chapter notes of {label or 'a chapter'} moved out of its text",
-                                          "\n".join(moved)))
     return tuple(chapters) or (Chapter(None, ()),)
 
 
@@ -147,24 +138,27 @@ def _emphasized(inlines) -> tuple:
     return tuple(out)
 
 
-def body_blocks(parts: list[list[Unit]], diagnostics: list[Diagnostic]
+def body_blocks(parts: list[list[Unit]], diagnostics: list[Diagnostic], every: list[Unit] | None = None,
+                edge_notes: bool = True, names: list[str | None] | None = None,
                 ) -> list[tuple[tuple[Note, ...], tuple[Block, ...], tuple[Note, ...]]]:
-    """Chapters whose bounds the source marks (AO3, FanFicFare): notes at their edges, then blocks.
+    """Each chapter's units -> (notes at its start, its blocks, notes at its end).
 
-    The usual paragraph gap is the whole story's, so a short chapter is read like the rest."""
-    every = [u for part in parts for u in part]
+    Used by `build_chapters` and by readers whose source marks chapter bounds (AO3, FanFicFare).
+    The usual paragraph gap is the whole story's (`every`), so a short chapter is read like the rest."""
+    every = every if every is not None else [u for part in parts for u in part]
     usual = usual_gap(every)
     marginal = _marginal_gaps_are_breaks(every, usual)
     out = []
-    for units in parts:
-        notes, group = _leading_notes(units)
-        end_notes, group = _trailing_notes(group)
-        if notes or end_notes:
-            moved = [u.text for u in units if u not in group]
-            diagnostics.append(Diagnostic("note-moved", "notes at a chapter's edge moved out of its text",
-                                          "\n".join(moved)))
+    for i, units in enumerate(parts):
+        notes, group = _leading_notes(units) if edge_notes else ((), units)
+        end_notes, group = _trailing_notes(group) if edge_notes else ((), group)
         diagnostics += [Diagnostic("marker-replaced", f"scene-break marker {u.text!r} became a scene break", u.text)
                         for u in group if u.single and is_marker(u.text) and any(c.isalnum() for c in u.text)]
+        if notes or end_notes:
+            name = (names[i] if names else None) or "a chapter"
+            moved = [u.text for u in units if u not in group]
+            diagnostics.append(Diagnostic("note-moved", f"chapter notes of {name} moved out of its text",
+                                          "\n".join(moved)))
         out.append((notes, _blocks(group, usual, marginal), end_notes))
     return out
 

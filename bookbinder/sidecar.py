@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
-from .model import Metadata, Note, Pairing, Paragraph, Story
+from .model import Diagnostic, Metadata, Note, Pairing, Paragraph, Story
 from .readers.fields import parse_date, parse_language, parse_status
 
 SIDECAR_SUFFIXES = (".meta.toml", ".meta.yaml", ".meta.yml", ".yaml")
@@ -53,6 +53,15 @@ def read_sidecar(path: Path) -> dict:
     if not isinstance(data, dict):
         raise InputError("metadata file must hold key: value pairs", path)
     return data
+
+
+def take_front_matter(text: str) -> tuple[dict, str, list[Diagnostic]]:
+    """split_front_matter, and the diagnostic that reports the block it moved into metadata."""
+    overrides, rest = split_front_matter(text)
+    if not overrides:
+        return overrides, rest, []
+    said = Diagnostic("front-matter-read", "YAML front matter read as metadata", text[:len(text) - len(rest)])
+    return overrides, rest, [said]
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:

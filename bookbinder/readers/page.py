@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..model import Diagnostic, Story
+from ..sidecar import apply_overrides, take_front_matter
+from .decode import decode
 from .ao3 import is_download, is_work_page, read_download, read_work_page
 from .fanficfare import is_fanficfare, read_fanficfare
 from .fields import FieldSet, parse_language
@@ -75,15 +77,9 @@ def read_markdown(data: bytes, source: str) -> Story:
     scene breaks, and `*x*`/`**x**`/`~~x~~` are emphasis, strong and strike."""
     from markdown_it import MarkdownIt
 
-    from ..sidecar import apply_overrides, split_front_matter
-    from .decode import decode
-
     text, decoded = decode(data, source)
-    overrides, rest = split_front_matter(text)
-    diagnostics = list(decoded)
-    if overrides:
-        diagnostics.append(Diagnostic("front-matter-read", "YAML front matter read as metadata",
-                                      text[:len(text) - len(rest)]))
+    overrides, rest, said = take_front_matter(text)
+    diagnostics = list(decoded) + said
     markup = MarkdownIt("commonmark").enable("strikethrough").render(rest)
     story = read_page(parse_page(f"<html><body>{markup}</body></html>", source), source, diagnostics)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story

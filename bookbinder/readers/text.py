@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..model import Diagnostic, Story
-from ..sidecar import apply_overrides, split_front_matter
+from ..sidecar import apply_overrides, take_front_matter
 from .fields import FieldSet
 from .gutenberg import drop_book_front, strip_gutenberg
 from .header import Matter
@@ -18,12 +18,7 @@ from .structure import build_chapters
 
 
 def read_text(text: str, source: str) -> Story:
-    overrides, rest = split_front_matter(text)
-    diagnostics: list[Diagnostic] = []
-    if overrides:
-        diagnostics.append(Diagnostic("front-matter-read", "YAML front matter read as metadata",
-                                      text[:len(text) - len(rest)]))
-        text = rest
+    overrides, text, diagnostics = take_front_matter(text)
     book_fields = FieldSet()
     lines = strip_gutenberg(text.split("\n"), book_fields, diagnostics)
     lines = rejoin_pages(lines, diagnostics)

@@ -60,8 +60,8 @@ class _Chapter:
     elements: list = field(default_factory=list)
 
 
-class _Reader:
-    """Walks an AO3 page, filling a FieldSet and a list of chapters."""
+class WorkReader:
+    """What a layout reader (AO3, FanFicFare) gathers while it walks a page: fields, chapters, reports."""
 
     def __init__(self, source: str, images: ImageLoader | None) -> None:
         self.source, self.images = source, images
@@ -206,7 +206,7 @@ def _next_quote(element: etree._Element) -> etree._Element | None:
 
 # ---------------------------------------------------------------- the download
 def read_download(page: Page, source: str, images: ImageLoader | None = None) -> Story | None:
-    r = _Reader(source, images)
+    r = WorkReader(source, images)
     dl = _tag_list(page.body)
     if dl is not None:
         r.tag_list(dl)
@@ -214,7 +214,7 @@ def read_download(page: Page, source: str, images: ImageLoader | None = None) ->
     return r.story()
 
 
-def _walk_download(element: etree._Element, r: _Reader, tags: etree._Element | None) -> None:
+def _walk_download(element: etree._Element, r: WorkReader, tags: etree._Element | None) -> None:
     skip: set = set()
     for child in element:
         if child in skip or not isinstance(child.tag, str):
@@ -250,10 +250,7 @@ def _walk_download(element: etree._Element, r: _Reader, tags: etree._Element | N
         elif r.afterword:
             if text:
                 r.drop("AO3 afterword text", said)
-        elif has_class(child, "userstuff") or r.chapters or child.tag not in {"div"}:
-            if text or child.find(".//img") is not None:
-                r.content(child)
-        elif text:
+        elif text or child.find(".//img") is not None:
             r.content(child)
 
 
@@ -276,7 +273,7 @@ def _holds_structure(element: etree._Element) -> bool:
 def read_work_page(page: Page, source: str, images: ImageLoader | None = None) -> Story | None:
     body = page.body
     skin = body.find(".//div[@id='workskin']")
-    r = _Reader(source, images)
+    r = WorkReader(source, images)
     dl = _tag_list(body)
     if dl is not None:
         r.tag_list(dl)
@@ -312,11 +309,11 @@ def read_work_page(page: Page, source: str, images: ImageLoader | None = None) -
     for el in skin.iter("p", "div"):
         if el.get("id") == "children" or (el.tag == "p" and _MESSAGE.match(text_of(el))):
             r.drop("AO3 pointer to notes or related works", spaced_text(el))
-    _report_page_cruft(body, skin, dl, r)
+    _report_page_cruft(body, r)
     return r.story()
 
 
-def _report_page_cruft(body: etree._Element, skin: etree._Element, dl, r: _Reader) -> None:
+def _report_page_cruft(body: etree._Element, r: WorkReader) -> None:
     """Everything outside the work and its tag list: navigation, kudos, comments, footers."""
     rest = copy.deepcopy(body)
     for el in list(rest.iter()):

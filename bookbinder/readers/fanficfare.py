@@ -13,7 +13,7 @@ import copy
 from lxml import etree
 
 from ..model import Diagnostic, Story
-from .ao3 import _Reader
+from .ao3 import WorkReader
 from .fields import field_of
 from .html import ImageLoader, Page, has_class, spaced_text, text_of
 
@@ -28,7 +28,7 @@ def is_fanficfare(page: Page) -> bool:
 
 
 def read_fanficfare(page: Page, source: str, images: ImageLoader | None = None) -> Story | None:
-    r = _Reader(source, images)
+    r = WorkReader(source, images)
     body = page.body
     head = next((h for h in body.iter("h1", "h3") if any(has_class(a, "authorlink") for a in h.iter("a"))), None)
     if head is not None:
@@ -63,7 +63,7 @@ def read_fanficfare(page: Page, source: str, images: ImageLoader | None = None) 
     return r.story()
 
 
-def _title_page(body: etree._Element, r: _Reader) -> None:
+def _title_page(body: etree._Element, r: WorkReader) -> None:
     for b in list(body.iter("b", "strong")):
         label = text_of(b).rstrip(":").strip()
         if not text_of(b).endswith(":"):

@@ -97,6 +97,7 @@ def read_epub(data: bytes, source: str) -> Story:
     by_href = {href: media for href, media, _ in manifest.values()}
     diagnostics: list[Diagnostic] = []
     body = etree.Element("body")
+    images = _ImageLoader(archive, by_href)
     for ref in opf.iterfind(".//opf:spine/opf:itemref", _NS):
         href, media, props = manifest.get(ref.get("idref"), (None, "", ""))
         if href is None or "nav" in props.split() or "html" not in media:
@@ -108,27 +109,28 @@ def read_epub(data: bytes, source: str) -> Story:
             continue
         diagnostics += page.diagnostics
         wrapper = etree.SubElement(body, "div", {"class": f"{page.body_class} epub-document".strip()})
-        loader = _ImageLoader(archive, posixpath.dirname(href), by_href)
         for img in page.body.iter("img"):
-            img.set("src", loader.resolve(img.get("src") or ""))
+            img.set("src", images.resolve(posixpath.dirname(href), img.get("src") or ""))
         wrapper.extend(list(page.body))
     if not len(body):
         raise InputError("is an EPUB with no readable text documents", source)
     fields = _package_fields(opf)
     page = Page(body=body, title=fields.title, lang=fields.language)
-    return read_page(page, source, diagnostics, _ImageLoader(archive, "", by_href).load, fields)
+    return read_page(page, source, diagnostics, images.load, fields)
 
 
 class _ImageLoader:
     """Images from inside the archive, by their path; anything else is not an image of the book."""
 
-    def __init__(self, archive: _Archive, folder: str, media: dict[str, str]) -> None:
-        self.archive, self.folder, self.media = archive, folder, media
+    def __init__(self, archive: _Archive, media: dict[str, str]) -> None:
+        self.archive, self.media = archive, media
 
-    def resolve(self, src: str) -> str:
+    @staticmethod
+    def resolve(folder: str, src: str) -> str:
+        """A document's relative src -> "epub:<path in the archive>"; other URLs stay as they are."""
         if not src or re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
             return src  # remote: never fetched
-        return "epub:" + posixpath.normpath(posixpath.join(self.folder, src.split("#")[0]))
+        return "epub:" + posixpath.normpath(posixpath.join(folder, src.split("#")[0]))
 
     def load(self, src: str, alt: str) -> Image | None:
         if not src.startswith("epub:"):

@@ -161,7 +161,7 @@ class _Walk:
             self.line_break()
         elif tag == "hr":
             self.boundary()
-            self.add_unit(Unit(("* * *",), self._gap()))
+            self.units.append(Unit(("* * *",), self._gap()))
             self.sep = 2
         elif tag == "img":
             self.image(el)
@@ -169,7 +169,7 @@ class _Walk:
             self.boundary()
             text = text_of(el)
             if text:
-                self.add_unit(Unit((text,), self._gap(), heading=True))
+                self.units.append(Unit((text,), self._gap(), heading=True))
                 self.sep = 2
         elif tag in _BLOCKS:
             self.block(el, tag)
@@ -210,7 +210,7 @@ class _Walk:
                                                "and was left out (remote and local files are never fetched)", alt))
             return
         self.boundary()
-        self.add_unit(Unit((alt or "image",), self._gap(), image=found))
+        self.units.append(Unit((alt or "image",), self._gap(), image=found))
         self.sep = 2
 
     # -- text
@@ -289,15 +289,12 @@ class _Walk:
         if len(lines) > 1 and sum(map(len, plain)) / len(plain) > 100:
             # Long lines split by single <br>s are paragraphs, not verse (fanfiction.net pastes).
             for i, (p, rich) in enumerate(zip(plain, lines)):
-                self.add_unit(Unit((p,), gap if i == 0 else 0, rich=(rich,), align=self.align))
+                self.units.append(Unit((p,), gap if i == 0 else 0, rich=(rich,), align=self.align))
             return
-        self.add_unit(Unit(plain, gap, verse=len(lines) > 1, rich=tuple(lines), align=self.align))
+        self.units.append(Unit(plain, gap, verse=len(lines) > 1, rich=tuple(lines), align=self.align))
 
     def _gap(self) -> int:
         return max(0, self.sep - 2) if self.units else 0
-
-    def add_unit(self, unit: Unit) -> None:
-        self.units.append(unit)
 
 
 def _has_text(frames) -> bool:

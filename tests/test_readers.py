@@ -202,3 +202,15 @@ def test_pdf_text_pages_are_rejoined() -> None:
     story = load_story(CASES / "pdf-text" / "input.txt")
     assert "some thing" not in story.body_text and "something that will not come" in story.body_text
     assert "The Long Road" not in story.body_text
+
+
+def test_downloads_join_text_stories_in_per_pairing_books(tmp_path: Path) -> None:
+    """An AO3 EPUB regroups with the plain-text seeds: it lands in the Lexie Grey/Mark Sloan book."""
+    from conftest import SEEDS
+
+    result = build(sorted(SEEDS.glob("*.txt")) + [EPUB], out_dir=tmp_path, by="pairing")
+    assert not result.errors
+    book = next(p for p in result.written if p.name == "lexie-grey-mark-sloan.epub")
+    with zipfile.ZipFile(book) as z:
+        text = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert "Salt &amp; Iron" in text and "Lexie laughed until she cried" in text.replace("\u2019", "'")

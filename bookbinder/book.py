@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .clean.xmlsafe import xml_safe
 from .model import Story
 
 
@@ -22,6 +23,12 @@ class Book:
     stories: tuple[Story, ...]
     collection: str | None = None      # what the book gathers: "Mark Sloan/Lexie Grey", "Grey's Anatomy"
     editors: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Titles and editors come from the command line or a manifest: text like any story's.
+        object.__setattr__(self, "title", xml_safe(self.title))
+        object.__setattr__(self, "collection", xml_safe(self.collection) if self.collection else self.collection)
+        object.__setattr__(self, "editors", tuple(xml_safe(e) for e in self.editors))
 
     @property
     def is_anthology(self) -> bool:
@@ -75,5 +82,10 @@ def story_title(story: Story) -> str:
     """What a story is called in a book: its title, else its file name."""
     if story.meta.title:
         return story.meta.title
-    stem = story.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = source_name(story).rsplit(".", 1)[0]
     return f"Untitled ({stem})"
+
+
+def source_name(story: Story) -> str:
+    """The story's file name, as a book may print it."""
+    return xml_safe(story.source.rsplit("/", 1)[-1])

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from .clean import clean
+from .clean.xmlsafe import scrub
 from .model import Story
 from .readers import read_path
 from .sidecar import apply_overrides, read_sidecar, sidecar_path
@@ -18,4 +19,5 @@ def load_story(path: str | os.PathLike) -> Story:
     sidecar = sidecar_path(path)
     if sidecar:
         story = apply_overrides(story, read_sidecar(sidecar), sidecar.name)
+    story = scrub(story)
     return story.with_(mtime=path.stat().st_mtime)

@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from bookbinder.api import BuildOptions, build
-from bookbinder.backends.pdf import BuildFetcher
+from bookbinder.backends.fetcher import ResourceFetcher
+from bookbinder.backends.pdf import build_fetcher
 from bookbinder.backends.print_options import PrintOptions
 
 from conftest import SEEDS
@@ -146,16 +147,18 @@ def test_tagged_pdf(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.com/x.png", "https://example.com/a.css",
-                                 "ftp://example.com/f"])
-def test_fetcher_refuses_outside_the_build(url: str, tmp_path: Path) -> None:
+                                 "ftp://example.com/f", "data:text/css,p{}", "bookbinder:fonts/../../etc/passwd",
+                                 "bookbinder:/etc/passwd", "bookbinder:fonts/SourceSerifPro-Regular.ttf?x"])
+def test_fetcher_refuses_what_the_build_did_not_make(url: str) -> None:
     with pytest.raises(ValueError, match="refuses"):
-        BuildFetcher(allowed=(tmp_path,)).fetch(url)
+        build_fetcher().fetch(url)
 
 
-def test_fetcher_serves_the_build(tmp_path: Path) -> None:
-    (tmp_path / "a.css").write_text("p { color: red }")
-    response = BuildFetcher(allowed=(tmp_path,)).fetch((tmp_path / "a.css").as_uri())
-    assert response.read() == b"p { color: red }"
+def test_fetcher_serves_the_book_face() -> None:
+    fetcher = build_fetcher()
+    response = fetcher.fetch("bookbinder:fonts/SourceSerifPro-Regular.ttf")
+    assert response.read()[:4] in {b"\x00\x01\x00\x00", b"true", b"OTTO"}  # a TrueType/OpenType file
+    assert ResourceFetcher({"a.css": b"p {}"}).fetch("bookbinder:a.css").read() == b"p {}"
 
 
 def test_same_inputs_same_pdf(tmp_path: Path, monkeypatch) -> None:

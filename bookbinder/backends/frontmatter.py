@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..book import Book, TocEntry, story_title
+from ..book import Book, TocEntry, source_name, story_title
 from ..model import Image, Story
 from ..parallel import parallel_map
 from ..render import (
@@ -182,7 +182,7 @@ def credits_page(book: Book, stylesheets: list[str]) -> BookDocument:
         meta = story.meta
         line = E.li(E.cite(story_title(story)))
         line[-1].tail = " by " + join_names(meta.authors) if meta.authors else " (author not stated)"
-        source = story.source.rsplit("/", 1)[-1]
+        source = source_name(story)
         extra = [f"from {source}"]
         if meta.url:
             extra.append(meta.url)

@@ -5,24 +5,25 @@ The book is one HTML document: a title page, a contents page whose page numbers 
 Every story opens on a recto. The print stylesheet (`styles/print.css`) adds mirrored margins,
 running heads (book title on versos, story title on rectos, none on opening pages), folios,
 hyphenation, widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
-Rendering reads nothing but the build's own files (`BuildFetcher`).
+Rendering reads nothing but the build's own files (`fetcher.ResourceFetcher`), and story data
+reaches the page only as document text: running heads come from `string-set` on elements, never
+from stylesheets written with a title in them.
 """
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from lxml import etree
-from weasyprint.urls import URLFetcher
 
-from ..book import Book, story_title
+from ..book import Book, source_name, story_title
 from ..errors import BookbinderError
 from ..model import Story
 from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, join_names, preface, serialize, story_header
 from .cover import font_file
 from .epub import stylesheet
+from .fetcher import ResourceFetcher
 from .frontmatter import story_line
 from .print_options import PAGE_SIZES, PrintOptions
 from .pdfmerge import Layout, Mark, Part, lay_out, merge
@@ -64,14 +65,14 @@ _JOB: tuple[Book, PrintOptions] | None = None
 def _render_part(index: int) -> Part:
     book, options = _JOB
     body = [print_story(book.stories[index], index + 1)] if index < len(book.stories) else [credits(book)]
-    tree = document(book.title, book.language, body, body_class="print")
-    doc = _render(tree, options, _running_head_css(book) + _NO_FOLIOS)
+    tree = document(book.title, book.language, [running_head(book), *body], body_class="print")
+    doc = _render(tree, options, _NO_FOLIOS)
     return Part(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()))
 
 
 def _render_front(book: Book, options: PrintOptions, layout: Layout) -> Part:
-    tree = document(book.title, book.language, [book_title_page(book), contents(book, layout.starts)],
-                    body_class="print")
+    tree = document(book.title, book.language, [running_head(book), book_title_page(book),
+                                                contents(book, layout.starts)], body_class="print")
     doc = _render(tree, options, _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
     return Part(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()))
 
@@ -85,23 +86,30 @@ def _render(tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""
 
     fetcher, fonts, stylesheets = _styles(options.page_size, extra_css)
     html = serialize(tree).decode("utf-8")
-    return HTML(string=html, url_fetcher=fetcher, base_url="bookbinder:/").render(
-        stylesheets=stylesheets, font_config=fonts)
+    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=stylesheets, font_config=fonts)
 
 
 @lru_cache(maxsize=8)
 def _styles(page_size: str, extra_css: str):
-    """Fetcher, fonts and parsed stylesheets: built once per process, shared by every story it renders."""
+    """Fetcher, fonts and parsed stylesheets: built once per process, shared by every story it renders.
+
+    `extra_css` is one of this module's constants, never text from a story."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     _quiet_weasyprint()
-    fetcher = BuildFetcher(allowed=_font_dirs())
+    fetcher = build_fetcher()
     fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
-    stylesheets = [CSS(string=_page_css(page_size) + _font_css(), url_fetcher=fetcher, font_config=fonts),
-                   CSS(string=stylesheet("base.css").decode("utf-8"), font_config=fonts),
-                   CSS(string=stylesheet("print.css").decode("utf-8") + extra_css, font_config=fonts)]
+    sheets = [_page_css(page_size), stylesheet("base.css").decode("utf-8"),
+              stylesheet("print.css").decode("utf-8") + extra_css]
+    stylesheets = [CSS(string=sheet, url_fetcher=fetcher, font_config=fonts) for sheet in sheets]
     return fetcher, fonts, stylesheets
+
+
+def build_fetcher() -> ResourceFetcher:
+    """The fetcher of a print build: the book face's files (print.css names them), nothing else."""
+    files = {f"fonts/{path.name}": path for style in _FACES if (path := font_file(style))}
+    return ResourceFetcher(files)
 
 
 _NO_FOLIOS = """
@@ -111,11 +119,6 @@ _NO_FOLIOS = """
 _LITERAL_PAGE_NUMBERS = """
 section.contents p.toc-title span[data-page]::after { content: leader(". ") attr(data-page); }
 """
-
-
-def _running_head_css(book: Book) -> str:
-    title = book.title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'\n@page :left {{ @top-left {{ content: "{title}"; }} }}\n'
 
 
 def _page_geometry(page_size: str) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -129,10 +132,9 @@ def _page_geometry(page_size: str) -> tuple[tuple[float, float], tuple[float, fl
 # ------------------------------------------------------------------ the print document
 def print_document(book: Book) -> etree._ElementTree:
     parts: list[etree._Element] = []
+    parts.append(running_head(book))
     if book.is_anthology:
         parts += [book_title_page(book), contents(book)]
-    else:
-        parts.append(E.section({"class": "book-title", "style": "display: none"}, E.h1(book.title)))
     for number, story in enumerate(book.stories, 1):
         parts.append(print_story(story, number))
     if book.is_anthology:
@@ -144,6 +146,11 @@ def print_document(book: Book) -> etree._ElementTree:
         if value:
             head.append(E.meta(name=name, content=value))
     return tree
+
+
+def running_head(book: Book) -> etree._Element:
+    """The book title as a hidden element; print.css copies it to the verso heads with `string-set`."""
+    return E.p({"class": "running-head", "aria-hidden": "true"}, book.title)
 
 
 def book_title_page(book: Book) -> etree._Element:
@@ -192,7 +199,7 @@ def credits(book: Book) -> etree._Element:
     items = []
     for story in book.stories:
         who = join_names(story.meta.authors) if story.meta.authors else "author not stated"
-        items.append(E.li(f"{story_title(story)}, by {who} — from {story.source.rsplit('/', 1)[-1]}"))
+        items.append(E.li(f"{story_title(story)}, by {who} — from {source_name(story)}"))
     return E.section({"class": "credits"}, E.h2("Credits"),
                      E.p("Every story in this book belongs to its author."), E.ul(*items),
                      E.p("Bound with bookbinder.", {"class": "colophon"}))
@@ -214,42 +221,7 @@ def _page_css(page_size: str) -> str:
     return f"@page {{ size: {size}; }}\n"
 
 
-_FACES = (("Regular", "normal", "normal"), ("It", "italic", "normal"), ("Semibold", "normal", "600"),
-          ("Bold", "normal", "bold"), ("BoldIt", "italic", "bold"))
-
-
-def _font_css() -> str:
-    rules = []
-    for style, font_style, weight in _FACES:
-        path = font_file(style)
-        if path:
-            rules.append(f'@font-face {{ font-family: "Bookbinder Serif"; src: url("{path.as_uri()}"); '
-                         f"font-style: {font_style}; font-weight: {weight}; }}")
-    return "\n".join(rules)
-
-
-def _font_dirs() -> tuple[Path, ...]:
-    path = font_file("Regular")
-    return (path.parent,) if path else ()
-
-
-# ------------------------------------------------------------------ safety
-class BuildFetcher(URLFetcher):
-    """Serves only `file:` URLs inside the allowed folders (and `data:` URLs); refuses the network."""
-
-    def __init__(self, allowed: tuple[Path, ...] = (), **kwargs) -> None:
-        super().__init__(allowed_protocols={"file", "data"}, **kwargs)
-        self.allowed = tuple(p.resolve() for p in allowed)
-
-    def fetch(self, url, headers=None):
-        parsed = urlparse(url)
-        if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if not any(path.is_relative_to(root) for root in self.allowed):
-                raise ValueError(f"bookbinder refuses to read {url}: outside the build")
-        elif parsed.scheme != "data":
-            raise ValueError(f"bookbinder refuses to fetch {url}: no network while rendering")
-        return super().fetch(url, headers)
+_FACES = ("Regular", "It", "Semibold", "Bold", "BoldIt")  # Source Serif Pro's files, as print.css names them
 
 
 def _quiet_weasyprint() -> None:

@@ -1,0 +1,57 @@
+"""Story -> Story holding no character an XML document cannot: controls, surrogates, noncharacters.
+
+Any text can carry them: an HTML `&#x1;` or `&#xFFFF;`, a YAML `"\\ud800"` escape, a sidecar
+value, an EPUB's package metadata. Readers remove what they see, but this pass runs last over
+every string of the model, so that no story can make a book fail to serialize, and it reports
+how many it removed. No word is lost: these characters are never part of a word.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..model import Story
+
+# XML 1.0 allows tab, LF, CR and everything from U+0020 but surrogates and U+FFFE/U+FFFF. C1
+# controls and the other noncharacters are legal but never text (and EPUB checkers warn on them).
+_NONCHARACTERS = "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0x10000, 0x110000, 0x10000))
+UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                    f"{_NONCHARACTERS}]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML cannot hold."""
+    return UNSAFE.sub("", text) if UNSAFE.search(text) else text
+
+
+def scrub(story: Story) -> Story:
+    """Every string of the story (metadata, chapters, notes) made XML-safe, and a diagnostic if any changed."""
+    removed = [0]
+    meta, chapters = _clean(story.meta, removed), _clean(story.chapters, removed)
+    if not removed[0]:
+        return story
+    story = story.with_(meta=meta, chapters=chapters)
+    return story.diagnose("control-characters-removed", f"{removed[0]} control characters or noncharacters "
+                                                        "removed (an XML document cannot hold them)")
+
+
+def _clean(value, removed: list[int]):
+    """`value` with its strings cleaned; the very same object when nothing in it changed."""
+    if isinstance(value, str):
+        if not UNSAFE.search(value):
+            return value
+        clean, found = UNSAFE.subn("", value)
+        removed[0] += found
+        return clean
+    if isinstance(value, tuple):
+        items = tuple(_clean(v, removed) for v in value)
+        return value if all(a is b for a, b in zip(items, value)) else items
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = _clean(old, removed)
+            if new is not old:
+                changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value

@@ -17,7 +17,7 @@ from .backends import BACKENDS, write_book
 from .backends.output import write_atomic
 from .backends.print_options import PrintOptions
 from .book import Book, story_title
-from .errors import BookbinderError, BuildError, InputError
+from .errors import BookbinderError, BuildError, InputError, StoryError
 from .model import Diagnostic, Story
 from .parallel import parallel_map
 from .pipeline import load_story
@@ -198,14 +198,27 @@ def write_books(books: list[Book], options: BuildOptions) -> tuple[list[Path], l
             if fmt not in BACKENDS:
                 errors.append(BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}"))
                 continue
-            try:
-                written.append(write_book(book, fmt, options.out_dir, slug, options.print))
-            except BookbinderError as exc:
-                errors.append(exc)
-            except Exception as exc:  # noqa: BLE001 - one book failing must not stop the others
-                errors.append(BuildError(f"could not be written: {type(exc).__name__}: {exc} (please report this)",
-                                         Path(options.out_dir) / f"{slug}.{fmt}"))
+            path, failed = _write_one(book, fmt, options, slug)
+            written += [path] if path else []
+            errors += failed
     return written, errors
+
+
+def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str) -> tuple[Path | None, list[BookbinderError]]:
+    """Write one book; a story that cannot be rendered is named and left out, and the rest is written."""
+    errors: list[BookbinderError] = []
+    while book.stories:
+        try:
+            return write_book(book, fmt, options.out_dir, slug, options.print), errors
+        except StoryError as exc:
+            errors.append(exc)
+            book = book.without(exc.index)
+        except BookbinderError as exc:
+            return None, errors + [exc]
+        except Exception as exc:  # noqa: BLE001 - one book failing must not stop the others
+            return None, errors + [BuildError(f"could not be written: {type(exc).__name__}: {exc} (please report "
+                                              "this)", Path(options.out_dir) / f"{slug}.{fmt}")]
+    return None, errors
 
 
 def _unique_slug(slug: str, used: set[str]) -> str:

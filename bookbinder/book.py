@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from .clean.xmlsafe import xml_safe
@@ -29,6 +29,10 @@ class Book:
         object.__setattr__(self, "title", xml_safe(self.title))
         object.__setattr__(self, "collection", xml_safe(self.collection) if self.collection else self.collection)
         object.__setattr__(self, "editors", tuple(xml_safe(e) for e in self.editors))
+
+    def without(self, index: int) -> Book:
+        """The same book without its story at `index` (one that could not be rendered)."""
+        return replace(self, stories=self.stories[:index] + self.stories[index + 1:])
 
     @property
     def is_anthology(self) -> bool:

@@ -1,7 +1,16 @@
 """Bookbinder's exceptions: each prints as one line naming the file and the problem, no traceback."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import click
+
+
+def quoted(path: object) -> str:
+    """A file name as one line can show it: names with control characters are quoted and escaped."""
+    text = str(path)
+    return repr(text) if any(c < " " or c == "\x7f" for c in text) else text
 
 
 class BookbinderError(click.ClickException):
@@ -10,8 +19,12 @@ class BookbinderError(click.ClickException):
     exit_code = 1
 
     def __init__(self, message: str, path: object = None) -> None:
+        self.detail = message
         self.path = str(path) if path is not None else None
-        super().__init__(f"{self.path}: {message}" if self.path else message)
+        super().__init__(f"{quoted(self.path)}: {message}" if self.path else message)
+
+    def __reduce__(self):  # errors cross process boundaries (workers return them): keep the path apart
+        return type(self), (self.detail, self.path)
 
     def show(self, file=None) -> None:  # one line, no "Error:" decoration a script must strip
         click.echo(f"bookbinder: {self.format_message()}", err=True, file=file)
@@ -23,3 +36,26 @@ class InputError(BookbinderError):
 
 class BuildError(BookbinderError):
     """A book could not be assembled or written."""
+
+
+class StoryError(BuildError):
+    """One story of a book could not be rendered: the book is written without it, and this names it."""
+
+    def __init__(self, message: str, path: object = None, index: int = -1) -> None:
+        super().__init__(message, path)
+        self.index = index  # the story's place in its book
+
+    def __reduce__(self):
+        return type(self), (self.detail, self.path, self.index)
+
+
+@contextmanager
+def story_failure(source: str, index: int) -> Iterator[None]:
+    """Any unexpected failure while one story is rendered becomes that story's StoryError."""
+    try:
+        yield
+    except BookbinderError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - named, and the rest of the book is still written
+        raise StoryError(f"left out of the book: rendering it failed ({type(exc).__name__}: {exc}; please report "
+                         "this)", source, index) from exc

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..book import Book, TocEntry, source_name, story_title
+from ..errors import story_failure
 from ..model import Image, Story
 from ..parallel import parallel_map
 from ..render import (
@@ -63,13 +64,16 @@ _JOB: tuple[Book, list[str]] | None = None
 
 def _render_story(number: int) -> list[BookDocument]:
     book, stylesheets = _JOB
-    return story_documents(book.stories[number - 1], number, stylesheets, first=number == 1)
+    story = book.stories[number - 1]
+    with story_failure(story.source, number - 1):
+        return story_documents(story, number, stylesheets, first=number == 1)
 
 
 def _single_story(story: Story, stylesheets: list[str]) -> BookDocument:
     name = "text/story-001.xhtml"
-    tree = document(story_title(story), story.meta.language or "en", story_parts(story), stylesheets,
-                    body_class="story")
+    with story_failure(story.source, 0):
+        tree = document(story_title(story), story.meta.language or "en", story_parts(story), stylesheets,
+                        body_class="story")
     return BookDocument("story-001", name, serialize(tree), "story", toc=(story_toc(story, name),),
                         landmark="bodymatter", landmark_title="Start of the story", resources=image_resources(story))
 

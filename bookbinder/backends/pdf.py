@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..book import Book, source_name, story_title
-from ..errors import BookbinderError
+from ..errors import BookbinderError, story_failure
 from ..model import Story
 from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, join_names, preface, serialize, story_header
 from .cover import font_file
@@ -64,8 +64,15 @@ _JOB: tuple[Book, PrintOptions] | None = None
 
 def _render_part(index: int) -> Part:
     book, options = _JOB
-    body = [print_story(book.stories[index], index + 1)] if index < len(book.stories) else [credits(book)]
-    tree = document(book.title, book.language, [running_head(book), *body], body_class="print")
+    if index == len(book.stories):
+        return _render_body(book, options, credits(book))
+    story = book.stories[index]
+    with story_failure(story.source, index):
+        return _render_body(book, options, print_story(story, index + 1))
+
+
+def _render_body(book: Book, options: PrintOptions, body: etree._Element) -> Part:
+    tree = document(book.title, book.language, [running_head(book), body], body_class="print")
     doc = _render(tree, options, _NO_FOLIOS)
     return Part(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()))
 
@@ -136,7 +143,8 @@ def print_document(book: Book) -> etree._ElementTree:
     if book.is_anthology:
         parts += [book_title_page(book), contents(book)]
     for number, story in enumerate(book.stories, 1):
-        parts.append(print_story(story, number))
+        with story_failure(story.source, number - 1):
+            parts.append(print_story(story, number))
     if book.is_anthology:
         parts.append(credits(book))
     tree = document(book.title, book.language, parts, body_class="print")

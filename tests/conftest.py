@@ -1,8 +1,12 @@
 """Shared test helpers: golden-file regeneration, word folding like the scorer's, batch epubcheck."""
 from __future__ import annotations
 
+import io
 import os
 import re
+import struct
+import zipfile
+import zlib
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -57,3 +61,43 @@ def epubcheck_many(paths: list[Path]) -> dict[str, dict]:
     missing = [str(p) for p in paths if str(p) not in results]
     assert not missing, f"epubcheck gave no result for {missing}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
     return results
+
+
+# ------------------------------------------------------------------ EPUBs made in the tests
+def make_epub(entries: dict[str, bytes | str], opf_extra: str = "") -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+CONTAINER = ('<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+              '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+              '</rootfiles></container>')
+
+
+def opf(items: str, spine: str) -> str:
+    return ('<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+            '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Gulls</dc:title>'
+            '<dc:creator>A. Writer</dc:creator><dc:language>en</dc:language></metadata>'
+            f'<manifest>{items}</manifest><spine>{spine}</spine></package>')
+
+
+def png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"\x00\xff\x00\x00"  # one red pixel
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def image_epub() -> bytes:
+    chapter = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>1</title>'
+               '</head><body><h1>Chapter 1: Gulls</h1><p>The gulls came back in <em>March</em>.</p>'
+               '<p><img src="../images/gull.png" alt="A gull on a post"/></p><p>Nobody fed them.</p></body></html>')
+    return make_epub({"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
+                  "OEBPS/content.opf": opf('<item id="c1" href="text/c1.xhtml" media-type="application/xhtml+xml"/>'
+                                            '<item id="g" href="images/gull.png" media-type="image/png"/>',
+                                            '<itemref idref="c1"/>'),
+                  "OEBPS/text/c1.xhtml": chapter, "OEBPS/images/gull.png": png()})

@@ -145,3 +145,54 @@ def test_a_story_that_cannot_be_rendered_costs_that_story_alone(tmp_path: Path, 
         assert "\n" not in message
         expected = 1 if by is None else 2  # the anthology; or both pairing books
         assert len(result.written) == expected, result.written
+
+
+# ------------------------------------------------------------------ 2. deep HTML is read whole
+def _paragraph_numbers(story) -> list[int]:
+    import re
+    return [int(n) for n in re.findall(r"paragraph (\d+)\b", story.body_text)]
+
+
+@pytest.mark.parametrize("unit", [
+    "<p><font color=red>Story paragraph {i} goes on.",           # FrontPage: a font opened in every paragraph
+    "<font face=Arial><p>Story paragraph {i} goes on.</p>",      # ...or around it, never closed
+    "<font color=#{i:06x}><p>Story paragraph {i} goes on.</p>",  # distinct fonts: left out past the depth limit
+    "<div>Story paragraph {i} goes on.",                          # blocks never closed
+    "<span>Story paragraph {i} goes on.<br><br>",
+])
+def test_deep_html_is_read_whole(tmp_path: Path, unit: str) -> None:
+    from bookbinder import load_story
+
+    path = tmp_path / "deep.html"
+    path.write_text("<html><body><p>Story paragraph 0 opens.</p>" + "".join(unit.format(i=i) for i in range(1, 400))
+                    + "</body></html>", encoding="utf-8")
+    story = load_story(path)
+    assert _paragraph_numbers(story) == list(range(400)) or _paragraph_numbers(story) == list(range(1, 400))
+    assert len(story.blocks) >= 399  # paragraphs stay paragraphs
+    assert any(d.code == "html-repaired" for d in story.diagnostics)
+
+
+@pytest.mark.parametrize("depth", [300, 100_000])
+def test_deeply_nested_epub_document_keeps_its_tail(tmp_path: Path, depth: int) -> None:
+    from conftest import CONTAINER, make_epub, opf
+    from bookbinder import load_story
+
+    chapter = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>1'
+               '</title></head><body><p>The opening words.</p>' + "<div>" * depth + "<p>The words at the bottom.</p>"
+               + "</div>" * depth + "<p>The closing words, after it all.</p></body></html>")
+    path = tmp_path / "deep.epub"
+    path.write_bytes(make_epub({"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
+                                "OEBPS/content.opf": opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
+                                                         '<itemref idref="c"/>'), "OEBPS/c.xhtml": chapter}))
+    text = load_story(path).body_text
+    for words in ("The opening words.", "The words at the bottom.", "The closing words, after it all."):
+        assert words in text
+
+
+def test_a_text_run_past_libxml2s_limit_is_read(tmp_path: Path) -> None:
+    from bookbinder import load_story
+
+    path = tmp_path / "huge.html"
+    path.write_text("<html><body><p>" + "word " * 2_200_000 + "</p><p>She slept.</p></body></html>", encoding="utf-8")
+    story = load_story(path)
+    assert story.words == 2_200_002

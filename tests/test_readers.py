@@ -1,10 +1,7 @@
 """Inputs beyond plain text: one work in three AO3 layouts, FanFicFare output, and hostile files."""
 from __future__ import annotations
 
-import io
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ from bookbinder.pipeline import load_story
 from bookbinder.readers import epub as epub_reader
 from bookbinder.render import render_story, serialize
 
-from conftest import CASES, words
+from conftest import CASES, CONTAINER, image_epub, make_epub, opf, png, words
 
 DOWNLOAD, EPUB, WORK_PAGE = (CASES / "ao3-download" / "input.html", CASES / "ao3-epub" / "input.epub",
                               CASES / "ao3-work-page" / "input.html")
@@ -85,45 +82,6 @@ def test_hostile_html_never_reaches_the_book(tmp_path: Path) -> None:
     assert "Everybody knew." in docs and "<u>folded</u>" in docs and "<em>surgical notes</em>" in docs
 
 
-def _epub(entries: dict[str, bytes | str], opf_extra: str = "") -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in entries.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
-_CONTAINER = ('<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
-              '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
-              '</rootfiles></container>')
-
-
-def _opf(items: str, spine: str) -> str:
-    return ('<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
-            '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Gulls</dc:title>'
-            '<dc:creator>A. Writer</dc:creator><dc:language>en</dc:language></metadata>'
-            f'<manifest>{items}</manifest><spine>{spine}</spine></package>')
-
-
-def _png() -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    raw = b"\x00\xff\x00\x00"  # one red pixel
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-def image_epub() -> bytes:
-    chapter = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>1</title>'
-               '</head><body><h1>Chapter 1: Gulls</h1><p>The gulls came back in <em>March</em>.</p>'
-               '<p><img src="../images/gull.png" alt="A gull on a post"/></p><p>Nobody fed them.</p></body></html>')
-    return _epub({"mimetype": "application/epub+zip", "META-INF/container.xml": _CONTAINER,
-                  "OEBPS/content.opf": _opf('<item id="c1" href="text/c1.xhtml" media-type="application/xhtml+xml"/>'
-                                            '<item id="g" href="images/gull.png" media-type="image/png"/>',
-                                            '<itemref idref="c1"/>'),
-                  "OEBPS/text/c1.xhtml": chapter, "OEBPS/images/gull.png": _png()})
-
-
 def test_images_bundled_in_an_input_epub_survive(tmp_path: Path) -> None:
     source = tmp_path / "gulls.epub"
     source.write_bytes(image_epub())
@@ -131,7 +89,7 @@ def test_images_bundled_in_an_input_epub_survive(tmp_path: Path) -> None:
     assert not result.errors
     with zipfile.ZipFile(result.written[0]) as z:
         images = [n for n in z.namelist() if n.endswith(".png") and "cover" not in n]
-        assert len(images) == 1 and z.read(images[0]) == _png()
+        assert len(images) == 1 and z.read(images[0]) == png()
         text = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
     assert 'alt="A gull on a post"' in text and "<em>March</em>" in text
     from conftest import epubcheck_many
@@ -140,13 +98,13 @@ def test_images_bundled_in_an_input_epub_survive(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("entries, problem", [
-    ({"mimetype": "application/epub+zip", "../../evil.txt": "x", "META-INF/container.xml": _CONTAINER},
+    ({"mimetype": "application/epub+zip", "../../evil.txt": "x", "META-INF/container.xml": CONTAINER},
      "points outside the book"),
     ({"mimetype": "application/epub+zip", "/etc/cron.d/evil": "x"}, "points outside the book"),
     ({"mimetype": "application/epub+zip", "META-INF/container.xml": "<container><rootfiles"}, "not well-formed XML"),
-    ({"mimetype": "application/epub+zip", "META-INF/container.xml": _CONTAINER}, "missing from the archive"),
-    ({"mimetype": "application/epub+zip", "META-INF/container.xml": _CONTAINER,
-      "OEBPS/content.opf": _opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
+    ({"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER}, "missing from the archive"),
+    ({"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
+      "OEBPS/content.opf": opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
                                 '<itemref idref="c"/>')}, "missing from the archive"),
     ({"mimetype": "application/epub+zip", "META-INF/container.xml":
       '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><container>&e;</container>'},
@@ -154,7 +112,7 @@ def test_images_bundled_in_an_input_epub_survive(tmp_path: Path) -> None:
 ])
 def test_hostile_epubs_get_one_line_errors(tmp_path: Path, entries: dict, problem: str) -> None:
     bad = tmp_path / "bad.epub"
-    bad.write_bytes(_epub(entries))
+    bad.write_bytes(make_epub(entries))
     good = EPUB
     result = CliRunner().invoke(cli, ["build", str(bad), str(good), "--by", "author", "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
@@ -170,7 +128,7 @@ def test_zip_bomb_is_refused_without_inflating_it(tmp_path: Path, monkeypatch) -
     bomb = tmp_path / "bomb.epub"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("mimetype", "application/epub+zip")
-        z.writestr("META-INF/container.xml", _CONTAINER)
+        z.writestr("META-INF/container.xml", CONTAINER)
         with z.open("OEBPS/zeros.xhtml", "w", force_zip64=True) as entry:
             block = b"\0" * (1 << 20)
             for _ in range(1024):
@@ -185,8 +143,8 @@ def test_entry_limit_counts_the_bytes_inflated(tmp_path: Path, monkeypatch) -> N
     monkeypatch.setattr(epub_reader, "MAX_ENTRY", 1 << 20)
     source = tmp_path / "big.epub"
     big = '<html><body><p>' + "word " * 400_000 + '</p></body></html>'
-    source.write_bytes(_epub({"mimetype": "application/epub+zip", "META-INF/container.xml": _CONTAINER,
-                              "OEBPS/content.opf": _opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
+    source.write_bytes(make_epub({"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
+                              "OEBPS/content.opf": opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
                                                         '<itemref idref="c"/>'), "OEBPS/c.xhtml": big}))
     result = CliRunner().invoke(cli, ["inspect", "--json", str(source)])
     assert result.exit_code == 1 and "expands past the size limit" in result.stderr

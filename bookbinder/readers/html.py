@@ -19,6 +19,7 @@ from lxml import etree, html as lxml_html
 from ..errors import InputError
 from ..model import Diagnostic, Image, Inline, Span
 from .decode import clean_text, decode
+from .htmltree import parse_html
 from .segment import Unit
 
 # Never text: dropped with their content before sanitizing (nh3 would keep the text of some).
@@ -30,7 +31,7 @@ _BLOCKS = {"p", "div", "blockquote", "section", "article", "header", "footer", "
            "h5", "h6", "hr", "img"}
 _ALLOWED_TAGS = (_BLOCKS - {"html", "body"}) | {
     "br", "span", "a", "em", "i", "strong", "b", "u", "ins", "s", "strike", "del", "sub", "sup", "small", "big",
-    "cite", "q", "code", "tt", "abbr", "font", "mark", "bdi", "bdo", "wbr", "var", "kbd", "samp", "dfn"}
+    "cite", "q", "code", "tt", "abbr", "font", "mark", "bdi", "bdo", "var", "kbd", "samp", "dfn"}
 _ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "lang", "dir", "align", "style", "name", "role", "title"},
     "a": {"href"}, "img": {"src", "alt"}}
@@ -75,10 +76,11 @@ def decode_html(data: bytes, source: str) -> tuple[str, tuple[Diagnostic, ...]]:
 def parse_page(text: str, source: str) -> Page:
     """Text of an HTML or XHTML document -> a Page whose body has been sanitized."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses an encoding declaration in a str
+    diagnostics: list[Diagnostic] = []
     try:
-        root = lxml_html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"is not readable HTML ({exc})", source) from None
+        root = parse_html(text, source, diagnostics)
+    except InputError as exc:
+        raise InputError(exc.detail, source) from None
     head = root.find("head")
     title = head.findtext("title") if head is not None else None
     metas = {}
@@ -87,24 +89,60 @@ def parse_page(text: str, source: str) -> Page:
         if key and meta.get("content"):
             metas.setdefault(key, meta.get("content").strip())
     page = Page(body=root, title=_WS.sub(" ", title).strip() if title else None,
-                lang=root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"), metas=metas)
+                lang=root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"), metas=metas,
+                diagnostics=diagnostics)
     page.types = {t for el in root.iter() if isinstance(el.tag, str) for t in (el.get("epub:type") or "").split()}
     body = root.find("body")
     page.body_class = body.get("class", "") if body is not None else ""
-    page.body = sanitize(body if body is not None else root, page.diagnostics)
+    page.body = sanitize(body if body is not None else root, page.diagnostics, source)
     return page
 
 
-def sanitize(element: etree._Element, diagnostics: list[Diagnostic]) -> etree._Element:
+def sanitize(element: etree._Element, diagnostics: list[Diagnostic], source: str = "") -> etree._Element:
     """The element with scripts, frames, forms and navigation gone and the rest run through nh3."""
     for bad in list(element.iter(*_DROP)):
         said = spaced_text(bad) if bad.tag not in {"script", "style"} else ""
         diagnostics.append(Diagnostic("unsafe-dropped", f"<{bad.tag}> element dropped", said))
         bad.drop_tree()
+    _break_long_text(element)
     markup = etree.tostring(element, encoding="unicode", method="html")
     clean = nh3.clean(markup, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, url_schemes={"http", "https"},
                       filter_style_properties=_STYLES, link_rel=None, strip_comments=True)
-    return lxml_html.fragment_fromstring(clean, create_parent="body")
+    if not clean.strip():
+        return lxml_html.Element("body")
+    body = parse_html(clean, source, diagnostics).find("body")
+    return body if body is not None else lxml_html.Element("body")
+
+
+_TEXT_RUN = 4096  # characters
+
+
+def _break_long_text(element: etree._Element) -> None:
+    """Cut text runs longer than `_TEXT_RUN` with empty <span> elements. nh3 takes time quadratic in
+    the length of one text node full of `&`; the walk joins the pieces again without a space."""
+    long_texts = [el for el in element.iter() if el.text and len(el.text) > _TEXT_RUN]
+    long_tails = [el for el in element.iter() if el.tail and len(el.tail) > _TEXT_RUN and el is not element]
+    for el in long_texts:
+        first, *rest = _pieces(el.text)
+        el.text = first
+        for i, piece in enumerate(rest):
+            el.insert(i, _marker(piece))
+    for el in long_tails:
+        first, *rest = _pieces(el.tail)
+        el.tail = first
+        parent, at = el.getparent(), el.getparent().index(el)
+        for i, piece in enumerate(rest, 1):
+            parent.insert(at + i, _marker(piece))
+
+
+def _pieces(text: str) -> list[str]:
+    return [text[i:i + _TEXT_RUN] for i in range(0, len(text), _TEXT_RUN)]
+
+
+def _marker(tail: str) -> etree._Element:
+    el = etree.Element("span")  # empty: nothing of it reaches the story (libxml2 would nest a <wbr>)
+    el.tail = tail
+    return el
 
 
 def text_of(element: etree._Element) -> str:

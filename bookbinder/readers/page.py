@@ -74,12 +74,16 @@ def read_markdown(data: bytes, source: str) -> Story:
     """Markdown (CommonMark, with pandoc's YAML front matter for metadata) -> HTML -> the page reader.
 
     `#` headings mark chapters (a lone first `#` heading is the title), `***` or `---` rules are
-    scene breaks, and `*x*`/`**x**`/`~~x~~` are emphasis, strong and strike."""
-    from markdown_it import MarkdownIt
+    scene breaks, and `*x*`/`**x**`/`~~x~~` are emphasis, strong and strike. cmark (through
+    cmarkgfm) parses in linear time whatever the input; raw HTML is passed on to the HTML
+    reader, which sanitizes it like any page."""
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
 
     text, decoded = decode(data, source)
     overrides, rest, said = take_front_matter(text)
     diagnostics = list(decoded) + said
-    markup = MarkdownIt("commonmark").enable("strikethrough").render(rest)
+    markup = cmarkgfm.markdown_to_html_with_extensions(rest, options=Options.CMARK_OPT_UNSAFE,
+                                                       extensions=["strikethrough"])
     story = read_page(parse_page(f"<html><body>{markup}</body></html>", source), source, diagnostics)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story

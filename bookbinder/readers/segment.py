@@ -107,11 +107,12 @@ def _split_wrapped(block: list[str], width: int) -> list[tuple[bool, list[str]]]
 
 def _unwrap(lines: list[str]) -> str:
     """Join wrapped lines; a line-end hyphen inside a word joins without a space."""
-    out = lines[0].strip()
+    parts = [lines[0].strip()]
     for line in lines[1:]:
         line = line.strip()
-        if re.search(r"[A-Za-z]-$", out) and line[:1].islower():
-            out += line
-        else:
-            out += " " + line
-    return out
+        joined = _WORD_HYPHEN.search(parts[-1]) and line[:1].islower()  # the line before, never the whole paragraph
+        parts.append(line if joined else " " + line)
+    return "".join(parts)
+
+
+_WORD_HYPHEN = re.compile(r"[A-Za-z]-$")

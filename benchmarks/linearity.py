@@ -76,6 +76,8 @@ def shapes(pairs: bool):
                                       * (n // 66))
     yield "words", lambda n: "word " * (n // 5)
     yield "unclosed markup", lambda n: "<b>x " * (n // 5)
+    yield "unclosed strong", lambda n: "**a " * (n // 4)
+    yield "quote underscore", lambda n: '"_' * (n // 2)
     yield "star lines", lambda n: "*\n" * (n // 2)
 
 

@@ -67,14 +67,37 @@ def _blocks(blocks):
 def smarten_inlines(inlines: tuple[Inline, ...], before: str = "", after: str = "") -> tuple[Inline, ...]:
     """Typography across inline markup: each text run sees the characters around it."""
     out: list[Inline] = []
+    following = _first_chars(inlines, after)
     for i, item in enumerate(inlines):
-        prev = before if i == 0 else (inline_text(out[-1:]) or before)[-1:]
-        nxt = after if i == len(inlines) - 1 else inline_text(inlines[i + 1:])[:1] or after
+        prev = before if i == 0 else (_last_char(out[-1]) or before)
+        nxt = following[i]
         if isinstance(item, Span):
             out.append(Span(item.tag, smarten_inlines(item.children, prev, nxt)))
         else:
             out.append(_smarten_between(item, prev, nxt))
     return tuple(out)
+
+
+def _first_chars(inlines: tuple[Inline, ...], after: str) -> list[str]:
+    """For each item, the first character of the text after it (in one pass from the end, so a
+    paragraph of many spans costs linear time)."""
+    out, nxt = [""] * len(inlines), after
+    for i in range(len(inlines) - 1, -1, -1):
+        out[i] = nxt
+        nxt = _first_char(inlines[i]) or nxt
+    return out
+
+
+def _first_char(item: Inline) -> str:
+    if isinstance(item, str):
+        return item[:1]
+    return next((c for c in map(_first_char, item.children) if c), "")
+
+
+def _last_char(item: Inline) -> str:
+    if isinstance(item, str):
+        return item[-1:]
+    return next((c for c in map(_last_char, reversed(item.children)) if c), "")
 
 
 def _context(ch: str) -> str:

@@ -14,10 +14,10 @@ from typing import Callable, Iterable
 
 from .assemble import Filters, anthology, books_by, order, unify
 from .backends import BACKENDS, write_book
-from .backends.output import write_atomic
+from .backends.output import ensure_folder, write_atomic
 from .backends.print_options import PrintOptions
 from .book import Book, story_title
-from .errors import BookbinderError, BuildError, InputError, StoryError
+from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError
 from .model import Diagnostic, Story
 from .parallel import parallel_map
 from .pipeline import load_story
@@ -170,6 +170,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
           on_story: Callable[[Story], None] | None = None, **kwargs) -> BuildResult:
     """One input file: a book of that story; several files or a folder: one anthology (or one per group)."""
     options = options or BuildOptions(**{k: (Path(v) if k == "out_dir" else v) for k, v in kwargs.items()})
+    ensure_folder(options.out_dir)  # before any work: a bad -o costs the user nothing
     result = BuildResult()
     stories, result.errors = load_stories(inputs, progress)
     for story in stories:
@@ -213,6 +214,8 @@ def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str) -> tuple[
         except StoryError as exc:
             errors.append(exc)
             book = book.without(exc.index)
+        except DiskFullError:
+            raise  # no other book fits either: the command stops, in one line
         except BookbinderError as exc:
             return None, errors + [exc]
         except Exception as exc:  # noqa: BLE001 - one book failing must not stop the others

@@ -17,7 +17,8 @@ from .api import BuildOptions, build, collect_inputs, normalize_to, read_list, r
 from .assemble import GROUP_KEYS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
-from .errors import BookbinderError
+from .backends.output import ensure_folder
+from .errors import BookbinderError, DiskFullError
 from .pipeline import load_story
 from .report import story_record
 
@@ -60,9 +61,12 @@ class _Failures:
 def normalize(inputs: tuple[Path, ...], out_dir: Path, verbose: bool) -> None:
     """Write one clean XHTML story document per input: DIR/<input stem>.xhtml."""
     failures = _Failures()
+    ensure_folder(out_dir)
     for path in collect_inputs(inputs, on_error=failures):
         try:
             story, written = normalize_to(path, out_dir)
+        except DiskFullError:
+            raise
         except BookbinderError as exc:
             failures(exc)
             continue

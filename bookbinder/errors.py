@@ -38,6 +38,14 @@ class BuildError(BookbinderError):
     """A book could not be assembled or written."""
 
 
+class OutputError(BuildError):
+    """An output file or folder cannot be written (a file where a folder should be, no permission)."""
+
+
+class DiskFullError(OutputError):
+    """The disk is full: the command stops, since no other book can be written either."""
+
+
 class StoryError(BuildError):
     """One story of a book could not be rendered: the book is written without it, and this names it."""
 

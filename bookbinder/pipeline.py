@@ -18,6 +18,6 @@ def load_story(path: str | os.PathLike) -> Story:
     story = clean(story)
     sidecar = sidecar_path(path)
     if sidecar:
-        story = apply_overrides(story, read_sidecar(sidecar), sidecar.name)
+        story = apply_overrides(story, read_sidecar(sidecar), sidecar.name, sidecar)
     story = scrub(story)
     return story.with_(mtime=path.stat().st_mtime)

@@ -41,12 +41,46 @@ def sidecar_path(story_path: Path) -> Path | None:
     return None
 
 
+MAX_METADATA = 256 * 1024  # bytes: a sidecar or front matter larger than this is not metadata
+
+
+class _MetadataYAML(yaml.SafeLoader):
+    """YAML as story metadata needs it, safe on hostile files: no aliases (1 KB of nested aliases
+    expands to gigabytes), nesting at most `_DEPTH` deep (PyYAML composes recursively), and
+    timestamps kept as text for `parse_date` (an impossible date is the user's typo, not a crash)."""
+
+    _DEPTH = 16
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError(f"aliases (*{self.peek_event().anchor}) are not read in metadata")
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > self._DEPTH:
+                raise yaml.YAMLError(f"nested more than {self._DEPTH} deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_MetadataYAML.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def load_yaml(text: str):
+    """The value of a YAML document, with `_MetadataYAML`'s limits; yaml.YAMLError otherwise."""
+    if len(text) > MAX_METADATA:
+        raise yaml.YAMLError(f"more than {MAX_METADATA // 1024} KB of metadata")
+    return yaml.load(text, Loader=_MetadataYAML)  # noqa: S506 - a SafeLoader subclass
+
+
 def read_sidecar(path: Path) -> dict:
     """The overrides in a sidecar file; InputError (naming the file) if it does not parse."""
     try:
+        if path.stat().st_size > MAX_METADATA:
+            raise InputError(f"metadata file is larger than {MAX_METADATA // 1024} KB", path)
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        data = tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError, RecursionError) as exc:
         raise InputError(f"metadata file does not parse: {_first_line(exc)}", path) from None
     if data is None:
         return {}
@@ -59,9 +93,23 @@ def take_front_matter(text: str) -> tuple[dict, str, list[Diagnostic]]:
     """split_front_matter, and the diagnostic that reports the block it moved into metadata."""
     overrides, rest = split_front_matter(text)
     if not overrides:
-        return overrides, rest, []
+        problem = _unread_front_matter(text)
+        return overrides, rest, [Diagnostic("front-matter-unread", f"a YAML block opens the file but was not read "
+                                            f"as metadata ({problem}); it is kept as story text")] if problem else []
     said = Diagnostic("front-matter-read", "YAML front matter read as metadata", text[:len(text) - len(rest)])
     return overrides, rest, [said]
+
+
+def _unread_front_matter(text: str) -> str | None:
+    """Why a front-matter-shaped block did not load, when it looks like metadata (key: value lines)."""
+    m = _FRONT.match(text)
+    if not m or not re.match(r"[\w -]+:", m.group(1)):
+        return None
+    try:
+        load_yaml(m.group(1))
+    except yaml.YAMLError as exc:
+        return _first_line(exc)
+    return None
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -70,21 +118,26 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     if not m:
         return {}, text
     try:
-        data = yaml.safe_load(m.group(1))
+        data = load_yaml(m.group(1))
     except yaml.YAMLError:
-        return {}, text  # a "---" rule that opens a story, not front matter
+        return {}, text  # a "---" rule that opens a story, not front matter: kept as text
     if not isinstance(data, dict):
         return {}, text
     return data, text[m.end():]
 
 
-def apply_overrides(story: Story, overrides: dict, origin: str) -> Story:
-    """`story` with every field `overrides` names replaced, and a diagnostic saying so."""
+def apply_overrides(story: Story, overrides: dict, origin: str, path: object = None) -> Story:
+    """`story` with every field `overrides` names replaced, and a diagnostic saying so.
+
+    A value of the wrong kind is an InputError naming `path` (the story itself by default) and the key."""
     meta = story.meta
     changes = {}
     for key, value in overrides.items():
         name = _ALIASES.get(str(key).casefold().replace("-", "_").replace(" ", "_"), str(key).casefold())
-        converted = _convert(name, value)
+        try:
+            converted = _convert(name, value)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise InputError(f"{origin}: {str(key)[:40]!r}: {exc}", path or story.source) from None
         if converted is _UNKNOWN:
             story = story.diagnose("override-ignored", f"{origin}: unknown field {key!r} ignored")
             continue
@@ -102,6 +155,8 @@ _UNKNOWN = object()
 def _convert(name: str, value):
     if value is None:
         return () if name in _LISTS | {"pairings", "notes", "end_notes", "summary"} else None
+    if isinstance(value, dict):
+        raise ValueError("expected text or a list, not a table of keys")
     if name in _LISTS:
         return tuple(str(v).strip() for v in _as_list(value) if str(v).strip())
     if name in _TEXTS:
@@ -113,13 +168,18 @@ def _convert(name: str, value):
     if name in {"notes", "end_notes"}:
         return tuple(Note(_paragraphs(str(v))) for v in (value if isinstance(value, list) else [value]))
     if name in {"published", "updated"}:
-        return parse_date(str(value)) or str(value)
+        date = parse_date(str(value))
+        if date is None:
+            raise ValueError(f"not a date: {str(value)[:40]!r} (write it as 2012-01-20)")
+        return date
     if name == "language":
         return parse_language(str(value)) or str(value)
     if name == "status":
         return parse_status(str(value))
     if name == "stated_words":
-        return int(value)
+        if isinstance(value, bool) or not re.fullmatch(r"\s*\d[\d,]*\s*", str(value)):
+            raise ValueError(f"a word count is a whole number, not {str(value)[:40]!r}")
+        return int(str(value).replace(",", ""))
     return _UNKNOWN
 
 

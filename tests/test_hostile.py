@@ -196,3 +196,163 @@ def test_a_text_run_past_libxml2s_limit_is_read(tmp_path: Path) -> None:
     path.write_text("<html><body><p>" + "word " * 2_200_000 + "</p><p>She slept.</p></body></html>", encoding="utf-8")
     story = load_story(path)
     assert story.words == 2_200_002
+
+
+# ------------------------------------------------------------------ 6. one line, never a traceback
+def _run(*args: str):
+    from click.testing import CliRunner
+    from bookbinder.cli import cli
+
+    return CliRunner().invoke(cli, list(args))
+
+
+def _one_line_error(result, name: str, problem: str) -> None:
+    assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
+    assert "Traceback" not in result.stderr and "please report" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if name in line]
+    assert len(lines) == 1 and problem in lines[0], result.stderr
+
+
+def _single_entry_epub(path: Path, compression: int = 8) -> None:
+    import zipfile
+    from conftest import CONTAINER, opf
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/container.xml", CONTAINER)
+        z.writestr("OEBPS/content.opf", opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
+                                            '<itemref idref="c"/>'))
+        z.writestr("OEBPS/c.xhtml", "<html><body><p>" + "Words of the story. " * 200 + "</p></body></html>",
+                   compress_type=compression)
+
+
+def _find_entry(data: bytes, name: bytes) -> tuple[int, int]:
+    """Offsets of an entry's local header and its central directory record."""
+    return data.index(b"PK\x03\x04" + data[data.index(name) - 26:data.index(name) - 4]), data.rindex(name) - 46
+
+
+def test_encrypted_epub_entry_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "locked.epub"
+    _single_entry_epub(path)
+    data = bytearray(path.read_bytes())
+    local = data.index(b"OEBPS/c.xhtml") - 30
+    central = data.rindex(b"OEBPS/c.xhtml") - 46
+    data[local + 6] |= 1   # general purpose flag bit 0: encrypted
+    data[central + 8] |= 1
+    path.write_bytes(bytes(data))
+    for command in ("inspect", "normalize"):
+        _one_line_error(_run(command, str(path), *(["-o", str(tmp_path / "o")] if command == "normalize" else [])),
+                        "locked.epub", "encrypted EPUB")
+
+
+def test_corrupt_lzma_entry_is_one_line(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "lzma.epub"
+    _single_entry_epub(path, zipfile.ZIP_LZMA)
+    data = bytearray(path.read_bytes())
+    start = data.index(b"OEBPS/c.xhtml") + len(b"OEBPS/c.xhtml") + 12
+    data[start:start + 40] = b"\xff" * 40
+    path.write_bytes(bytes(data))
+    _one_line_error(_run("inspect", str(path)), "lzma.epub", "broken EPUB")
+
+
+def _alias_bomb() -> str:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("front, outcome", [
+    ("date: 2020-13-45", "'date': not a date"),
+    ("words: about three thousand", "'words': a word count is a whole number"),
+    ("title: {nested: table}", "'title': expected text"),
+    ("x: " + "[" * 5000 + "]" * 5000, "front-matter-unread"),
+    (_alias_bomb(), "front-matter-unread"),
+])
+def test_bad_front_matter_is_one_line_or_kept_as_text(tmp_path: Path, front: str, outcome: str) -> None:
+    import json
+    import time
+
+    path = tmp_path / "story.md"
+    path.write_text(f"---\n{front}\n---\n\nThe story, in words.\n", encoding="utf-8")
+    start = time.perf_counter()
+    result = _run("inspect", "--json", str(path))
+    assert time.perf_counter() - start < 5  # an alias bomb is refused, not expanded
+    if outcome == "front-matter-unread":
+        assert result.exit_code == 0, result.stderr
+        record = json.loads(result.stdout)
+        record = record[0] if isinstance(record, list) else record
+        assert outcome in [d["code"] for d in record["diagnostics"]]
+        assert "The story, in words." in load_text(path)
+    else:
+        _one_line_error(result, "story.md", outcome)
+
+
+def load_text(path: Path) -> str:
+    from bookbinder import load_story
+    return load_story(path).body_text
+
+
+def test_bad_sidecar_value_names_the_sidecar_and_key(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("The story, in words.\n", encoding="utf-8")
+    (tmp_path / "story.meta.toml").write_text('words = "lots"\n', encoding="utf-8")
+    _one_line_error(_run("inspect", str(tmp_path / "story.txt")), "story.meta.toml", "'words'")
+
+
+@pytest.mark.parametrize("title", ["Bad \ud800 surrogate", "Bell \x07 and escape \x1b[31m", "Form\ffeed"])
+def test_odd_characters_in_a_title_build(tmp_path: Path, title: str) -> None:
+    path = tmp_path / "story.md"
+    path.write_text("---\ntitle: " + json_quoted(title) + "\n---\n\nThe story, in words.\n", encoding="utf-8",
+                    errors="surrogatepass")
+    result = _run("build", str(path), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+
+
+def json_quoted(text: str) -> str:
+    import json
+    return json.dumps(text)  # JSON strings are YAML double-quoted strings, escapes included
+
+
+def test_raw_form_feed_in_html(tmp_path: Path) -> None:
+    path = tmp_path / "ff.html"
+    path.write_bytes(b"<html><body><p>One\x0cTwo words</p><p>Second paragraph.</p></body></html>")
+    result = _run("build", str(path), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+
+
+# ------------------------------------------------------------------ outputs
+def test_output_that_is_a_file(tmp_path: Path) -> None:
+    from conftest import SEEDS
+
+    (tmp_path / "taken").write_text("x")
+    for command in ("build", "normalize"):
+        result = _run(command, str(SEEDS / "004_9a223c5f57314a43.txt"), "-o", str(tmp_path / "taken"))
+        _one_line_error(result, "taken", "is a file, not a folder")
+
+
+def test_unwritable_output_is_found_before_any_work(tmp_path: Path, monkeypatch) -> None:
+    import os
+    from conftest import SEEDS
+    from bookbinder import api
+
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: False if str(p).endswith("locked") and mode & os.W_OK else real_access(p, mode, **k))
+    monkeypatch.setattr(api, "load_stories", lambda *a, **k: pytest.fail("stories were read before -o was checked"))
+    (tmp_path / "locked").mkdir()
+    result = _run("build", str(SEEDS), "--format", "pdf", "-o", str(tmp_path / "locked"))
+    _one_line_error(result, "locked", "permission denied")
+
+
+def test_full_disk_stops_with_one_line(tmp_path: Path, monkeypatch) -> None:
+    import errno
+    import os
+    from conftest import SEEDS
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = _run("build", str(SEEDS), "--by", "pairing", "-o", str(tmp_path / "out"))
+    _one_line_error(result, "out", "the disk is full")
+    assert not list((tmp_path / "out").iterdir())  # no half-written book, no .part left behind

@@ -1,14 +1,19 @@
 """Writing files safely and reproducibly: atomic replace, fixed timestamps, stable zips."""
 from __future__ import annotations
 
+import errno
 import io
 import os
+import socket
 import tempfile
 import time
 import zipfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+from ..errors import DiskFullError, OutputError
 
 
 def build_time(inputs_mtime: float | None) -> datetime:
@@ -24,19 +29,81 @@ def build_time(inputs_mtime: float | None) -> datetime:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a reader only ever sees the old file or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    """Write `data` to `path` so that a reader only ever sees the old file or the whole new one.
+
+    The bytes go to a `.part` file beside it first, named after this host and process, so that a
+    later build can tell a killed build's leftovers from a running one's (`remove_stale_parts`)."""
+    path = Path(path)
+    with output_errors(path):
+        ensure_folder(path.parent)
+        remove_stale_parts(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_OWNER}.", suffix=".part", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def ensure_folder(folder: Path) -> None:
+    """`folder` exists and this process may write in it; OutputError (one line, naming it) if not."""
+    folder = Path(folder)
+    with output_errors(folder):
+        if folder.exists() and not folder.is_dir():
+            raise OutputError("is a file, not a folder: give -o a folder, or a file name ending in a format's "
+                              "suffix", folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OutputError("cannot be written to (permission denied); choose another -o", folder)
+
+
+_OWNER = f"{socket.gethostname()[:32].replace('.', '_')}-{os.getpid()}"
+_STALE_AFTER = 24 * 3600  # seconds; a .part of another host is left alone for a day
+
+
+def remove_stale_parts(folder: Path) -> None:
+    """Delete `.part` files that builds killed midway left in `folder`: this host's whose process is
+    gone, and any host's older than a day."""
+    for part in Path(folder).glob(".*.part"):
+        owner = part.name.rsplit(".", 3)[-3] if part.name.count(".") >= 3 else ""
+        host, _, pid = owner.rpartition("-")
+        try:
+            stale = (host == _OWNER.rpartition("-")[0] and pid.isdigit() and not _alive(int(pid))) or \
+                time.time() - part.stat().st_mtime > _STALE_AFTER
+            if stale:
+                part.unlink()
+        except OSError:
+            continue  # another build removed it first, or it is not ours to remove
+
+
+def _alive(pid: int) -> bool:
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def output_errors(path: Path) -> Iterator[None]:
+    """OSError while writing `path` -> one-line OutputError; a full disk -> DiskFullError, which stops."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in {errno.ENOSPC, errno.EDQUOT}:
+            raise DiskFullError("the disk is full; nothing more can be written", path) from None
+        reason = {errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+                  errno.EROFS: "the file system is read-only", errno.ENOTDIR: "a file stands where a folder should be",
+                  errno.EEXIST: "a file stands where a folder should be", errno.EISDIR: "is a folder"}
+        raise OutputError(f"cannot be written ({reason.get(exc.errno, exc.strerror or type(exc).__name__)})",
+                          path) from None
 
 
 def stable_zip(data: bytes, when: datetime, fixes: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import lzma
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 
@@ -44,7 +46,7 @@ class _Archive:
         self.source = source
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, ValueError) as exc:
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError, struct.error) as exc:
             raise InputError(f"is not a readable EPUB ({exc})", source) from None
         infos = self.zip.infolist()
         if len(infos) > MAX_ENTRIES:
@@ -70,7 +72,10 @@ class _Archive:
                     self.expanded += len(chunk)
                     if len(out) > MAX_ENTRY or self.expanded > MAX_EXPANDED:
                         raise InputError(f"is not a safe EPUB: {name!r} expands past the size limit", self.source)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        except RuntimeError as exc:  # zipfile's word for an encrypted entry
+            raise InputError(f"is an encrypted EPUB: {name!r} needs a password ({exc})", self.source) from None
+        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError,
+                ValueError) as exc:
             raise InputError(f"is a broken EPUB: {name!r} cannot be read ({exc})", self.source) from None
         return bytes(out)
 

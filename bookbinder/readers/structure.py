@@ -156,7 +156,8 @@ def body_blocks(parts: list[list[Unit]], diagnostics: list[Diagnostic], every: l
                         for u in group if u.single and is_marker(u.text) and any(c.isalnum() for c in u.text)]
         if notes or end_notes:
             name = (names[i] if names else None) or "a chapter"
-            moved = [u.text for u in units if u not in group]
+            kept = {id(u) for u in group}  # by identity: a note may repeat a line the text keeps
+            moved = [u.text for u in units if id(u) not in kept]
             diagnostics.append(Diagnostic("note-moved", f"chapter notes of {name} moved out of its text",
                                           "\n".join(moved)))
         out.append((notes, _blocks(group, usual, marginal), end_notes))

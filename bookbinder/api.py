@@ -19,7 +19,7 @@ from .backends.print_options import PrintOptions
 from .book import Book, story_title
 from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError
 from .model import Diagnostic, Story
-from .parallel import parallel_map
+from .parallel import MEMORY_MB, Crash, parallel_map
 from .pipeline import load_story
 from .render import render_story, serialize
 from .sidecar import SIDECAR_SUFFIXES
@@ -38,21 +38,34 @@ class BuildResult:
 
 
 # ------------------------------------------------------------------ inputs
-def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderError], None] | None = None
-                   ) -> list[Path]:
-    """Files as given, folders searched recursively for story files (sorted, sidecars skipped)."""
+def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderError], None] | None = None,
+                   follow_links: bool = False) -> list[Path]:
+    """Files as given, folders searched recursively for story files (sorted, sidecars skipped).
+
+    A file in a folder that is a link to somewhere outside that folder (`passwd.txt` ->
+    `/etc/passwd`) is not read unless `follow_links`; it is an error saying so."""
     paths: list[Path] = []
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            paths += sorted(p for p in path.rglob("*") if _is_story_file(p))
+            root = path.resolve()
+            for found in sorted(p for p in path.rglob("*") if _is_story_file(p)):
+                if follow_links or found.resolve().is_relative_to(root):
+                    paths.append(found)
+                else:
+                    _report(on_error, InputError("not read: it links to a file outside the folder (give "
+                                                 "--follow-links to read it)", found))
         elif path.exists():
             paths.append(path)
-        elif on_error:
-            on_error(InputError("no such file or folder", path))
         else:
-            raise InputError("no such file or folder", path)
+            _report(on_error, InputError("no such file or folder", path))
     return paths
+
+
+def _report(on_error: Callable[[BookbinderError], None] | None, error: BookbinderError) -> None:
+    if on_error is None:
+        raise error
+    on_error(error)
 
 
 def read_list(path: str | Path) -> list[Path]:
@@ -107,18 +120,25 @@ def _load_one(path: Path) -> Story | BookbinderError:
         return story
     except BookbinderError as exc:
         return exc
+    except MemoryError:
+        return InputError(f"not read: it needs more memory than one input may use ({MEMORY_MB} MB)", path)
+    except RecursionError:
+        return InputError("not read: it is nested too deeply", path)
     except Exception as exc:  # noqa: BLE001 - reported in one line, the batch goes on
         return InputError(f"could not be read: {type(exc).__name__}: {exc} (please report this)", path)
 
 
-def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None
-                 ) -> tuple[list[Story], list[BookbinderError]]:
-    """Every story the inputs name, in order, read in parallel on all cores; failures are errors."""
+def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None,
+                 follow_links: bool = False) -> tuple[list[Story], list[BookbinderError]]:
+    """Every story the inputs name, in order, read in parallel on all cores; failures are errors.
+
+    Each input is read in a worker process with its own memory limit (`parallel.MEMORY_MB`), so
+    an input that would exhaust memory, or crash a library, fails alone, in one line."""
     errors: list[BookbinderError] = []
-    paths = collect_inputs(inputs, on_error=errors.append)
+    paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links)
     results: list[Story | BookbinderError] = []
-    for result in parallel_map(_load_one, paths, workers):
-        results.append(result)
+    for path, result in zip(paths, parallel_map(_load_one, paths, workers, isolate=True)):
+        results.append(InputError(f"not read: {result.reason}", path) if isinstance(result, Crash) else result)
         if progress:
             progress(len(results), len(paths))
     stories = [r for r in results if isinstance(r, Story)]
@@ -126,10 +146,10 @@ def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None,
     return stories, errors
 
 
-def normalize_to(path: Path, out_dir: Path) -> tuple[Story, Path]:
-    """One story file -> DIR/<stem>.xhtml; the story and the path written."""
+def normalize_to(path: Path, out_dir: Path, stem: str | None = None) -> tuple[Story, Path]:
+    """One story file -> DIR/<stem>.xhtml (the input's stem unless given); the story and the path written."""
     story = load_story(path)
-    target = Path(out_dir) / f"{path.stem}.xhtml"
+    target = Path(out_dir) / f"{stem or path.stem}.xhtml"
     write_atomic(target, serialize(render_story(story)))
     return story, target
 
@@ -146,6 +166,7 @@ class BuildOptions:
     filters: Filters = Filters()
     infer: bool = True
     print: PrintOptions = PrintOptions()
+    follow_links: bool = False  # read files in a folder that link outside it
 
 
 def plan_books(stories: list[Story], options: BuildOptions, single: bool) -> tuple[list[Book], int]:
@@ -172,7 +193,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     options = options or BuildOptions(**{k: (Path(v) if k == "out_dir" else v) for k, v in kwargs.items()})
     ensure_folder(options.out_dir)  # before any work: a bad -o costs the user nothing
     result = BuildResult()
-    stories, result.errors = load_stories(inputs, progress)
+    stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links)
     for story in stories:
         if on_story:
             on_story(story)

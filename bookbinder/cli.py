@@ -18,7 +18,7 @@ from .assemble import GROUP_KEYS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
 from .backends.output import ensure_folder
-from .errors import BookbinderError, DiskFullError
+from .errors import BookbinderError, DiskFullError, quoted
 from .pipeline import load_story
 from .report import story_record
 
@@ -32,6 +32,11 @@ def _verbose_option(f):
     return click.option("-v", "--verbose", is_flag=True, help="Show every decision the normalizer made.")(f)
 
 
+def _follow_links_option(f):
+    return click.option("--follow-links", is_flag=True,
+                        help="Read files in a folder that link to files outside it (skipped otherwise).")(f)
+
+
 def _strict_option(f):
     return click.option("--strict", is_flag=True, help="Treat diagnostics (guesses, drops) as failures.")(f)
 
@@ -39,7 +44,7 @@ def _strict_option(f):
 def _show_diagnostics(story, verbose: bool) -> None:
     if verbose:
         for d in story.diagnostics:
-            click.echo(f"{story.source}: [{d.code}] {d.message}", err=True)
+            click.echo(f"{quoted(story.source)}: [{d.code}] {d.message}", err=True)
 
 
 class _Failures:
@@ -58,13 +63,19 @@ class _Failures:
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the XHTML documents.")
 @_verbose_option
-def normalize(inputs: tuple[Path, ...], out_dir: Path, verbose: bool) -> None:
-    """Write one clean XHTML story document per input: DIR/<input stem>.xhtml."""
+@_follow_links_option
+def normalize(inputs: tuple[Path, ...], out_dir: Path, verbose: bool, follow_links: bool) -> None:
+    """Write one clean XHTML story document per input: DIR/<input stem>.xhtml.
+
+    Two inputs with the same stem (a/story.txt, b/story.txt) are written as story.xhtml and
+    story-2.xhtml, and the second is reported, never written over the first."""
     failures = _Failures()
     ensure_folder(out_dir)
-    for path in collect_inputs(inputs, on_error=failures):
+    used: dict[str, Path] = {}
+    for path in collect_inputs(inputs, on_error=failures, follow_links=follow_links):
+        stem = _unique_stem(path, used)
         try:
-            story, written = normalize_to(path, out_dir)
+            story, written = normalize_to(path, out_dir, stem)
         except DiskFullError:
             raise
         except BookbinderError as exc:
@@ -75,14 +86,26 @@ def normalize(inputs: tuple[Path, ...], out_dir: Path, verbose: bool) -> None:
     sys.exit(1 if failures.count else 0)
 
 
+def _unique_stem(path: Path, used: dict[str, Path]) -> str:
+    stem, n = path.stem, 2
+    while stem.casefold() in used:
+        stem, n = f"{path.stem}-{n}", n + 1
+    if stem != path.stem:
+        click.echo(f"bookbinder: {quoted(path)}: written as {quoted(stem)}.xhtml, since {quoted(path.stem)}.xhtml "
+                   f"is {quoted(used[path.stem.casefold()])}'s", err=True)
+    used[stem.casefold()] = path
+    return stem
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the schema in CONTRACT.md).")
 @_verbose_option
-def inspect(inputs: tuple[Path, ...], as_json: bool, verbose: bool) -> None:
+@_follow_links_option
+def inspect(inputs: tuple[Path, ...], as_json: bool, verbose: bool, follow_links: bool) -> None:
     """Print a story's metadata and structure."""
     records, failures = [], _Failures()
-    paths = collect_inputs(inputs, on_error=failures)
+    paths = collect_inputs(inputs, on_error=failures, follow_links=follow_links)
     for path in paths:
         try:
             story = load_story(path)
@@ -139,8 +162,9 @@ def _print_record(record: dict) -> None:
 @click.option("--tagged", is_flag=True, help="PDF: a tagged, accessible PDF (PDF/UA-1).")
 @_verbose_option
 @_strict_option
+@_follow_links_option
 def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_rating, complete, fandoms,
-              characters, pairings, lists, manifest, page_size, tagged, verbose, strict) -> None:
+              characters, pairings, lists, manifest, page_size, tagged, verbose, strict, follow_links) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
@@ -160,7 +184,7 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_
                       pairings=pairings, infer=not no_infer)
     options = BuildOptions(formats=tuple(formats) or ("epub",), out_dir=out_dir, title=title,
                            editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
-                           print=PrintOptions(page_size=page_size.lower(), tagged=tagged))
+                           print=PrintOptions(page_size=page_size.lower(), tagged=tagged), follow_links=follow_links)
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:

@@ -356,3 +356,166 @@ def test_full_disk_stops_with_one_line(tmp_path: Path, monkeypatch) -> None:
     result = _run("build", str(SEEDS), "--by", "pairing", "-o", str(tmp_path / "out"))
     _one_line_error(result, "out", "the disk is full")
     assert not list((tmp_path / "out").iterdir())  # no half-written book, no .part left behind
+
+
+# ------------------------------------------------------------------ 4. memory, and workers that die
+def _die_on_three(n: int) -> int:
+    import os
+    import signal
+    if n == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+    return n * 10
+
+
+def _allocate(n: int) -> int:
+    return len(bytearray(n << 20))
+
+
+def test_a_worker_that_dies_is_that_items_failure() -> None:
+    from bookbinder.parallel import Crash, parallel_map
+
+    results = list(parallel_map(_die_on_three, range(10), workers=2, isolate=True))
+    assert [r for i, r in enumerate(results) if i != 3] == [i * 10 for i in range(10) if i != 3]
+    assert isinstance(results[3], Crash) and "SIGKILL" in results[3].reason
+
+
+def test_memory_is_limited_per_worker() -> None:
+    from bookbinder.parallel import Crash, parallel_map
+
+    results = list(parallel_map(_allocate, [1, 400, 2], workers=1, isolate=True, memory_mb=200))
+    assert results[0] == 1 << 20 and results[2] == 2 << 20
+    assert isinstance(results[1], Crash) and "memory limit" in results[1].reason
+
+
+def test_an_input_past_the_memory_limit_is_one_line_and_the_batch_goes_on(tmp_path: Path, monkeypatch) -> None:
+    """Reading real HTML costs ~60 MB per MB: a 12 MB page cannot be read in 60 MB more, and says so."""
+    from bookbinder import parallel
+    from conftest import CASES, SEEDS
+
+    source = (CASES / "ao3-download" / "input.html").read_text(encoding="utf-8")
+    start = source.index('<div class="userstuff">')
+    end = source.index("</div>", start)
+    paragraphs = source[start + len('<div class="userstuff">'):end]
+    big = tmp_path / "huge.html"
+    big.write_text(source[:end] + paragraphs * (12_000_000 // len(paragraphs)) + source[end:], encoding="utf-8")
+    monkeypatch.setattr(parallel, "MEMORY_MB", 60)
+    result = _run("build", str(big), str(SEEDS / "004_9a223c5f57314a43.txt"), "-o", str(tmp_path / "out"))
+    _one_line_error(result, "huge.html", "memory")
+    assert len(list((tmp_path / "out").glob("*.epub"))) == 1
+
+
+def test_an_epub_entry_larger_than_any_real_story_is_refused_before_inflating(tmp_path: Path) -> None:
+    import zipfile
+    from conftest import CONTAINER, opf
+
+    path = tmp_path / "big-entry.epub"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr("META-INF/container.xml", CONTAINER)
+        z.writestr("OEBPS/content.opf", opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
+                                            '<itemref idref="c"/>'))
+        z.writestr("OEBPS/c.xhtml", "<html><body>" + "<b>" * ((20 << 20) // 3) + "</body></html>")
+    assert path.stat().st_size < 200_000
+    _one_line_error(_run("inspect", str(path)), "big-entry.epub", "would expand to more than 16 MB")
+
+
+# ------------------------------------------------------------------ 8. files and processes
+def test_kill_9_leaves_no_workers(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from conftest import SEEDS
+
+    build_process = subprocess.Popen([sys.executable, "-m", "bookbinder", "build", str(SEEDS), "--format", "pdf",
+                                      "-o", str(tmp_path / "out")], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for task in Path(f"/proc/{build_process.pid}/task").glob("*/children"):
+            found += [int(pid) for pid in task.read_text().split()]
+        return found
+
+    deadline = time.time() + 60
+    workers: list[int] = []
+    while time.time() < deadline and len(workers) < 2:
+        workers = children()
+        time.sleep(0.05)
+    assert workers, "the PDF build never started its workers"
+    os.kill(build_process.pid, signal.SIGKILL)
+    build_process.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(Path(f"/proc/{pid}").exists() and
+                                         "zombie" not in _state(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid)]
+
+
+def _state(pid: int) -> str:
+    try:
+        return next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("State"))
+    except (OSError, StopIteration):
+        return "zombie"
+
+
+def test_stale_part_files_are_cleaned(tmp_path: Path) -> None:
+    import os
+    from conftest import SEEDS
+    from bookbinder.backends.output import _OWNER
+
+    out = tmp_path / "out"
+    out.mkdir()
+    host = _OWNER.rpartition("-")[0]
+    stale = out / f".losing-grip.epub.{host}-999999999.abc123.part"  # no such process
+    running = out / f".losing-grip.epub.{host}-{os.getpid()}.def456.part"  # this one is alive
+    other_host = out / ".losing-grip.epub.elsewhere-12.ghi789.part"
+    for part in (stale, running, other_host):
+        part.write_bytes(b"half a book")
+    result = _run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert not stale.exists() and running.exists() and other_host.exists()
+
+
+def test_same_stem_twice_is_never_overwritten(tmp_path: Path) -> None:
+    for folder, words in (("a", "The first story."), ("b", "The second story.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_text(words + "\n", encoding="utf-8")
+    result = _run("normalize", str(tmp_path / "a" / "story.txt"), str(tmp_path / "b" / "story.txt"),
+                  "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    assert "The first story." in (tmp_path / "out" / "story.xhtml").read_text()
+    assert "The second story." in (tmp_path / "out" / "story-2.xhtml").read_text()
+    assert "written as story-2.xhtml" in result.stderr
+
+
+def test_links_out_of_the_folder_are_not_followed(tmp_path: Path) -> None:
+    import os
+    from conftest import SEEDS
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text("A story that is really here.\n", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the secret line\n", encoding="utf-8")
+    os.symlink(secret, folder / "passwd.txt")
+    os.symlink(SEEDS, folder / "linked-folder")
+    result = _run("build", str(folder), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "passwd.txt: not read: it links to a file outside the folder" in result.stderr
+    book = next((tmp_path / "out").glob("*.epub")).read_bytes()
+    import zipfile, io
+    text = " ".join(zipfile.ZipFile(io.BytesIO(book)).read(n).decode() for n in
+                    zipfile.ZipFile(io.BytesIO(book)).namelist() if n.endswith(".xhtml"))
+    assert "the secret line" not in text and "really here" in text
+    result = _run("build", str(folder), "--follow-links", "-o", str(tmp_path / "out2"))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_newline_in_a_file_name_stays_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad\nname.txt"
+    path.write_bytes(b"")
+    result = _run("inspect", str(path))
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "bad\\nname.txt" in result.stderr

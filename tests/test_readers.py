@@ -10,6 +10,7 @@ from lxml import etree
 
 from bookbinder.api import build
 from bookbinder.cli import cli
+from bookbinder.errors import InputError
 from bookbinder.pipeline import load_story
 from bookbinder.readers import epub as epub_reader
 from bookbinder.render import render_story, serialize
@@ -139,15 +140,22 @@ def test_zip_bomb_is_refused_without_inflating_it(tmp_path: Path, monkeypatch) -
 
 
 def test_entry_limit_counts_the_bytes_inflated(tmp_path: Path, monkeypatch) -> None:
-    """The per-entry limit is checked while inflating (what stops a header that understates a size)."""
+    """An entry over the limit is refused by its declared size; and, should a header understate it,
+    while it inflates (the limit is checked on the bytes actually inflated)."""
     monkeypatch.setattr(epub_reader, "MAX_ENTRY", 1 << 20)
     source = tmp_path / "big.epub"
     big = '<html><body><p>' + "word " * 400_000 + '</p></body></html>'
-    source.write_bytes(make_epub({"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
-                              "OEBPS/content.opf": opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
-                                                        '<itemref idref="c"/>'), "OEBPS/c.xhtml": big}))
+    data = make_epub({"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
+                      "OEBPS/content.opf": opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
+                                               '<itemref idref="c"/>'), "OEBPS/c.xhtml": big})
+    source.write_bytes(data)
     result = CliRunner().invoke(cli, ["inspect", "--json", str(source)])
-    assert result.exit_code == 1 and "expands past the size limit" in result.stderr
+    assert result.exit_code == 1 and "would expand to more than 1 MB" in result.stderr
+    monkeypatch.setattr(epub_reader, "MAX_ENTRY", 64 << 20)
+    archive = epub_reader._Archive(data, str(source))  # passes the declared-size check...
+    monkeypatch.setattr(epub_reader, "MAX_ENTRY", 1 << 20)  # ...as an understated header would
+    with pytest.raises(InputError, match="expands past the size limit"):
+        archive.read("OEBPS/c.xhtml")
 
 
 def test_markdown_headings_rules_and_emphasis() -> None:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..book import Book, TocEntry, source_name, story_title
-from ..errors import story_failure
+from ..errors import StoryError, story_failure
 from ..model import Image, Story
-from ..parallel import parallel_map
+from ..parallel import Crash, parallel_map
 from ..render import (
     E, EPUB_TYPE, afterword, chapter_parts, document, join_names, metadata_list, preface, serialize, story_header,
     story_parts,
@@ -51,7 +51,10 @@ def book_documents(book: Book, stylesheets: list[str]) -> list[BookDocument]:
     global _JOB
     _JOB = (book, stylesheets)  # forked workers read the book from here instead of unpickling it
     try:
-        for story_docs in parallel_map(_render_story, range(1, len(book.stories) + 1)):  # light: chunked
+        for number, story_docs in enumerate(parallel_map(_render_story, range(1, len(book.stories) + 1)), 1):
+            if isinstance(story_docs, Crash):
+                raise StoryError(f"left out of the book: rendering it failed ({story_docs.reason})",
+                                 book.stories[number - 1].source, number - 1)
             docs += story_docs
     finally:
         _JOB = None

@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..book import Book, source_name, story_title
-from ..errors import BookbinderError, story_failure
+from ..errors import BookbinderError, BuildError, StoryError, story_failure
 from ..model import Story
 from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, join_names, preface, serialize, story_header
 from .cover import font_file
@@ -27,7 +27,7 @@ from .fetcher import ResourceFetcher
 from .frontmatter import story_line
 from .print_options import PAGE_SIZES, PrintOptions
 from .pdfmerge import Layout, Mark, Part, lay_out, merge
-from ..parallel import parallel_map
+from ..parallel import Crash, parallel_map
 
 def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
     """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel."""
@@ -50,9 +50,15 @@ def _parallel_book(book: Book, options: PrintOptions) -> bytes:
     _JOB = (book, options)  # forked workers read the book from here
     try:
         parts = list(parallel_map(_render_part, range(len(book.stories) + (1 if book.is_anthology else 0)),
-                                  heavy=True))
+                                  isolate=True))
     finally:
         _JOB = None
+    for index, part in enumerate(parts):
+        if isinstance(part, Crash) and index < len(book.stories):
+            raise StoryError(f"left out of the book: laying it out failed ({part.reason})",
+                             book.stories[index].source, index)
+        if isinstance(part, Crash):
+            raise BuildError(f"the credits page could not be laid out ({part.reason})")
     layout = lay_out(parts)
     front = _render_front(book, options, layout) if book.is_anthology else None
     size, margins = _page_geometry(options.page_size)

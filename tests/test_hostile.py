@@ -519,3 +519,47 @@ def test_a_newline_in_a_file_name_stays_one_line(tmp_path: Path) -> None:
     result = _run("inspect", str(path))
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "bad\\nname.txt" in result.stderr
+
+
+# ------------------------------------------------------------------ 7. SVG from an input EPUB
+HOSTILE_SVG = """<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="50"
+     onload="alert(1)">
+  <script>alert(document.cookie)</script>
+  <style>@import url(http://203.0.113.7/s.css); rect { fill: url(file:///etc/passwd) }</style>
+  <defs><linearGradient id="g"><stop offset="0" stop-color="red"/></linearGradient></defs>
+  <rect width="100" height="50" fill="url(#g)" onclick="steal()" style="fill: url(http://203.0.113.7/x)"/>
+  <image xlink:href="file:///etc/passwd" width="10" height="10"/>
+  <image href="http://203.0.113.7/pixel.png" width="10" height="10"/>
+  <use xlink:href="http://203.0.113.7/sprite.svg#a"/>
+  <foreignObject><div xmlns="http://www.w3.org/1999/xhtml">html inside</div></foreignObject>
+  <a xlink:href="javascript:alert(1)"><text x="5" y="30">A gull, drawn</text></a>
+</svg>"""
+
+
+def test_svg_from_an_input_epub_is_made_inert(tmp_path: Path) -> None:
+    import io
+    import zipfile
+    from conftest import CONTAINER, epubcheck_many, make_epub, opf
+
+    chapter = ('<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>1'
+               '</title></head><body><p>The gulls came back.</p><p><img src="gull.svg" alt="A gull"/></p>'
+               '<p>Nobody fed them.</p></body></html>')
+    source = tmp_path / "gulls.epub"
+    source.write_bytes(make_epub({"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
+                                  "OEBPS/content.opf": opf(
+                                      '<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>'
+                                      '<item id="g" href="gull.svg" media-type="image/svg+xml"/>', '<itemref idref="c"/>'),
+                                  "OEBPS/c.xhtml": chapter, "OEBPS/gull.svg": HOSTILE_SVG}))
+    result = build([source], BuildOptions(out_dir=tmp_path / "out"))
+    assert not result.errors, result.errors
+    with zipfile.ZipFile(result.written[0]) as z:
+        svgs = [z.read(n).decode() for n in z.namelist() if n.endswith(".svg")]
+    assert len(svgs) == 1
+    svg = svgs[0]
+    for bad in ("script", "onload", "onclick", "203.0.113.7", "file:", "javascript:", "foreignObject", "@import",
+                "html inside", "<style"):
+        assert bad not in svg, bad
+    assert 'fill="url(#g)"' in svg and "A gull, drawn" in svg and "<rect" in svg
+    report = epubcheck_many(result.written)[str(result.written[0])]
+    assert (report["fatal"], report["errors"], report["warnings"]) == (0, 0, 0), report

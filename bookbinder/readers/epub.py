@@ -29,6 +29,7 @@ from .fields import FieldSet, parse_date, parse_language
 from .html import Page, decode_html, parse_page, text_of
 from .inline import paragraph
 from .page import read_page
+from .svg import sanitize_svg
 
 # What real stories need, with room to spare: the largest real document seen is an AO3 download
 # of an 800,000-word work, 5 MB of XHTML (calibre and FanFicFare split books into far smaller
@@ -152,6 +153,10 @@ class _ImageLoader:
         if media not in _IMAGE_TYPES:
             return None
         data = self.archive.read(path)
+        if media == "image/svg+xml":
+            data = sanitize_svg(data)  # an SVG is a document that can act: only its drawing is kept
+            if data is None:
+                return None
         ext = posixpath.splitext(path)[1].lower() or ".img"
         return Image(hashlib.sha1(data).hexdigest()[:16] + ext, media, data, alt)
 

@@ -563,3 +563,28 @@ def test_svg_from_an_input_epub_is_made_inert(tmp_path: Path) -> None:
     assert 'fill="url(#g)"' in svg and "A gull, drawn" in svg and "<rect" in svg
     report = epubcheck_many(result.written)[str(result.written[0])]
     assert (report["fatal"], report["errors"], report["warnings"]) == (0, 0, 0), report
+
+
+# ------------------------------------------------------------------ 9. encodings
+STORY_EN = "She didn\u2019t go. He said it was fine, and then he left the room for good.\n\n"
+
+
+@pytest.mark.parametrize("data, expected, code", [
+    ((STORY_EN * 10).encode("utf-16-le"), STORY_EN.strip(), "encoding-guessed"),
+    ((STORY_EN * 10).encode("utf-16-be"), STORY_EN.strip(), "encoding-guessed"),
+    (("猫が好きです。今日はいい天気ですね。\n\n" * 10).encode("utf-16-le"), "今日はいい天気ですね。", "encoding-guessed"),
+    ((STORY_EN * 10).encode() + b"It\x92s over, she thought.\n", "It\u2019s over, she thought.", "encoding-mixed"),
+    (("Caf\u00e9 au lait, she said, and smiled.\n\n".encode() + "Caf\u00e9 cr\u00e8me, he said.\n\n".encode("cp1252")) * 5,
+     "Caf\u00e9 cr\u00e8me, he said.", "encoding-mixed"),
+], ids=["utf16le-no-bom", "utf16be-no-bom", "utf16le-japanese-no-bom", "utf8-one-cp1252-byte", "utf8-cp1252-mixed"])
+def test_encodings_read_right(tmp_path: Path, data: bytes, expected: str, code: str) -> None:
+    from bookbinder import load_story
+
+    path = tmp_path / "story.txt"
+    path.write_bytes(data)
+    story = load_story(path)
+    assert expected in story.body_text
+    assert "\u00c3" not in story.body_text and "\ufffd" not in story.body_text  # no mojibake, no lost bytes
+    assert code in [d.code for d in story.diagnostics]
+    if code == "encoding-mixed":
+        assert "Caf\u00e9 au lait" in story.body_text or "didn\u2019t" in story.body_text

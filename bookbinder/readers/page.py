@@ -6,6 +6,11 @@ notes, disclaimers, markers and `<br>` habits inside the text are handled alike.
 """
 from __future__ import annotations
 
+import copy
+import re
+
+from ..accounting import missing_words
+from ..clean.xmlsafe import UNSAFE
 from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, take_front_matter
@@ -13,7 +18,7 @@ from .decode import decode
 from .ao3 import is_download, is_work_page, read_download, read_work_page
 from .fanficfare import is_fanficfare, read_fanficfare
 from .fields import FieldSet, parse_language
-from .html import ImageLoader, Page, decode_html, parse_page, units_of
+from .html import ImageLoader, Page, block_text, decode_html, parse_page, units_of
 from .patterns import chapter_heading
 from .text import read_units
 
@@ -35,11 +40,21 @@ def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: Im
     diagnostics = diagnostics + page.diagnostics
     for matches, read, name in _LAYOUTS:
         if matches(page):
+            whole = copy.deepcopy(page.body)  # the layout readers take pieces out of the tree
             story = read(page, source, images)
-            if story is not None:
-                found = Diagnostic("layout-recognized", f"read as {name}")
-                story = story.with_(diagnostics=tuple(diagnostics) + (found,) + story.diagnostics)
-                return _fill(story, container, page)
+            if story is None:
+                page.body = whole
+                continue
+            missing = missing_words(block_text(whole), story)
+            if missing:  # a page broken where the layout expects its parts: read it whole instead
+                page.body = whole
+                diagnostics.append(Diagnostic("layout-incomplete", f"looked like {name}, but reading it so would "
+                                              f"lose {sum(missing.values())} words; read as a plain page instead",
+                                              " ".join(sorted(missing))))
+                break
+            found = Diagnostic("layout-recognized", f"read as {name}")
+            story = story.with_(diagnostics=tuple(diagnostics) + (found,) + story.diagnostics)
+            return _fill(story, container, page)
     units = units_of([page.body], diagnostics, images, headings=True)
     book = container or FieldSet()
     if units and units[0].heading and not chapter_heading(units[0].text):
@@ -77,13 +92,28 @@ def read_markdown(data: bytes, source: str) -> Story:
     scene breaks, and `*x*`/`**x**`/`~~x~~` are emphasis, strong and strike. cmark (through
     cmarkgfm) parses in linear time whatever the input; raw HTML is passed on to the HTML
     reader, which sanitizes it like any page."""
-    import cmarkgfm
-    from cmarkgfm.cmark import Options
-
     text, decoded = decode(data, source)
     overrides, rest, said = take_front_matter(text)
     diagnostics = list(decoded) + said
-    markup = cmarkgfm.markdown_to_html_with_extensions(rest, options=Options.CMARK_OPT_UNSAFE,
-                                                       extensions=["strikethrough"])
+    markup = markdown_html(rest)
     story = read_page(parse_page(f"<html><body>{markup}</body></html>", source), source, diagnostics)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
+
+
+def markdown_html(text: str) -> str:
+    """CommonMark with strikethrough -> HTML, raw HTML passed through (the page reader sanitizes it)."""
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    return cmarkgfm.markdown_to_html_with_extensions(_UNSAFE_REFERENCE.sub(_drop_unsafe, text),
+                                                      options=Options.CMARK_OPT_UNSAFE, extensions=["strikethrough"])
+
+
+# cmark writes `&#xFFFF;` and `&#xFFFE;` as bytes that are not UTF-8, and cmarkgfm then fails to
+# decode its own output. Such references name characters no story holds (xmlsafe would drop them).
+_UNSAFE_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _drop_unsafe(m: re.Match) -> str:
+    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    return "" if code > 0x10FFFF or UNSAFE.match(chr(code)) else m.group(0)

@@ -1,0 +1,47 @@
+"""Every word accounted for: a source's words against what a Story holds.
+
+A Story holds words in its text, its notes and metadata, and its diagnostics (what was dropped
+or moved, with the words themselves). `missing_words(source, story)` is what is in the source
+but in none of those: the readers use it as a safety net, and the tests as their oracle.
+Words are folded as the shared scorer folds them: NFKC, case, curly quotes, punctuation.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections import Counter
+from typing import Iterator
+
+from .model import Story
+
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_WORD = re.compile(r"[^\W_]+(?:'+[^\W_]+)*")
+
+
+def words(text: str) -> list[str]:
+    """Word tokens with case, typography and punctuation folded away."""
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    return [w.strip("'") for w in _WORD.findall(text)]
+
+
+def story_words(story: Story) -> Counter:
+    """Every word the story holds anywhere: text, notes, metadata, diagnostics."""
+    return Counter(w for text in strings(story) for w in words(text))
+
+
+def missing_words(source: str, story: Story) -> Counter:
+    return Counter(words(source)) - story_words(story)
+
+
+def strings(value) -> Iterator[str]:
+    """Every string inside a model value (dataclasses, tuples), depth first."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from strings(getattr(value, f.name))

@@ -1,0 +1,224 @@
+"""A structured fuzzer for every reader, shared by tests/test_fuzz.py and benchmarks/fuzz.py.
+
+`case(rng, kind)` makes one input: a real sample of that kind (a seed, an AO3 download or work
+page, FanFicFare's HTML or EPUB, Markdown, PDF-extracted text) mutated by a few random edits:
+snippets that broke readers before (unclosed tags, deep nesting, control characters,
+noncharacters, entities, markers, YAML), random bytes, cuts, copies, and re-encoding.
+`check(data, suffix, folder)` reads it as a user's file and says what went wrong: an exception
+that is not a BookbinderError, a document that is not well-formed, or words of the input's
+visible text found neither in the book's text nor in a diagnostic.
+"""
+from __future__ import annotations
+
+import io
+import random
+import re
+import traceback
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from lxml import etree
+
+from bookbinder.errors import BookbinderError
+from bookbinder.pipeline import load_story
+from bookbinder.render import render_story, serialize
+
+from conftest import CASES, CONTAINER, SEEDS, opf, words
+
+SAMPLES = {
+    "text": [*sorted(SEEDS.glob("*.txt")), CASES / "ffnet-multichapter" / "input.txt",
+             CASES / "gutenberg-wrapped" / "input.txt", CASES / "lj-header-block" / "input.txt"],
+    "pdftext": [CASES / "pdf-text" / "input.txt"],
+    "markdown": [CASES / "markdown-chapters" / "input.md"],
+    "html": [CASES / "html-ffnet-habits" / "input.html"],
+    "ao3": [CASES / "ao3-download" / "input.html", CASES / "ao3-work-page" / "input.html"],
+    "fanficfare": [CASES / "fanficfare-html" / "input.html"],
+    "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub"],
+}
+SUFFIX = {"text": ".txt", "pdftext": ".txt", "markdown": ".md", "html": ".html", "ao3": ".html",
+          "fanficfare": ".html", "epub": ".epub"}
+SNIPPETS = [
+    "<font color=red>", "<p>", "</p>", "<div>", "</div>", "<b>", "<i>", "</b>", "<br>", "<br><br><br>", "<hr>",
+    "<p>&nbsp;</p>", "&#x1;", "&#xFFFE;", "&#xFFFF;", "&#0;", "&amp;", "&", "<", ">", "<![CDATA[x]]>", "<!--",
+    "<h2>Chapter 3: The Storm</h2>", "<center>* * *</center>", "<script>x()</script>", "<img src=x.png>",
+    "<svg><script>x</script></svg>", "<table><tr><td>", "<li>", "<blockquote>", "<wbr>", "<span style='x'>",
+    "\x00", "\x01", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u2028", "\ufeff", "\ufffe", "\u200b", "\u00a0",
+    "\r", "\r\n", "\n\n\n\n", "\n* * *\n", "\n~~~\n", "\nxxx\n", "\nChapter 2\n", "\nCHAPTER IV.\n",
+    "\nA/N: thanks for reading!\n", "\nAuthor's Note: hi\n", "\nPlease review!\n", "\nTags: a, b\n",
+    "\n---\ntitle: x\n---\n", "**", "__", "_", "*", "/", "--", "...", '"', "'", "\u201c", "\u2019", "[", "](",
+    "# ", "\n# Heading\n", "> ", "    ", "\t", "猫", "\U0001F600", "é", "\u0301", "\ud800",
+]
+DEEP = ["<font>", "<div>", "<b>", "<span>", "<blockquote>", "[", "> ", "<p><font>"]
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1", "shift_jis", "euc-jp",
+             "cp1251", "gb18030"]
+
+
+@dataclass
+class Case:
+    kind: str
+    data: bytes
+    note: str
+
+    @property
+    def suffix(self) -> str:
+        return SUFFIX[self.kind]
+
+
+def case(rng: random.Random, kind: str | None = None) -> Case:
+    kind = kind or rng.choice(sorted(SAMPLES))
+    sample = rng.choice(SAMPLES[kind]).read_bytes()
+    edits = rng.randint(1, 6)
+    if kind == "epub":
+        return _epub_case(rng, sample, edits)
+    text = sample.decode("utf-8", errors="surrogateescape")
+    text, notes = _mutate_text(rng, text, edits)
+    data, how = _encode(rng, text, kind)
+    return Case(kind, data, "; ".join(notes + [how]))
+
+
+def _mutate_text(rng: random.Random, text: str, edits: int) -> tuple[str, list[str]]:
+    notes = []
+    for _ in range(edits):
+        op = rng.choice(["snippet", "snippet", "snippet", "deep", "cut", "copy", "chars"])
+        at = rng.randrange(len(text) + 1)
+        if op == "snippet":
+            piece = rng.choice(SNIPPETS) * rng.choice([1, 1, 1, 2, 5, 50])
+        elif op == "deep":
+            piece = rng.choice(DEEP) * rng.choice([100, 300, 1000, 5000])
+        elif op == "cut":
+            end = min(len(text), at + rng.randint(1, 400))
+            notes.append(f"cut {at}:{end}")
+            text = text[:at] + text[end:]
+            continue
+        elif op == "copy":
+            start = rng.randrange(len(text) + 1)
+            piece = text[start:start + rng.randint(1, 2000)]
+        else:
+            piece = "".join(chr(rng.choice([rng.randint(0, 0x7F), rng.randint(0x80, 0x2FFF),
+                                             rng.randint(0xE000, 0xFFFF)])) for _ in range(rng.randint(1, 20)))
+        notes.append(f"{op} {piece[:20]!r}x{len(piece)} at {at}")
+        text = text[:at] + piece + text[at:]
+    return text, notes
+
+
+def _encode(rng: random.Random, text: str, kind: str) -> tuple[bytes, str]:
+    codec = "utf-8" if kind in {"ao3", "html", "fanficfare"} and rng.random() < 0.7 else rng.choice(ENCODINGS)
+    if codec != "utf-8":
+        return text.encode(codec, errors="replace"), f"encoded {codec}"
+    try:
+        return text.encode(codec, errors="surrogateescape"), f"encoded {codec}"
+    except UnicodeEncodeError:  # a lone surrogate snippet: written as CESU-8 bytes, which no file should hold
+        return text.encode(codec, errors="surrogatepass"), f"encoded {codec} (surrogates passed)"
+
+
+def _epub_case(rng: random.Random, sample: bytes, edits: int) -> Case:
+    """An EPUB whose documents were mutated (or, now and then, whose archive bytes were)."""
+    with zipfile.ZipFile(io.BytesIO(sample)) as z:
+        entries = {info.filename: z.read(info) for info in z.infolist()}
+    notes = []
+    documents = [n for n in entries if n.endswith((".xhtml", ".html", ".htm"))]
+    for _ in range(edits):
+        name = rng.choice(documents)
+        text, said = _mutate_text(rng, entries[name].decode("utf-8", errors="replace"), 1)
+        entries[name] = text.encode("utf-8", errors="replace")
+        notes += [f"{name}: {s}" for s in said]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    data = out.getvalue()
+    if rng.random() < 0.1:
+        at = rng.randrange(len(data))
+        data = data[:at] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 8))) + data[at + 8:]
+        notes.append(f"archive bytes changed at {at}")
+    return Case("epub", data, "; ".join(notes))
+
+
+# ------------------------------------------------------------------ the oracle
+def check(data: bytes, suffix: str, folder: Path) -> list[str]:
+    """What went wrong reading `data` as a file ending in `suffix`; [] when all is well."""
+    path = folder / f"fuzz{suffix}"
+    path.write_bytes(data)
+    try:
+        story = load_story(path)
+    except BookbinderError as exc:
+        message = exc.format_message()
+        return [f"error is not one line: {message!r}"] if "\n" in message else []
+    except (Exception, RecursionError):  # noqa: BLE001 - the finding itself
+        return ["uncaught: " + traceback.format_exc(limit=-4)]
+    try:
+        root = etree.fromstring(serialize(render_story(story)))
+    except Exception:  # noqa: BLE001
+        return ["the XHTML cannot be made: " + traceback.format_exc(limit=-4)]
+    have = Counter(words(" ".join(root.itertext()))) + Counter(words(" ".join(d.text for d in story.diagnostics)))
+    lost = Counter(words(visible_text(data, suffix))) - have
+    return [f"{sum(lost.values())} words lost: {dict(lost.most_common(8))}"] if lost else []
+
+
+def visible_text(data: bytes, suffix: str) -> str:
+    """The words a reader of the input sees, found without bookbinder's code (stdlib parsers only)."""
+    if suffix == ".epub":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                return " ".join(_html_text(z.read(n)) for n in z.namelist() if n.endswith((".xhtml", ".html")))
+        except Exception:  # noqa: BLE001 - an archive bookbinder read but zipfile cannot: no oracle
+            return ""
+    # Bytes -> text is the reader's own step (tested on its own); the oracle reads what it decoded.
+    from bookbinder.readers.decode import decode
+    from bookbinder.readers.html import decode_html
+    from bookbinder.sidecar import split_front_matter
+
+    try:
+        text, _ = (decode_html if suffix in {".html", ".htm"} else decode)(data, "oracle")
+    except BookbinderError:
+        return ""
+    if suffix in {".html", ".htm"}:
+        return _html_text(text.encode("utf-8", errors="replace"))
+    if suffix == ".md":
+        from bookbinder.readers.page import markdown_html
+        return _html_text(markdown_html(split_front_matter(text)[1]).encode("utf-8", errors="replace"))
+    return split_front_matter(text)[1]
+
+
+_BLOCK = {"p", "div", "br", "hr", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+          "section", "article", "header", "footer", "dt", "dd", "dl", "ul", "ol", "table", "pre", "center", "img",
+          "figure", "figcaption", "address", "details", "summary", "main", "aside", "nav", "caption", "body",
+          "html", "title", "form", "button", "input", "select", "option", "textarea", "label", "iframe", "object",
+          "embed", "video", "audio", "canvas", "svg", "math", "frame", "frameset", "noscript"}
+_HIDDEN = {"script", "style", "head", "template", "title", "noscript"}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _HIDDEN:
+            self.hidden += 1
+        if tag in _BLOCK:
+            self.parts.append(" ")
+        alt = dict(attrs).get("alt") if tag == "img" else None
+        if alt and not self.hidden:
+            self.parts.append(f" {alt} ")
+
+    def handle_endtag(self, tag):
+        if tag in _HIDDEN and self.hidden:
+            self.hidden -= 1
+        if tag in _BLOCK:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def _html_text(data: bytes) -> str:
+    parser = _Text()
+    parser.feed(data.decode("utf-8", errors="replace"))
+    parser.close()
+    return re.sub(r"\s+", " ", "".join(parser.parts))

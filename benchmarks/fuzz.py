@@ -73,7 +73,7 @@ def main() -> int:
         done += 1
         kinds[kind] += 1
         if problems:
-            failures[problems[0].split(":")[0]] += 1
+            failures[f"{kind}: {problems[0].split(':')[0]}"] += 1
             suffix = fuzzing.SUFFIX.get(kind, ".bin")
             (OUT / f"{args.seed}-{number}{suffix}").write_bytes(data)
             (OUT / f"{args.seed}-{number}.txt").write_text(f"{kind}\n{note}\n\n" + "\n".join(problems) + "\n")

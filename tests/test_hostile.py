@@ -588,3 +588,15 @@ def test_encodings_read_right(tmp_path: Path, data: bytes, expected: str, code: 
     assert code in [d.code for d in story.diagnostics]
     if code == "encoding-mixed":
         assert "Caf\u00e9 au lait" in story.body_text or "didn\u2019t" in story.body_text
+
+
+def test_text_after_the_end_of_html_is_kept(tmp_path: Path) -> None:
+    """libxml2 drops everything after </html> without an error; two chapter files joined end to end did this."""
+    from bookbinder import load_story
+
+    path = tmp_path / "joined.html"
+    path.write_text("<html><body><p>The first file's story, all of it.</p></body></html>\n"
+                    "<html><body><p>The second file's words, which must stay.</p></body></html>", encoding="utf-8")
+    story = load_story(path)
+    assert "The second file\u2019s words, which must stay." in story.body_text
+    assert any(d.code == "html-repaired" for d in story.diagnostics)

@@ -16,6 +16,7 @@ from typing import Callable
 import nh3
 from lxml import etree, html as lxml_html
 
+from ..clean.xmlsafe import xml_safe
 from ..errors import InputError
 from ..model import Diagnostic, Image, Inline, Span
 from .decode import clean_text, decode
@@ -120,8 +121,9 @@ _TEXT_RUN = 4096  # characters
 def _break_long_text(element: etree._Element) -> None:
     """Cut text runs longer than `_TEXT_RUN` with empty <span> elements. nh3 takes time quadratic in
     the length of one text node full of `&`; the walk joins the pieces again without a space."""
-    long_texts = [el for el in element.iter() if el.text and len(el.text) > _TEXT_RUN]
-    long_tails = [el for el in element.iter() if el.tail and len(el.tail) > _TEXT_RUN and el is not element]
+    elements = [el for el in element.iter() if isinstance(el.tag, str)]  # comments hold no story text
+    long_texts = [el for el in elements if el.text and len(el.text) > _TEXT_RUN]
+    long_tails = [el for el in elements if el.tail and len(el.tail) > _TEXT_RUN and el is not element]
     for el in long_texts:
         first, *rest = _pieces(el.text)
         el.text = first
@@ -136,7 +138,8 @@ def _break_long_text(element: etree._Element) -> None:
 
 
 def _pieces(text: str) -> list[str]:
-    return [text[i:i + _TEXT_RUN] for i in range(0, len(text), _TEXT_RUN)]
+    text = xml_safe(text)  # lxml will not set text holding controls (xmlsafe drops them from the story anyway)
+    return [text[i:i + _TEXT_RUN] for i in range(0, len(text), _TEXT_RUN)] or [""]
 
 
 def _marker(tail: str) -> etree._Element:

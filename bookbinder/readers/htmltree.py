@@ -8,10 +8,13 @@ library's tokenizer has no depth limit) and written out again with every element
 explicitly where HTML closes it implicitly (a new `<p>` ends the open one, a `<li>` the open
 item), formatting elements reopened in the next paragraph as browsers do, and tags nested past
 `MAX_DEPTH` left out with their text kept. Then it is parsed again without the size limit.
-Only when even that fails is the input refused, loudly. Never truncated quietly.
+Text after the first </body> or </html> (two documents joined end to end), which libxml2 drops
+without an error, takes the same path. Only when even that fails is the input refused, loudly.
+Never truncated quietly.
 """
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -41,17 +44,31 @@ _INLINE = _FORMATTING | {"abbr", "bdi", "bdo", "dfn", "kbd", "label", "mark", "q
 def parse_html(text: str, source: str, diagnostics: list[Diagnostic]) -> lxml_html.HtmlElement:
     """The document's root element, holding all of `text`; InputError when it cannot be read whole."""
     root, limited = _parse(text, huge=False)
-    if not limited:
+    after_end = _text_after_end(text)
+    if not limited and not after_end:
         return root
     repaired, dropped = repair(text)
     root, limited = _parse(repaired, huge=True)
     if limited:
         raise InputError(f"is HTML that cannot be read whole ({limited}); nothing was built from it", source)
     said = "every element closed where HTML closes it implicitly"
+    if after_end:
+        said = "content after </body> or </html> kept (two documents joined, or text appended to one)"
     if dropped:
         said += f"; {dropped} tags nested more than {MAX_DEPTH} deep left out, their text kept"
-    diagnostics.append(Diagnostic("html-repaired", f"nesting too deep for the parser: {said}"))
+    diagnostics.append(Diagnostic("html-repaired", f"{'markup the parser would cut short' if after_end else 'nesting too deep for the parser'}: {said}"))
     return root
+
+
+_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_TRAILER = re.compile(r"(?:\s|</(?:body|html)\s*>|<!--.*?-->)*", re.IGNORECASE | re.DOTALL)
+
+
+def _text_after_end(text: str) -> bool:
+    """Whether anything but space and comments follows the first </body> or </html>: libxml2
+    drops it without a word, where a browser shows it (files joined end to end do this)."""
+    m = _END.search(text)
+    return bool(m) and _TRAILER.match(text, m.end()).end() < len(text)
 
 
 def _parse(text: str, huge: bool) -> tuple[lxml_html.HtmlElement, str]:
@@ -73,6 +90,18 @@ def repair(text: str, limit: int = MAX_DEPTH) -> tuple[str, int]:
     return "".join(writer.out), writer.dropped
 
 
+_NAME = re.compile(r"^[a-zA-Z_:][-a-zA-Z0-9_:.]*$")
+
+
+def _start_tag(tag: str, attrs, empty: bool = False) -> str:
+    """The start tag as this tokenizer understood it, written so that libxml2 reads the same: a
+    quote left open in the source would otherwise end elsewhere for each of them."""
+    if not _NAME.match(tag):
+        return ""
+    written = "".join(f' {name}="{escape(value or "", quote=True)}"' for name, value in attrs if _NAME.match(name))
+    return f"<{tag}{written}{'/' if empty else ''}>"
+
+
 class _Repair(HTMLParser):
     def __init__(self, limit: int) -> None:
         super().__init__(convert_charrefs=True)
@@ -81,9 +110,9 @@ class _Repair(HTMLParser):
         self.skipped: dict[str, int] = {}       # tags left out and not yet ended, by name
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        raw = self.get_starttag_text() or f"<{tag}>"
-        if tag == "wbr":
-            return  # libxml2 does not know it is empty, and it holds no text
+        raw = _start_tag(tag, attrs)
+        if tag in {"html", "head", "body"} and any(name == tag for name, _ in self.stack) or tag == "wbr":
+            return  # a second document's <html>/<body> joins the first; <wbr> (libxml2 nests it) holds no text
         if tag in _VOID:
             self.out.append(raw)
             return
@@ -94,9 +123,11 @@ class _Repair(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag != "wbr":
-            self.out.append(self.get_starttag_text() or f"<{tag}/>")
+            self.out.append(_start_tag(tag, attrs, empty=True))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in {"html", "body"}:
+            return  # closed at the very end: what follows them is still the document
         if self.skipped.get(tag):
             self.skipped[tag] -= 1
             self._separate(tag)

@@ -19,6 +19,22 @@ UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff
                     f"{_NONCHARACTERS}]")
 
 
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def drop_unsafe_references(markup: str) -> tuple[str, int]:
+    """HTML or Markdown source without numeric references to characters XML cannot hold (`&#x1;`,
+    `&#xFFFF;`): parsers would put the characters themselves in the tree, where lxml refuses them.
+    (markup, how many were dropped)."""
+    def drop(m: re.Match) -> str:
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        return "" if code > 0x10FFFF or UNSAFE.match(chr(code)) else m.group(0)
+    if "&#" not in markup:
+        return markup, 0
+    clean = _REFERENCE.sub(drop, markup)
+    return clean, len(_REFERENCE.findall(markup)) - len(_REFERENCE.findall(clean))
+
+
 def xml_safe(text: str) -> str:
     """`text` without the characters XML cannot hold."""
     return UNSAFE.sub("", text) if UNSAFE.search(text) else text

@@ -16,7 +16,7 @@ from typing import Callable
 import nh3
 from lxml import etree, html as lxml_html
 
-from ..clean.xmlsafe import xml_safe
+from ..clean.xmlsafe import drop_unsafe_references, xml_safe
 from ..errors import InputError
 from ..model import Diagnostic, Image, Inline, Span
 from .decode import clean_text, decode
@@ -78,6 +78,11 @@ def parse_page(text: str, source: str) -> Page:
     """Text of an HTML or XHTML document -> a Page whose body has been sanitized."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses an encoding declaration in a str
     diagnostics: list[Diagnostic] = []
+    text = text.replace("\f", " ")  # white space in HTML (clean_text keeps it for PDF text), and lxml refuses it
+    text, dropped = drop_unsafe_references(text)
+    if dropped:
+        diagnostics.append(Diagnostic("control-characters-removed", f"{dropped} references to control characters "
+                                      "or noncharacters removed (an XML document cannot hold them)"))
     try:
         root = parse_html(text, source, diagnostics)
     except InputError as exc:

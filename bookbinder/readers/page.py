@@ -10,7 +10,7 @@ import copy
 import re
 
 from ..accounting import missing_words
-from ..clean.xmlsafe import UNSAFE
+from ..clean.xmlsafe import drop_unsafe_references
 from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, take_front_matter
@@ -105,15 +105,7 @@ def markdown_html(text: str) -> str:
     import cmarkgfm
     from cmarkgfm.cmark import Options
 
-    return cmarkgfm.markdown_to_html_with_extensions(_UNSAFE_REFERENCE.sub(_drop_unsafe, text),
+    # cmark writes `&#xFFFF;` as bytes that are not UTF-8 (and cmarkgfm then fails to decode its own
+    # output): references to characters no story holds are dropped first, as xmlsafe would drop them.
+    return cmarkgfm.markdown_to_html_with_extensions(drop_unsafe_references(text)[0],
                                                       options=Options.CMARK_OPT_UNSAFE, extensions=["strikethrough"])
-
-
-# cmark writes `&#xFFFF;` and `&#xFFFE;` as bytes that are not UTF-8, and cmarkgfm then fails to
-# decode its own output. Such references name characters no story holds (xmlsafe would drop them).
-_UNSAFE_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
-
-
-def _drop_unsafe(m: re.Match) -> str:
-    code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
-    return "" if code > 0x10FFFF or UNSAFE.match(chr(code)) else m.group(0)

@@ -26,13 +26,23 @@ def drop_unsafe_references(markup: str) -> tuple[str, int]:
     """HTML or Markdown source without numeric references to characters XML cannot hold (`&#x1;`,
     `&#xFFFF;`): parsers would put the characters themselves in the tree, where lxml refuses them.
     (markup, how many were dropped)."""
-    def drop(m: re.Match) -> str:
+    dropped = 0
+
+    def drop(m: re.Match, replacement: str) -> str:
+        nonlocal dropped
         code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
-        return "" if code > 0x10FFFF or UNSAFE.match(chr(code)) else m.group(0)
-    if "&#" not in markup:
-        return markup, 0
-    clean = _REFERENCE.sub(drop, markup)
-    return clean, len(_REFERENCE.findall(markup)) - len(_REFERENCE.findall(clean))
+        if code > 0x10FFFF or UNSAFE.match(chr(code)):
+            dropped += 1
+            return replacement
+        return m.group(0)
+
+    for _ in range(3):  # removing one can join the text around it into another ("&#xFF&#x1;FE;")
+        if "&#" not in markup:
+            break
+        markup = _REFERENCE.sub(lambda m: drop(m, ""), markup)
+    else:  # still more: a replacement character cannot join anything
+        markup = _REFERENCE.sub(lambda m: drop(m, "\ufffd"), markup)
+    return markup, dropped
 
 
 def xml_safe(text: str) -> str:

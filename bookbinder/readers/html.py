@@ -121,6 +121,7 @@ def sanitize(element: etree._Element, diagnostics: list[Diagnostic], source: str
 
 
 _TEXT_RUN = 4096  # characters
+_MAX_SPANS = 40   # inline elements nested in one another that become spans of the story
 
 
 def _break_long_text(element: etree._Element) -> None:
@@ -259,6 +260,8 @@ class _Walk:
 
     def inline(self, el: etree._Element, tag: str) -> None:
         span = _INLINE.get(tag) or _styled(el)
+        if len(self.frames) > _MAX_SPANS:
+            span = ""  # emphasis inside emphasis 40 deep shows nothing more; deeper spans would only cost stack
         self.frames.append((span, []))
         self.text(el.text)
         for child in el:

@@ -26,7 +26,7 @@ from lxml import etree
 from ..errors import InputError
 from ..model import Diagnostic, Image, Story
 from .fields import FieldSet, parse_date, parse_language
-from .html import Page, decode_html, parse_page, text_of
+from .html import Page, block_text, decode_html, parse_page, text_of
 from .inline import paragraph
 from .page import read_page
 from .svg import sanitize_svg
@@ -118,7 +118,7 @@ def read_epub(data: bytes, source: str) -> Story:
         page = parse_page(decode_html(archive.read(href), source)[0], source)
         if page.types & _SKIP_TYPES and "chapter" not in page.types:
             diagnostics.append(Diagnostic("cruft-dropped", f"{href}: the book's own {sorted(page.types)[0]} page "
-                                          "dropped", text_of(page.body)))
+                                          "dropped", " ".join(block_text(page.body).split())))
             continue
         diagnostics += page.diagnostics
         wrapper = etree.SubElement(body, "div", {"class": f"{page.body_class} epub-document".strip()})

@@ -43,10 +43,15 @@ _INLINE = _FORMATTING | {"abbr", "bdi", "bdo", "dfn", "kbd", "label", "mark", "q
 
 def parse_html(text: str, source: str, diagnostics: list[Diagnostic]) -> lxml_html.HtmlElement:
     """The document's root element, holding all of `text`; InputError when it cannot be read whole."""
+    at = unclosed_comment(text)
+    if at is not None:  # a browser hides the rest of the file too, but it is the author's slip, not a comment
+        diagnostics.append(Diagnostic("html-repaired", "a comment opened with <!-- is never closed; the text "
+                                      "after it is read as text, not hidden"))
+        text = text[:at] + text[at:].replace("<!--", "&lt;!--")  # every later one is unclosed too
     root, limited = _parse(text, huge=False)
     after_end = _text_after_end(text)
     if not limited and not after_end:
-        return root
+        return _one_body(root)
     repaired, dropped = repair(text)
     root, limited = _parse(repaired, huge=True)
     if limited:
@@ -57,6 +62,22 @@ def parse_html(text: str, source: str, diagnostics: list[Diagnostic]) -> lxml_ht
     if dropped:
         said += f"; {dropped} tags nested more than {MAX_DEPTH} deep left out, their text kept"
     diagnostics.append(Diagnostic("html-repaired", f"{'markup the parser would cut short' if after_end else 'nesting too deep for the parser'}: {said}"))
+    return _one_body(root)
+
+
+def _one_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """Text before <html> (a stray character, a second file's tail) makes libxml2 open a body of
+    its own and put the real one beside it, where find("body") never looks: join them."""
+    bodies = root.findall("body")
+    for extra in bodies[1:]:
+        first = bodies[0]
+        if extra.text:
+            if len(first):
+                first[-1].tail = (first[-1].tail or "") + extra.text
+            else:
+                first.text = (first.text or "") + extra.text
+        first.extend(list(extra))
+        root.remove(extra)
     return root
 
 
@@ -69,6 +90,17 @@ def _text_after_end(text: str) -> bool:
     drops it without a word, where a browser shows it (files joined end to end do this)."""
     m = _END.search(text)
     return bool(m) and _TRAILER.match(text, m.end()).end() < len(text)
+
+
+def unclosed_comment(text: str) -> int | None:
+    """Where a `<!--` that no `-->` closes opens, if one does."""
+    at = text.find("<!--")
+    while at >= 0:
+        end = text.find("-->", at + 4)
+        if end < 0:
+            return at
+        at = text.find("<!--", end + 3)
+    return None
 
 
 def _parse(text: str, huge: bool) -> tuple[lxml_html.HtmlElement, str]:

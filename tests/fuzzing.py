@@ -287,6 +287,13 @@ class _Text(HTMLParser):
         if not self.hidden:
             self.parts.append(data)
 
+    def parse_html_declaration(self, i):
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:  # a marked section html.parser does not know: text, as in a browser
+            self.handle_data(self.rawdata[i:i + 2])
+            return i + 2
+
 
 def _html_text(data: bytes) -> str:
     from bookbinder.readers.htmltree import unclosed_comment

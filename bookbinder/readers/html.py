@@ -110,6 +110,7 @@ def sanitize(element: etree._Element, diagnostics: list[Diagnostic], source: str
         said = spaced_text(bad) if bad.tag not in {"script", "style"} else ""
         diagnostics.append(Diagnostic("unsafe-dropped", f"<{bad.tag}> element dropped", said))
         bad.drop_tree()
+    _rename_unknown(element)
     _break_long_text(element)
     markup = etree.tostring(element, encoding="unicode", method="html")
     clean = nh3.clean(markup, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, url_schemes={"http", "https"},
@@ -118,6 +119,17 @@ def sanitize(element: etree._Element, diagnostics: list[Diagnostic], source: str
         return lxml_html.Element("body")
     body = parse_html(clean, source, diagnostics).find("body")
     return body if body is not None else lxml_html.Element("body")
+
+
+def _rename_unknown(element: etree._Element) -> None:
+    """Elements nh3 does not know become a <div> (around blocks) or a <span>: what is dropped is
+    decided above, and reported. nh3 keeps the text of most unknown elements, but not all: the
+    words inside a stray <g> (an SVG group pasted without its <svg>) vanished."""
+    for el in element.iter():
+        if isinstance(el.tag, str) and el.tag not in _ALLOWED_TAGS and el.tag not in {"html", "body", "head"}:
+            holds_blocks = any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in el.iterdescendants())
+            el.tag = "div" if holds_blocks else "span"
+            el.attrib.clear()
 
 
 _TEXT_RUN = 4096  # characters

@@ -170,6 +170,14 @@ class _Repair(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.out.append(escape(data, quote=False))
 
+    def parse_html_declaration(self, i: int) -> int:
+        """`<![CDA[…`, `<![if …`: html.parser asserts on marked sections it does not know; they are text."""
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            self.handle_data(self.rawdata[i:i + 2])
+            return i + 2
+
     def handle_decl(self, decl: str) -> None:
         if decl.lower().startswith("doctype"):
             self.out.append(f"<!{decl}>")

@@ -195,7 +195,10 @@ def _libxml2_text(data: bytes, suffix: str) -> str | None:
         except (etree.ParserError, ValueError):
             continue
         if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
-            return None
+            if suffix != ".epub":
+                return None
+            texts.append(_html_text(document.encode("utf-8", errors="replace")))  # this document decides alone
+            continue
         for hidden in list(root.iter("script", "style", "head", "template", "title", "noscript")):
             hidden.text = None  # emptied in place: moving text around would meet the controls lxml refuses
             for child in list(hidden):

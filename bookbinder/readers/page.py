@@ -100,6 +100,12 @@ def read_markdown(data: bytes, source: str) -> Story:
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
 
 
+# A line of 100,000 '>' is a blockquote nested 100,000 deep: megabytes of markup for the HTML stages
+# to repair. No story quotes a quote more than a few levels deep.
+_MAX_QUOTE_DEPTH = 16
+_DEEP_QUOTE = re.compile(r"^(?:[ \t]*>){%d,}" % (_MAX_QUOTE_DEPTH + 1), re.MULTILINE)
+
+
 def markdown_html(text: str) -> str:
     """CommonMark with strikethrough -> HTML, raw HTML passed through (the page reader sanitizes it)."""
     import cmarkgfm
@@ -107,5 +113,6 @@ def markdown_html(text: str) -> str:
 
     # cmark writes `&#xFFFF;` as bytes that are not UTF-8 (and cmarkgfm then fails to decode its own
     # output): references to characters no story holds are dropped first, as xmlsafe would drop them.
+    text = _DEEP_QUOTE.sub(lambda m: m.group(0)[:_MAX_QUOTE_DEPTH * 2], text)
     return cmarkgfm.markdown_to_html_with_extensions(drop_unsafe_references(text)[0],
                                                       options=Options.CMARK_OPT_UNSAFE, extensions=["strikethrough"])

@@ -152,7 +152,13 @@ def apply_overrides(story: Story, overrides: dict, origin: str, path: object = N
 _UNKNOWN = object()
 
 
+_FIELDS = _LISTS | _TEXTS | {"pairings", "summary", "notes", "end_notes", "published", "updated", "language",
+                             "status", "stated_words"}
+
+
 def _convert(name: str, value):
+    if name not in _FIELDS:
+        return _UNKNOWN
     if value is None:
         return () if name in _LISTS | {"pairings", "notes", "end_notes", "summary"} else None
     if isinstance(value, dict):

@@ -600,3 +600,15 @@ def test_text_after_the_end_of_html_is_kept(tmp_path: Path) -> None:
     story = load_story(path)
     assert "The second file\u2019s words, which must stay." in story.body_text
     assert any(d.code == "html-repaired" for d in story.diagnostics)
+
+
+def test_unknown_front_matter_keys_are_ignored_and_said(tmp_path: Path) -> None:
+    """A key that is no field ('0:', found by the property test) is reported, never a crash."""
+    import json
+    path = tmp_path / "story.md"
+    path.write_text("---\n0:\nmood: wistful\n---\n\nThe story, in words.\n", encoding="utf-8")
+    result = _run("inspect", "--json", str(path))
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    record = record[0] if isinstance(record, list) else record
+    assert [d["code"] for d in record["diagnostics"]].count("override-ignored") == 2

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .assemble import Filters, anthology, books_by, order, unify
-from .backends import BACKENDS, write_book
+from .backends import BACKENDS, render_book, write_book
 from .backends.output import ensure_folder, write_atomic
 from .backends.print_options import PrintOptions
 from .book import Book, story_title
-from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError
+from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError, UsageError
 from .model import Diagnostic, Story
 from .parallel import MEMORY_MB, Crash, parallel_map
 from .pipeline import load_story
@@ -35,6 +35,7 @@ class BuildResult:
     errors: list[BookbinderError] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: int = 0  # stories the filters left out
+    data: bytes | None = None  # the book itself, when it goes to standard output (-o -)
 
 
 # ------------------------------------------------------------------ inputs
@@ -167,6 +168,27 @@ class BuildOptions:
     infer: bool = True
     print: PrintOptions = PrintOptions()
     follow_links: bool = False  # read files in a folder that link outside it
+    out_file: Path | None = None  # write exactly this file (one book, one format); "-" is standard output
+
+
+STDOUT = Path("-")
+
+
+def output_target(value: str | Path, formats: tuple[str, ...] = ()) -> tuple[Path | None, Path | None, tuple[str, ...]]:
+    """`-o VALUE` as pandoc and ebook-convert read it -> (out_file, out_dir, formats).
+
+    A name ending in a format's suffix (`book.epub`, `book.pdf`) is that file, and gives the format
+    when none is asked for; `-` is standard output; anything else is a folder."""
+    path = Path(value)
+    suffix = path.suffix.lower().lstrip(".")
+    if str(value) != "-" and suffix not in BACKENDS:
+        return None, path, formats or ("epub",)
+    wanted = formats or ((suffix,) if suffix in BACKENDS else ("epub",))
+    if len(wanted) > 1:
+        raise UsageError(f"-o {value} names one file, but {len(wanted)} formats were asked for; give -o a folder")
+    if suffix in BACKENDS and wanted != (suffix,):
+        raise UsageError(f"-o {value} ends in .{suffix}, but --format {wanted[0]} was asked for")
+    return path, None, wanted
 
 
 def plan_books(stories: list[Story], options: BuildOptions, single: bool) -> tuple[list[Book], int]:
@@ -191,7 +213,8 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
           on_story: Callable[[Story], None] | None = None, **kwargs) -> BuildResult:
     """One input file: a book of that story; several files or a folder: one anthology (or one per group)."""
     options = options or BuildOptions(**{k: (Path(v) if k == "out_dir" else v) for k, v in kwargs.items()})
-    ensure_folder(options.out_dir)  # before any work: a bad -o costs the user nothing
+    if options.out_file != STDOUT:  # before any work: a bad -o costs the user nothing
+        ensure_folder(options.out_file.parent if options.out_file else options.out_dir)
     result = BuildResult()
     stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links)
     for story in stories:
@@ -205,14 +228,19 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     books, result.skipped = plan_books(stories, options, single)
     if not books:
         result.errors.append(BookbinderError(f"the filters left none of the {len(stories)} stories"))
+    if options.out_file and len(books) > 1:
+        raise UsageError(f"-o {options.out_file} names one file, but this build makes {len(books)} books "
+                         f"(--by {options.by}); give -o a folder")
     for story in (s for b in books for s in b.stories):
         result.diagnostics += story.diagnostics
-    result.written, errors = write_books(books, options)
+    result.written, errors = write_books(books, options, result)
     result.errors += errors
     return result
 
 
-def write_books(books: list[Book], options: BuildOptions) -> tuple[list[Path], list[BookbinderError]]:
+def write_books(books: list[Book], options: BuildOptions, result: BuildResult | None = None
+                ) -> tuple[list[Path], list[BookbinderError]]:
+    """Write every book in every format; with `-o -`, the one book's bytes go to `result.data`."""
     written, errors, used = [], [], set()
     for book in books:
         slug = _unique_slug(book.slug, used)
@@ -220,18 +248,22 @@ def write_books(books: list[Book], options: BuildOptions) -> tuple[list[Path], l
             if fmt not in BACKENDS:
                 errors.append(BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}"))
                 continue
-            path, failed = _write_one(book, fmt, options, slug)
-            written += [path] if path else []
+            path, failed = _write_one(book, fmt, options, slug, result)
+            written += [path] if path and path != STDOUT else []
             errors += failed
     return written, errors
 
 
-def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str) -> tuple[Path | None, list[BookbinderError]]:
+def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str, result: BuildResult | None
+               ) -> tuple[Path | None, list[BookbinderError]]:
     """Write one book; a story that cannot be rendered is named and left out, and the rest is written."""
     errors: list[BookbinderError] = []
     while book.stories:
         try:
-            return write_book(book, fmt, options.out_dir, slug, options.print), errors
+            if options.out_file == STDOUT and result is not None:
+                result.data = render_book(book, fmt, options.print)
+                return STDOUT, errors
+            return write_book(book, fmt, options.out_dir, slug, options.print, path=options.out_file), errors
         except StoryError as exc:
             errors.append(exc)
             book = book.without(exc.index)

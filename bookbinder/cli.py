@@ -13,12 +13,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import BuildOptions, build, collect_inputs, normalize_to, read_list, read_manifest
+from .api import BuildOptions, build, collect_inputs, normalize_to, output_target, read_list, read_manifest
 from .assemble import GROUP_KEYS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
 from .backends.output import ensure_folder
-from .errors import BookbinderError, DiskFullError, quoted
+from .errors import BookbinderError, DiskFullError, InputError, quoted
 from .pipeline import load_story
 from .report import story_record
 
@@ -114,9 +114,10 @@ def inspect(inputs: tuple[Path, ...], as_json: bool, verbose: bool, follow_links
             continue
         _show_diagnostics(story, verbose)
         records.append(story_record(story))
-    if as_json:
-        payload = records[0] if len(inputs) == 1 and len(paths) == 1 and records else records
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    if not paths and not failures.count:
+        failures(InputError("no story files found", ", ".join(map(str, inputs))))
+    if as_json:  # always a list, one object per story, so scripts never branch on the shape (CONTRACT.md)
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     else:
         for record in records:
             _print_record(record)
@@ -142,7 +143,8 @@ def _print_record(record: dict) -> None:
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(BACKENDS)),
               help="Output format (repeat for several). Default: epub.")
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
-              show_default=True, help="Folder for the books.")
+              show_default=True, help="Folder for the books; or the book's file (book.epub, book.pdf), or - for "
+                                      "standard output, when the build makes one book.")
 @click.option("--by", type=click.Choice(GROUP_KEYS), help="One anthology per pairing, fandom, author, rating or character.")
 @click.option("--no-infer", is_flag=True, help="Group and filter by stated metadata only, never by inferred.")
 @click.option("--title", help="Book title; with --by, a pattern such as '{group}: Collected'.")
@@ -182,7 +184,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_
         raise click.UsageError("give at least one story file, folder, --list or --manifest")
     filters = Filters(max_rating=max_rating, complete=complete, fandoms=fandoms, characters=characters,
                       pairings=pairings, infer=not no_infer)
-    options = BuildOptions(formats=tuple(formats) or ("epub",), out_dir=out_dir, title=title,
+    out_file, folder, formats = output_target(out_dir, tuple(formats))
+    options = BuildOptions(formats=formats, out_dir=folder or Path("output"), out_file=out_file, title=title,
                            editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
                            print=PrintOptions(page_size=page_size.lower(), tagged=tagged), follow_links=follow_links)
     try:
@@ -193,8 +196,11 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_
         result = build(inputs, options, progress=progress, on_story=lambda s: _show_diagnostics(s, verbose))
     for error in result.errors:
         error.show()
+    if result.data is not None:
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.flush()
     for path in result.written:
-        click.echo(str(path))
+        click.echo(str(path), err=result.data is not None)  # stdout holds the book itself with -o -
     if result.skipped:
         click.echo(f"bookbinder: the filters left out {result.skipped} stories", err=True)
     if strict and result.diagnostics:

@@ -30,6 +30,12 @@ class BookbinderError(click.ClickException):
         click.echo(f"bookbinder: {self.format_message()}", err=True, file=file)
 
 
+class UsageError(BookbinderError):
+    """The command asks for something that cannot be done as asked (exit status 2)."""
+
+    exit_code = 2
+
+
 class InputError(BookbinderError):
     """An input file is missing, unreadable, empty, binary or malformed."""
 

@@ -26,7 +26,9 @@ def test_help_and_version() -> None:
 def test_inspect_json_contract() -> None:
     result = run("inspect", "--json", str(SEED))
     assert result.returncode == 0, result.stderr
-    record = json.loads(result.stdout)
+    records = json.loads(result.stdout)
+    assert isinstance(records, list) and len(records) == 1  # a list for one input too (CONTRACT.md)
+    record = records[0]
     assert record["title"] == "Losing Grip" and record["rating"] == "R"
     assert record["pairings"] == ["Alex Karev/Mark Sloan"] and record["status"] == "complete"
     assert record["words"] == 879 and record["chapters"] == 1 and record["scene_breaks"] == 2
@@ -106,3 +108,32 @@ def test_cli_start_does_not_load_weasyprint() -> None:
     code = "import sys, bookbinder.cli, bookbinder.api; print('weasyprint' in sys.modules, 'pikepdf' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_inspect_of_nothing_is_an_error(tmp_path) -> None:
+    result = run("inspect", "--json", str(tmp_path))
+    assert result.returncode == 1 and "no story files found" in result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_output_named_as_a_file_is_that_file(tmp_path) -> None:
+    """pandoc's and ebook-convert's habit: -o book.epub writes book.epub; -o book.pdf a PDF; -o - stdout."""
+    result = run("build", str(SEED), "-o", str(tmp_path / "mybook.epub"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "mybook.epub")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mybook.epub"]
+    piped = subprocess.run([sys.executable, "-m", "bookbinder", "build", str(SEED), "-o", "-"], capture_output=True,
+                           timeout=300)
+    assert piped.returncode == 0 and piped.stdout[:4] == b"PK\x03\x04"
+    assert piped.stdout == (tmp_path / "mybook.epub").read_bytes()  # the same book, byte for byte
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--by", "pairing", "-o", "{out}/x.epub"], "this build makes 2 books"),
+    (["-o", "{out}/x.epub", "--format", "pdf"], "ends in .epub, but --format pdf"),
+    (["-o", "{out}/x.epub", "--format", "epub", "--format", "pdf"], "2 formats"),
+])
+def test_one_output_file_for_several_books_is_a_usage_error(tmp_path, args, problem) -> None:
+    result = run("build", str(SEEDS), *[a.format(out=tmp_path) for a in args])
+    assert result.returncode == 2 and problem in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

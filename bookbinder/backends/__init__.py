@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..book import Book
+from ..errors import BookbinderError
 from .epub import epub_bytes
 from .output import write_atomic
 from .print_options import PrintOptions
@@ -22,10 +23,17 @@ BACKENDS: dict[str, Callable[[Book, PrintOptions], bytes]] = {
 }
 
 
+def render_book(book: Book, fmt: str, options: PrintOptions = PrintOptions()) -> bytes:
+    """`book` as the bytes of a `fmt` file."""
+    if fmt not in BACKENDS:
+        raise BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}")
+    return BACKENDS[fmt](book, options)
+
+
 def write_book(book: Book, fmt: str, out_dir: str | Path = "output", slug: str | None = None,
-               options: PrintOptions = PrintOptions()) -> Path:
-    """Render `book` as `fmt` into `out_dir/<slug>.<fmt>`, atomically; the path written."""
-    data = BACKENDS[fmt](book, options)
-    path = Path(out_dir) / f"{slug or book.slug}.{fmt}"
+               options: PrintOptions = PrintOptions(), path: Path | None = None) -> Path:
+    """Render `book` as `fmt` into `path`, or `out_dir/<slug>.<fmt>`, atomically; the path written."""
+    data = render_book(book, fmt, options)
+    path = Path(path) if path else Path(out_dir) / f"{slug or book.slug}.{fmt}"
     write_atomic(path, data)
     return path

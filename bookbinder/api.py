@@ -36,21 +36,26 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     skipped: int = 0  # stories the filters left out
     data: bytes | None = None  # the book itself, when it goes to standard output (-o -)
+    skipped_files: list[Path] = field(default_factory=list)  # files in the folders given that are not stories
 
 
 # ------------------------------------------------------------------ inputs
 def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderError], None] | None = None,
-                   follow_links: bool = False) -> list[Path]:
+                   follow_links: bool = False, skipped: list[Path] | None = None) -> list[Path]:
     """Files as given, folders searched recursively for story files (sorted, sidecars skipped).
 
-    A file in a folder that is a link to somewhere outside that folder (`passwd.txt` ->
-    `/etc/passwd`) is not read unless `follow_links`; it is an error saying so."""
+    Other files in a folder (a .docx, a cover .jpg) are appended to `skipped`. A file in a
+    folder that is a link to somewhere outside that folder (`passwd.txt` -> `/etc/passwd`) is not
+    read unless `follow_links`; it is an error saying so."""
     paths: list[Path] = []
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
             root = path.resolve()
-            for found in sorted(p for p in path.rglob("*") if _is_story_file(p)):
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            if skipped is not None:
+                skipped += [p for p in files if not _is_story_file(p) and not p.name.endswith(SIDECAR_SUFFIXES)]
+            for found in (p for p in files if _is_story_file(p)):
                 if follow_links or found.resolve().is_relative_to(root):
                     paths.append(found)
                 else:
@@ -130,13 +135,14 @@ def _load_one(path: Path) -> Story | BookbinderError:
 
 
 def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None,
-                 follow_links: bool = False) -> tuple[list[Story], list[BookbinderError]]:
+                 follow_links: bool = False, skipped: list[Path] | None = None
+                 ) -> tuple[list[Story], list[BookbinderError]]:
     """Every story the inputs name, in order, read in parallel on all cores; failures are errors.
 
     Each input is read in a worker process with its own memory limit (`parallel.MEMORY_MB`), so
     an input that would exhaust memory, or crash a library, fails alone, in one line."""
     errors: list[BookbinderError] = []
-    paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links)
+    paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links, skipped=skipped)
     results: list[Story | BookbinderError] = []
     for path, result in zip(paths, parallel_map(_load_one, paths, workers, isolate=True)):
         results.append(InputError(f"not read: {result.reason}", path) if isinstance(result, Crash) else result)
@@ -216,7 +222,8 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     if options.out_file != STDOUT:  # before any work: a bad -o costs the user nothing
         ensure_folder(options.out_file.parent if options.out_file else options.out_dir)
     result = BuildResult()
-    stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links)
+    stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links,
+                                          skipped=result.skipped_files)
     for story in stories:
         if on_story:
             on_story(story)
@@ -227,7 +234,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     single = len(inputs) == 1 and Path(inputs[0]).is_file()
     books, result.skipped = plan_books(stories, options, single)
     if not books:
-        result.errors.append(BookbinderError(f"the filters left none of the {len(stories)} stories"))
+        result.errors.append(BookbinderError(f"the filters left none of the {plural(len(stories), 'story')}"))
     if options.out_file and len(books) > 1:
         raise UsageError(f"-o {options.out_file} names one file, but this build makes {len(books)} books "
                          f"(--by {options.by}); give -o a folder")
@@ -275,6 +282,13 @@ def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str, result: B
             return None, errors + [BuildError(f"could not be written: {type(exc).__name__}: {exc} (please report "
                                               "this)", Path(options.out_dir) / f"{slug}.{fmt}")]
     return None, errors
+
+
+def plural(n: int, word: str) -> str:
+    """"1 story", "2 stories", "3 files"."""
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("y") and word[-2] not in "aeiou" else f"{n} {word}s"
 
 
 def _unique_slug(slug: str, used: set[str]) -> str:

@@ -15,37 +15,14 @@ from typing import Callable, Iterable
 
 from .book import Book, story_title
 from .clean.names import alias_table
-from .errors import BookbinderError
+from .errors import BookbinderError, UsageError
+from .ratings import KNOWN_RATINGS, rating_level
 from .model import Pairing, Story
 
 GROUP_KEYS = ("pairing", "fandom", "author", "rating", "character")
 SORT_KEYS = ("given", "title", "date", "words", "author")
 NO_GROUP = {"pairing": "Gen and Other Stories", "fandom": "Unknown Fandom", "author": "Anonymous",
             "rating": "Not Rated", "character": "No Named Characters"}
-
-# Ratings from the usual archives, lowest to highest (AO3, fanfiction.net, film-style, fiction ratings).
-_RATING_LEVELS = (
-    ("g", "general audiences", "general", "k", "all ages", "gen"),
-    ("pg", "k+", "teen", "teen and up audiences", "teen and up", "t", "pg13", "pg-13", "fr13"),
-    ("r", "m", "mature", "fr15", "fr18", "16+"),
-    ("nc-17", "nc17", "ma", "explicit", "e", "x", "18+", "fr21", "adult"),
-)
-
-
-def rating_level(rating: str | None) -> int | None:
-    """G -> 0, PG/T -> 1, R/M -> 2, NC-17/E -> 3; None for unknown or unstated ratings."""
-    if not rating:
-        return None
-    key = rating.strip().casefold()
-    for level, names in enumerate(_RATING_LEVELS):
-        if key in names:
-            return level
-    return None
-
-
-class UsageError(BookbinderError):
-    exit_code = 2
-
 
 # ------------------------------------------------------------------ names across a collection
 def unify(stories: Iterable[Story]) -> list[Story]:
@@ -159,8 +136,7 @@ class Filters:
     def predicate(self) -> Callable[[Story], bool]:
         ceiling = rating_level(self.max_rating) if self.max_rating else None
         if self.max_rating and ceiling is None:
-            raise UsageError(f"unknown rating {self.max_rating!r}; try G, PG, PG-13, R, NC-17, "
-                             "General Audiences, Teen And Up Audiences, Mature or Explicit")
+            raise UsageError(f"unknown rating {self.max_rating!r}; {KNOWN_RATINGS}")
 
         def keep(story: Story) -> bool:
             if ceiling is not None:

@@ -13,19 +13,22 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import BuildOptions, build, collect_inputs, normalize_to, output_target, read_list, read_manifest
+from .api import BuildOptions, build, collect_inputs, normalize_to, output_target, plural, read_list, read_manifest
 from .assemble import GROUP_KEYS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
 from .backends.output import ensure_folder
 from .errors import BookbinderError, DiskFullError, InputError, quoted
 from .pipeline import load_story
+from .readers import READ
 from .report import story_record
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bookbinder")
 def cli() -> None:
-    """Bookbinder: messy story files in, clean XHTML, EPUB anthologies and print PDFs out."""
+    """Bookbinder: messy story files in, clean XHTML, EPUB anthologies and print PDFs out.
+
+    Reads .txt (any encoding), .md, .html (AO3 and FanFicFare downloads, saved pages) and .epub."""
 
 
 def _verbose_option(f):
@@ -201,12 +204,25 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_
         sys.stdout.flush()
     for path in result.written:
         click.echo(str(path), err=result.data is not None)  # stdout holds the book itself with -o -
-    if result.skipped:
-        click.echo(f"bookbinder: the filters left out {result.skipped} stories", err=True)
+    if result.skipped and result.written:  # when they left none, the error above says so
+        click.echo(f"bookbinder: the filters left out {plural(result.skipped, 'story')}", err=True)
+    _report_skipped(result.skipped_files, verbose)
     if strict and result.diagnostics:
         click.echo(f"bookbinder: --strict: {len(result.diagnostics)} diagnostics (see --verbose)", err=True)
         sys.exit(1)
     sys.exit(1 if result.errors else 0)
+
+
+def _report_skipped(files: list[Path], verbose: bool) -> None:
+    """Files in the folders given that are not stories: counted, and listed with -v."""
+    if not files:
+        return
+    kinds = sorted({f.suffix.lower() or "no suffix" for f in files})
+    click.echo(f"bookbinder: skipped {plural(len(files), 'file')} that bookbinder does not read "
+               f"({', '.join(kinds)}); it reads {READ}" + ("" if verbose else "; -v lists them"), err=True)
+    if verbose:
+        for path in files:
+            click.echo(f"bookbinder: skipped {quoted(path)}", err=True)
 
 
 class _progress_bar:

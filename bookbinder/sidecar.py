@@ -16,6 +16,7 @@ import yaml
 
 from .errors import InputError
 from .model import Diagnostic, Metadata, Note, Pairing, Paragraph, Story
+from .ratings import KNOWN_RATINGS, rating_level
 from .readers.fields import parse_date, parse_language, parse_status
 
 SIDECAR_SUFFIXES = (".meta.toml", ".meta.yaml", ".meta.yml", ".yaml")
@@ -165,6 +166,8 @@ def _convert(name: str, value):
         raise ValueError("expected text or a list, not a table of keys")
     if name in _LISTS:
         return tuple(str(v).strip() for v in _as_list(value) if str(v).strip())
+    if name == "rating" and rating_level(str(value)) is None:
+        raise ValueError(f"unknown rating {str(value)[:30]!r}; {KNOWN_RATINGS}")
     if name in _TEXTS:
         return str(value).strip()
     if name == "pairings":

@@ -137,3 +137,41 @@ def test_one_output_file_for_several_books_is_a_usage_error(tmp_path, args, prob
     result = run("build", str(SEEDS), *[a.format(out=tmp_path) for a in args])
     assert result.returncode == 2 and problem in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_files_that_are_not_stories(tmp_path) -> None:
+    """A folder's .docx and .jpg are counted (and listed with -v); given directly, each is one line saying what is read."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / SEED.name).write_bytes(SEED.read_bytes())
+    import zipfile
+    with zipfile.ZipFile(folder / "draft.docx", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    (folder / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a picture")
+    result = run("build", str(folder), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "skipped 2 files that bookbinder does not read (.docx, .jpg)" in result.stderr
+    listed = run("build", str(folder), "-v", "-o", str(tmp_path / "out"))
+    assert "skipped " + str(folder / "draft.docx") in listed.stderr
+    result = run("build", str(folder / "draft.docx"), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"bookbinder: {folder / 'draft.docx'}: is a .docx file, which bookbinder does not read; it reads .txt, .md, "
+        ".html (.htm, .xhtml) and .epub (save it as .html or .txt)"]
+    assert ".epub" in run("--help").stdout
+
+
+def test_filters_that_leave_nothing_say_so_once(tmp_path) -> None:
+    result = run("build", str(SEEDS), "--fandom", "Nothing Like It", "-o", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == ["bookbinder: the filters left none of the 5 stories"]
+
+
+def test_a_sidecar_rating_must_be_a_rating(tmp_path) -> None:
+    (tmp_path / "story.txt").write_text("The story, in words.\n", encoding="utf-8")
+    (tmp_path / "story.meta.toml").write_text('rating = "Q"\n', encoding="utf-8")
+    result = run("inspect", str(tmp_path / "story.txt"))
+    assert result.returncode == 1 and "story.meta.toml" in result.stderr and "'rating'" in result.stderr
+    assert "T," in result.stderr  # T is read, so the message says so
+    (tmp_path / "story.meta.toml").write_text('rating = "T"\n', encoding="utf-8")
+    assert run("inspect", str(tmp_path / "story.txt")).returncode == 0

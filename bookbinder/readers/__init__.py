@@ -30,11 +30,31 @@ _SUFFIXES = {".txt": "text", ".text": "text", "": "text", ".md": "markdown", ".m
              ".html": "html", ".htm": "html", ".xhtml": "html", ".epub": "epub"}
 
 
+READ = ".txt, .md, .html (.htm, .xhtml) and .epub"
+# Files people keep stories in that bookbinder does not read, and what to do instead.
+_NOT_READ = {".docx": "save it as .html or .txt", ".doc": "save it as .html or .txt", ".odt": "save it as .html",
+             ".rtf": "save it as .txt or .html", ".pdf": "run pdftotext on it and read the .txt",
+             ".mobi": "convert it to EPUB", ".azw3": "convert it to EPUB", ".fb2": "convert it to EPUB"}
+_MAGIC = ((b"%PDF", ".pdf"), (b"\xd0\xcf\x11\xe0", ".doc"), (b"{\\rtf", ".rtf"), (b"\x89PNG", "image"),
+          (b"\xff\xd8\xff", "image"), (b"GIF8", "image"))
+
+
 def format_of(path: Path, data: bytes) -> str:
-    """The input format, from the file name and, where that says nothing, its first bytes."""
-    fmt = _SUFFIXES.get(path.suffix.lower())
+    """The input format, from the file name and, where that says nothing, its first bytes.
+
+    InputError, listing what is read, for a file of a kind bookbinder does not read."""
+    suffix = path.suffix.lower()
+    fmt = _SUFFIXES.get(suffix)
     if fmt:
         return fmt
+    kind = suffix if suffix in _NOT_READ else next((k for magic, k in _MAGIC if data.startswith(magic)), None)
+    if data.startswith(b"PK\x03\x04") and b"application/epub+zip" not in data[:100]:
+        kind = kind or "a zip archive"
+    if kind or suffix in {".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip"}:
+        kind = kind or suffix
+        advice = _NOT_READ.get(kind, "")
+        raise InputError(f"is {_article(kind)} file, which bookbinder does not read; it reads {READ}"
+                         + (f" ({advice})" if advice else ""), path)
     head = data[:2048].lstrip().lower()
     if data.startswith(b"PK\x03\x04"):
         return "epub"
@@ -61,3 +81,9 @@ def read_path(path: Path) -> Story:
         raise InputError(f"{fmt} input is not supported yet", path)
     story = reader(data, str(path))
     return story
+
+
+def _article(kind: str) -> str:
+    if kind.startswith("."):
+        return f"a {kind}"
+    return kind if kind.startswith("a ") else f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"

@@ -83,11 +83,30 @@ def slugify(text: str) -> str:
 
 
 def story_title(story: Story) -> str:
-    """What a story is called in a book: its title, else its file name."""
-    if story.meta.title:
-        return story.meta.title
-    stem = source_name(story).rsplit(".", 1)[0]
-    return f"Untitled ({stem})"
+    """What a story is called in a book: its title, else its file name made readable, else its
+    opening words (two untitled stories in one contents page must still be told apart)."""
+    name = story.meta.title or readable_name(source_name(story))
+    if name != "Untitled":
+        return name
+    opening = " ".join(story.body_text.split()[:5])
+    return f"Untitled (“{opening}…”)" if opening else name
+
+
+_HASHLIKE = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]{8,}$|^[0-9a-f]{12,}$", re.IGNORECASE)
+
+
+def readable_name(file_name: str) -> str:
+    """"losing_grip.txt" -> "Losing grip"; "002_fab31b507847f963.txt" -> "Untitled".
+
+    Separators become spaces and hash-like parts (download ids, content hashes) are dropped; a
+    bare number left after dropping one is an index, not a title."""
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name.strip(".") else file_name
+    parts = [p for p in re.split(r"[\s_.\-]+", stem) if p]
+    kept = [p for p in parts if not _HASHLIKE.match(p)]
+    if not kept or (len(kept) < len(parts) and all(p.isdigit() for p in kept)):
+        return "Untitled"
+    name = " ".join(kept)
+    return name[:1].upper() + name[1:]
 
 
 def source_name(story: Story) -> str:

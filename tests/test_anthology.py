@@ -134,12 +134,12 @@ def test_anthology_pages_in_reading_order(books) -> None:
 def test_contents_page_lists_pairing_rating_words(books) -> None:
     contents = _read(books["lexie-grey-mark-sloan"], "EPUB/text/contents.xhtml")
     assert "Lexie Grey/Mark Sloan · Not rated · 4,106 words" in contents
-    assert "Lexie Grey/Mark Sloan (inferred) · Not rated · 1,692 words" in contents
+    assert "Not rated · 1,692 words" in contents and "(inferred)" not in contents  # inference: inspect and -v only
 
 
 def test_nested_toc_book_story_chapter(books) -> None:
     nav = _read(books["chapters"], "EPUB/nav.xhtml")
-    assert re.search(r"Untitled \(input\)</a>\s*<ol>\s*<li>\s*<a href=\"text/story-001.xhtml#chapter-1\">"
+    assert re.search(r"Input</a>\s*<ol>\s*<li>\s*<a href=\"text/story-001.xhtml#chapter-1\">"
                      r"Chapter 1: The Letter", nav)
     assert "Losing Grip" in nav and 'epub:type="landmarks"' in nav
     ncx = _read(books["chapters"], "EPUB/toc.ncx")
@@ -211,3 +211,18 @@ def test_bad_rating_and_bad_manifest_are_one_line(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith(f"bookbinder: {bad}: manifest does not parse")
+
+
+def test_untitled_stories_are_named_readably() -> None:
+    """The file name made readable; where it holds nothing but ids, the story's opening words."""
+    from bookbinder.book import readable_name, story_title
+    from bookbinder.model import Metadata, Chapter, Paragraph, Story
+
+    assert readable_name("losing_grip.txt") == "Losing grip"
+    assert readable_name("My-Story.v2.html") == "My Story v2"
+    assert readable_name("1984.txt") == "1984"
+    assert readable_name("002_fab31b507847f963.txt") == "Untitled"
+    assert readable_name("work_3f9a8b7c6d5e4f3a.html") == "Work"
+    story = Story("in/002_fab31b507847f963.txt", Metadata(),
+                  (Chapter(None, (Paragraph(("Lexie folded the first crane on the night shift.",)),)),))
+    assert story_title(story) == "Untitled (“Lexie folded the first crane…”)"

@@ -88,7 +88,7 @@ def test_chapters_in_the_outline(tmp_path: Path) -> None:
                    BuildOptions(formats=("pdf",), out_dir=tmp_path))
     reader = PdfReader(result.written[0])
     outline = reader.outline
-    story = outline.index(next(i for i in outline if not isinstance(i, list) and i.title.startswith("Untitled")))
+    story = outline.index(next(i for i in outline if not isinstance(i, list) and i.title == "Input"))
     chapters = outline[story + 1]
     assert [c.title for c in chapters] == ["Chapter 1: The Letter", "Chapter Two: Diagon Alley"]
     first = reader.get_destination_page_number(chapters[0])

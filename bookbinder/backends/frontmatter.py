@@ -151,7 +151,7 @@ def story_line(story: Story) -> str:
     parts = []
     if meta.authors:
         parts.append("by " + join_names(meta.authors))
-    pairings = [str(p) for p in meta.pairings] or [f"{p} (inferred)" for p in meta.inferred.pairings]
+    pairings = [str(p) for p in meta.pairings]  # what the story states: inference shows in inspect and -v, not here
     if pairings:
         parts.append(", ".join(pairings))
     parts.append(f"Rated {meta.rating}" if meta.rating else "Not rated")

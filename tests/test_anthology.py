@@ -225,4 +225,4 @@ def test_untitled_stories_are_named_readably() -> None:
     assert readable_name("work_3f9a8b7c6d5e4f3a.html") == "Work"
     story = Story("in/002_fab31b507847f963.txt", Metadata(),
                   (Chapter(None, (Paragraph(("Lexie folded the first crane on the night shift.",)),)),))
-    assert story_title(story) == "Untitled (“Lexie folded the first crane…”)"
+    assert story_title(story) == "Untitled (Lexie folded the first crane…)"

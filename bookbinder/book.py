@@ -88,11 +88,9 @@ def story_title(story: Story) -> str:
     name = story.meta.title or readable_name(source_name(story))
     if name != "Untitled":
         return name
-    opening = " ".join(story.body_text.translate(_QUOTES).split()[:5])
+    words = [w.strip("\"“”‘’'") for w in story.body_text.split()[:5]]  # quotation marks, not apostrophes
+    opening = " ".join(w for w in words if w)
     return f"Untitled ({opening}…)" if opening else name
-
-
-_QUOTES = str.maketrans("", "", "\"“”‘’'")  # dropped from the opening words, which a title quotes no better
 
 
 _HASHLIKE = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]{8,}$|^[0-9a-f]{12,}$", re.IGNORECASE)

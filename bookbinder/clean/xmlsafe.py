@@ -8,9 +8,10 @@ how many it removed. No word is lost: these characters are never part of a word.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
-from ..model import Story
+from ..model import Chapter, Image, Story
 
 # XML 1.0 allows tab, LF, CR and everything from U+0020 but surrogates and U+FFFE/U+FFFF. C1
 # controls and the other noncharacters are legal but never text (and EPUB checkers warn on them).
@@ -53,7 +54,12 @@ def xml_safe(text: str) -> str:
 def scrub(story: Story) -> Story:
     """Every string of the story (metadata, chapters, notes) made XML-safe, and a diagnostic if any changed."""
     removed = [0]
-    meta, chapters = _clean(story.meta, removed), _clean(story.chapters, removed)
+    meta = _clean(story.meta, removed)
+    if UNSAFE.search(story.body_text):
+        chapters = _clean(story.chapters, removed)
+    else:  # the story text is clean (checked at C speed): only what body_text leaves out is walked
+        chapters = tuple(_clean_edges(c, removed) for c in story.chapters)
+        chapters = story.chapters if all(a is b for a, b in zip(chapters, story.chapters)) else chapters
     if not removed[0]:
         return story
     story = story.with_(meta=meta, chapters=chapters)
@@ -63,21 +69,46 @@ def scrub(story: Story) -> Story:
 
 def _clean(value, removed: list[int]):
     """`value` with its strings cleaned; the very same object when nothing in it changed."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         if not UNSAFE.search(value):
             return value
         clean, found = UNSAFE.subn("", value)
         removed[0] += found
         return clean
-    if isinstance(value, tuple):
+    if kind is tuple:
         items = tuple(_clean(v, removed) for v in value)
         return value if all(a is b for a, b in zip(items, value)) else items
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
-            new = _clean(old, removed)
-            if new is not old:
-                changes[f.name] = new
-        return dataclasses.replace(value, **changes) if changes else value
-    return value
+    names = _field_names(kind)
+    if not names:
+        return value
+    changes = {}
+    for name in names:
+        old = getattr(value, name)
+        new = _clean(old, removed)
+        if new is not old:
+            changes[name] = new
+    return dataclasses.replace(value, **changes) if changes else value
+
+
+def _clean_edges(chapter: Chapter, removed: list[int]) -> Chapter:
+    """A chapter whose text is known clean: its heading, notes and image descriptions cleaned."""
+    changes = {}
+    for name in ("heading", "title", "label", "summary", "notes", "end_notes"):
+        old = getattr(chapter, name)
+        new = _clean(old, removed)
+        if new is not old:
+            changes[name] = new
+    if any(isinstance(b, Image) for b in chapter.blocks):
+        blocks = tuple(_clean(b, removed) if isinstance(b, Image) else b for b in chapter.blocks)
+        if any(a is not b for a, b in zip(blocks, chapter.blocks)):
+            changes["blocks"] = blocks
+    return dataclasses.replace(chapter, **changes) if changes else chapter
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a model dataclass that can hold text (cached: this pass runs on every story)."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in {"data", "mtime"})

@@ -12,7 +12,6 @@ process tree, page count, and the ratios.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path

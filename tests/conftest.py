@@ -8,7 +8,6 @@ import struct
 import zipfile
 import zlib
 import subprocess
-import unicodedata
 from pathlib import Path
 
 import pytest

@@ -27,7 +27,7 @@ from bookbinder.errors import BookbinderError
 from bookbinder.pipeline import load_story
 from bookbinder.render import render_story, serialize
 
-from conftest import CASES, CONTAINER, SEEDS, opf, words
+from conftest import CASES, SEEDS, words
 
 SAMPLES = {
     "text": [*sorted(SEEDS.glob("*.txt")), CASES / "ffnet-multichapter" / "input.txt",

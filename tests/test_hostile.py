@@ -226,11 +226,6 @@ def _single_entry_epub(path: Path, compression: int = 8) -> None:
                    compress_type=compression)
 
 
-def _find_entry(data: bytes, name: bytes) -> tuple[int, int]:
-    """Offsets of an entry's local header and its central directory record."""
-    return data.index(b"PK\x03\x04" + data[data.index(name) - 26:data.index(name) - 4]), data.rindex(name) - 46
-
-
 def test_encrypted_epub_entry_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "locked.epub"
     _single_entry_epub(path)
@@ -538,7 +533,6 @@ HOSTILE_SVG = """<?xml version="1.0"?>
 
 
 def test_svg_from_an_input_epub_is_made_inert(tmp_path: Path) -> None:
-    import io
     import zipfile
     from conftest import CONTAINER, epubcheck_many, make_epub, opf
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import py3langid
 
-from ..model import Inline, LineGroup, Note, Paragraph, Span, Story, inline_text
+from ..model import Inline, LineGroup, Note, Paragraph, Span, Story
 from .names import canonical, infer
 from .typography import smarten
 

@@ -17,7 +17,7 @@ from .backends import BACKENDS, render_book, write_book
 from .backends.output import ensure_folder, write_atomic
 from .backends.print_options import PrintOptions
 from .book import Book, story_title
-from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError, UsageError
+from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError, UsageError, quoted
 from .model import Diagnostic, Story
 from .parallel import MEMORY_MB, Crash, parallel_map
 from .pipeline import load_story
@@ -37,16 +37,19 @@ class BuildResult:
     skipped: int = 0  # stories the filters left out
     data: bytes | None = None  # the book itself, when it goes to standard output (-o -)
     skipped_files: list[Path] = field(default_factory=list)  # files in the folders given that are not stories
+    notices: list[str] = field(default_factory=list)  # what a user should know that is no failure
 
 
 # ------------------------------------------------------------------ inputs
 def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderError], None] | None = None,
-                   follow_links: bool = False, skipped: list[Path] | None = None) -> list[Path]:
+                   follow_links: bool = False, skipped: list[Path] | None = None,
+                   notices: list[str] | None = None) -> list[Path]:
     """Files as given, folders searched recursively for story files (sorted, sidecars skipped).
 
     Other files in a folder (a .docx, a cover .jpg) are appended to `skipped`. A file in a
     folder that is a link to somewhere outside that folder (`passwd.txt` -> `/etc/passwd`) is not
-    read unless `follow_links`; it is an error saying so."""
+    read unless `follow_links`; it is an error saying so. A file named twice (directly, or in a
+    folder also given) is read once, and `notices` says so."""
     paths: list[Path] = []
     for raw in inputs:
         path = Path(raw)
@@ -65,7 +68,16 @@ def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderE
             paths.append(path)
         else:
             _report(on_error, InputError("no such file or folder", path))
-    return paths
+    return _once(paths, notices)
+
+
+def _once(paths: list[Path], notices: list[str] | None) -> list[Path]:
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        first = seen.setdefault(path.resolve(), path)
+        if first is not path and notices is not None:
+            notices.append(f"{quoted(path)}: given twice (as {quoted(first)} too); bound once")
+    return list(seen.values())
 
 
 def _report(on_error: Callable[[BookbinderError], None] | None, error: BookbinderError) -> None:
@@ -135,14 +147,15 @@ def _load_one(path: Path) -> Story | BookbinderError:
 
 
 def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None,
-                 follow_links: bool = False, skipped: list[Path] | None = None
+                 follow_links: bool = False, skipped: list[Path] | None = None, notices: list[str] | None = None
                  ) -> tuple[list[Story], list[BookbinderError]]:
     """Every story the inputs name, in order, read in parallel on all cores; failures are errors.
 
     Each input is read in a worker process with its own memory limit (`parallel.MEMORY_MB`), so
     an input that would exhaust memory, or crash a library, fails alone, in one line."""
     errors: list[BookbinderError] = []
-    paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links, skipped=skipped)
+    paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links, skipped=skipped,
+                           notices=notices)
     results: list[Story | BookbinderError] = []
     for path, result in zip(paths, parallel_map(_load_one, paths, workers, isolate=True)):
         results.append(InputError(f"not read: {result.reason}", path) if isinstance(result, Crash) else result)
@@ -223,7 +236,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
         ensure_folder(options.out_file.parent if options.out_file else options.out_dir)
     result = BuildResult()
     stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links,
-                                          skipped=result.skipped_files)
+                                          skipped=result.skipped_files, notices=result.notices)
     for story in stories:
         if on_story:
             on_story(story)
@@ -251,6 +264,9 @@ def write_books(books: list[Book], options: BuildOptions, result: BuildResult | 
     written, errors, used = [], [], set()
     for book in books:
         slug = _unique_slug(book.slug, used)
+        if slug != book.slug and result is not None:
+            hint = " (put {group} in --title to tell them apart)" if options.by and options.title else ""
+            result.notices.append(f"two books are called {book.title!r}: this one is written as {slug}{hint}")
         for fmt in options.formats:
             if fmt not in BACKENDS:
                 errors.append(BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}"))

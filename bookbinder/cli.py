@@ -199,6 +199,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_
         result = build(inputs, options, progress=progress, on_story=lambda s: _show_diagnostics(s, verbose))
     for error in result.errors:
         error.show()
+    for notice in result.notices:
+        click.echo(f"bookbinder: {notice}", err=True)
     if result.data is not None:
         sys.stdout.buffer.write(result.data)
         sys.stdout.flush()

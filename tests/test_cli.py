@@ -175,3 +175,20 @@ def test_a_sidecar_rating_must_be_a_rating(tmp_path) -> None:
     assert "T," in result.stderr  # T is read, so the message says so
     (tmp_path / "story.meta.toml").write_text('rating = "T"\n', encoding="utf-8")
     assert run("inspect", str(tmp_path / "story.txt")).returncode == 0
+
+
+def test_a_file_given_twice_is_bound_once_and_said(tmp_path) -> None:
+    result = run("build", str(SEEDS), str(SEED), "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert f"{SEED}: given twice" in result.stderr and "bound once" in result.stderr
+    from ebooklib import epub
+    book = epub.read_epub(str(next(tmp_path.glob("*.epub"))))
+    assert sum(1 for item in book.get_items() if item.file_name.endswith("-title.xhtml")) == 5
+
+
+def test_two_books_with_one_title_say_why(tmp_path) -> None:
+    result = run("build", str(SEEDS), "--by", "pairing", "--title", "Collected", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.epub")) == ["collected-2.epub", "collected.epub"]
+    assert "two books are called 'Collected': this one is written as collected-2 (put {group} in --title" \
+        in result.stderr

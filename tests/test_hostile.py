@@ -606,3 +606,13 @@ def test_unknown_front_matter_keys_are_ignored_and_said(tmp_path: Path) -> None:
     record = json.loads(result.stdout)
     record = record[0] if isinstance(record, list) else record
     assert [d["code"] for d in record["diagnostics"]].count("override-ignored") == 2
+
+
+def test_a_broken_xml_declaration_takes_no_text_along(tmp_path: Path) -> None:
+    """An XML declaration ends at the first '>', as HTML reads it (a cut file began '<?xml version=he <a ...>')."""
+    from bookbinder import load_story
+
+    path = tmp_path / "cut.html"
+    path.write_text('<?xml version=he <a href="https://x.org/">Words that follow it</a> and stay.</p>'
+                    "<p>The story goes on after that line.</p>", encoding="utf-8")
+    assert "Words that follow it and stay." in load_story(path).body_text

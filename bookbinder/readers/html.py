@@ -76,7 +76,9 @@ def decode_html(data: bytes, source: str) -> tuple[str, tuple[Diagnostic, ...]]:
 
 def parse_page(text: str, source: str) -> Page:
     """Text of an HTML or XHTML document -> a Page whose body has been sanitized."""
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses an encoding declaration in a str
+    # lxml refuses an encoding declaration in a str. A declaration ends at the first ">", as HTML reads
+    # it: a broken one ("<?xml version=he <a href=...>Archive") must not take the text after it along.
+    text = re.sub(r"^\s*<\?[^>]*>", "", text)
     diagnostics: list[Diagnostic] = []
     text = text.replace("\f", " ")  # white space in HTML (clean_text keeps it for PDF text), and lxml refuses it
     text, dropped = drop_unsafe_references(text)

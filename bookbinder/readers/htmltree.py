@@ -48,20 +48,23 @@ def parse_html(text: str, source: str, diagnostics: list[Diagnostic]) -> lxml_ht
         diagnostics.append(Diagnostic("html-repaired", "a comment opened with <!-- is never closed; the text "
                                       "after it is read as text, not hidden"))
         text = text[:at] + text[at:].replace("<!--", "&lt;!--")  # every later one is unclosed too
-    root, limited = _parse(text, huge=False)
     after_end = _text_after_end(text)
-    if not limited and not after_end:
-        return _one_body(root)
+    if not after_end:  # the usual page: one parse, and libxml2's log says whether it read it all
+        root, limited = _parse(text, huge=False)
+        if not limited:
+            return _one_body(root)
     repaired, dropped = repair(text)
     root, limited = _parse(repaired, huge=True)
     if limited:
         raise InputError(f"is HTML that cannot be read whole ({limited}); nothing was built from it", source)
-    said = "every element closed where HTML closes it implicitly"
     if after_end:
-        said = "content after </body> or </html> kept (two documents joined, or text appended to one)"
+        said = "markup the parser would cut short: content after </body> or </html> kept (two documents " \
+               "joined, or text appended to one)"
+    else:
+        said = "nesting too deep for the parser: every element closed where HTML closes it implicitly"
     if dropped:
         said += f"; {dropped} tags nested more than {MAX_DEPTH} deep left out, their text kept"
-    diagnostics.append(Diagnostic("html-repaired", f"{'markup the parser would cut short' if after_end else 'nesting too deep for the parser'}: {said}"))
+    diagnostics.append(Diagnostic("html-repaired", said))
     return _one_body(root)
 
 

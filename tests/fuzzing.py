@@ -151,18 +151,23 @@ def check(data: bytes, suffix: str, folder: Path) -> list[str]:
     except (Exception, RecursionError):  # noqa: BLE001 - the finding itself
         return ["uncaught: " + traceback.format_exc(limit=-4)]
     try:
-        root = etree.fromstring(serialize(render_story(story)))
+        xhtml = serialize(render_story(story))
+        root = etree.fromstring(xhtml)
     except Exception:  # noqa: BLE001
         return ["the XHTML cannot be made: " + traceback.format_exc(limit=-4)]
-    kept = " ".join(root.itertext()) + " " + " ".join(d.text for d in story.diagnostics)
+    notes = " ".join(d.text for d in story.diagnostics)
+    # Inline markup may split a word ("somet<em>hing"): the body is read both with a space at every
+    # element edge and at block edges only, and a word counts as kept when either reading shows it.
+    kept = " ".join(root.itertext()) + " " + notes
+    held = Counter(words(kept)) | Counter(words(_html_text(xhtml) + " " + notes))
     seen = UNSAFE.sub("", visible_text(data, suffix))  # controls are removed, not read as spaces (xmlsafe)
-    lost = Counter(words(seen)) - Counter(words(kept)) - _markup_words(data, suffix)
+    lost = Counter(words(seen)) - held - _markup_words(data, suffix)
     if lost and suffix in {".html", ".htm", ".epub"}:
         # Broken markup is read differently by each parser ("<h<font>tml": a tag, or text?). A word
         # counts as lost when libxml2 also shows it, unless libxml2 hit a limit and cut the page short.
         second = _libxml2_text(data, suffix)
         if second is not None:
-            lost &= Counter(words(UNSAFE.sub("", second))) - Counter(words(kept))
+            lost &= Counter(words(UNSAFE.sub("", second))) - held
     if not lost:
         return []
     # Malformed markup splits words where parsers disagree ("d</p></p>oorway"): a loss is real when
@@ -308,6 +313,11 @@ def _html_text(data: bytes) -> str:
     # What sits between <? and ?> is an XML declaration or instruction, never prose (libxml2 hides it all;
     # HTML5 would show the tail of a broken one, as garbage).
     text = re.sub(r"<\?.*?\?>", " ", text, flags=re.DOTALL)
+    # A tag that the end of the file cuts short ('<img src="https://ex') is dropped by a browser
+    # (HTML's "EOF in tag"); html.parser would show it as text.
+    last = text.rfind("<")
+    if last >= 0 and ">" not in text[last:] and re.match(r"</?[A-Za-z]", text[last:last + 3]):
+        text = text[:last]
     parser = _Text()
     parser.feed(text)
     parser.close()

@@ -616,3 +616,80 @@ def test_a_broken_xml_declaration_takes_no_text_along(tmp_path: Path) -> None:
     path.write_text('<?xml version=he <a href="https://x.org/">Words that follow it</a> and stay.</p>'
                     "<p>The story goes on after that line.</p>", encoding="utf-8")
     assert "Words that follow it and stay." in load_story(path).body_text
+
+
+def _epub_of(tmp_path: Path, chapter: str) -> Path:
+    from conftest import CONTAINER, make_epub, opf
+
+    path = tmp_path / "book.epub"
+    path.write_bytes(make_epub({"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
+                                "OEBPS/content.opf": opf('<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/>',
+                                                         '<itemref idref="c"/>'), "OEBPS/c.xhtml": chapter}))
+    return path
+
+
+def test_an_epub_document_that_opens_mid_paragraph_keeps_its_first_words(tmp_path: Path) -> None:
+    """Text before the first element of a document's body (a file split mid-paragraph, or cut) was
+    lost when the documents were joined: only the body's elements were moved (fuzz case 3899)."""
+    from bookbinder import load_story
+
+    path = _epub_of(tmp_path, "<html><body>The words before any tag.</p><p>The next paragraph.</p></body></html>")
+    text = load_story(path).body_text
+    assert "The words before any tag." in text and "The next paragraph." in text
+
+
+@pytest.mark.parametrize("markup", [
+    "<html/><p>The words after a closed html tag.</p>",
+    '<html lang="en" /><body><p>The words after a closed html tag.</p></body>',
+    "<html><body/><p>The words after a closed html tag.</p></html>",
+])
+def test_a_self_closed_html_or_body_tag_ends_nothing(tmp_path: Path, markup: str) -> None:
+    """HTML ignores the slash on <html/> and <body/>; libxml2 ended the document there and dropped all
+    that followed, without an error (fuzz case 5326)."""
+    from bookbinder import load_story
+
+    path = tmp_path / "closed.html"
+    path.write_text(markup, encoding="utf-8")
+    assert "The words after a closed html tag." in load_story(path).body_text
+
+
+def test_junk_in_an_end_body_tag_still_keeps_what_follows(tmp_path: Path) -> None:
+    """'</body Mark asked…<br>' is an end tag with junk in it; the story after it was dropped (fuzz case 8225)."""
+    from bookbinder import load_story
+
+    path = tmp_path / "junk.html"
+    path.write_text("<html><body><p>The first part.</p></body junk><p>The part after the junk tag.</p></html>",
+                    encoding="utf-8")
+    story = load_story(path)
+    assert "The part after the junk tag." in story.body_text
+    assert any(d.code == "html-repaired" for d in story.diagnostics)
+
+
+def test_removing_a_bad_reference_never_makes_a_tag(tmp_path: Path) -> None:
+    """'<&#xFFFF;b>' is text in a browser; dropping the reference must not turn it into <b> and join the
+    words around it (fuzz case 11748)."""
+    from bookbinder.clean.xmlsafe import drop_unsafe_references
+
+    assert drop_unsafe_references("i<&#xFFFF;&#xFFFF;b>s") == ("i&lt;b>s", 2)
+    assert drop_unsafe_references("&&#x1;amp;") == ("&amp;amp;", 1)
+    assert drop_unsafe_references("&#xFF&#x1;FE;") == ("", 2)  # joined into another bad reference: both go
+
+
+def test_fanficfare_contents_inside_broken_markup_are_dropped_with_their_words(tmp_path: Path) -> None:
+    """A FanFicFare page whose contents heading is closed off from its list (an unclosed <b> before it,
+    repaired: "</h<b><b>…" never ends the <h1>) lost the list's words without a word said (fuzz case 2900)."""
+    from bookbinder import load_story
+
+    path = tmp_path / "fff.html"
+    path.write_text(
+        "<html><body><h1><a href='s'>Gulls</a> by <a class='authorlink' href='a'>A. Writer</a></h" + "<b>" * 300 +
+        "<table><tr><td><b>Category:</b></td><td>Original</td></tr></table>"
+        '<a name="TOCTOP"><h2>Table of Contents</h2></a>'
+        '<p><a href="#section0001">Arrival Bay</a><br/><a href="#section0002">Departure Point</a><br/></p>'
+        '<a name="section0001"><h2>First</h2></a><div><p>The first chapter, in words.</p></div>'
+        '<a name="section0002"><h2>Second</h2></a><div><p>The second chapter, in words.</p></div>'
+        "</body></html>", encoding="utf-8")
+    story = load_story(path)
+    dropped = " ".join(d.text for d in story.diagnostics)
+    assert "Arrival Bay" in dropped and "Departure Point" in dropped
+    assert "The second chapter, in words." in story.body_text

@@ -65,39 +65,40 @@ def _blocks(blocks):
 
 
 def smarten_inlines(inlines: tuple[Inline, ...], before: str = "", after: str = "") -> tuple[Inline, ...]:
-    """Typography across inline markup: each text run sees the characters around it."""
-    out: list[Inline] = []
-    following = _first_chars(inlines, after)
-    for i, item in enumerate(inlines):
-        prev = before if i == 0 else (_last_char(out[-1]) or before)
-        nxt = following[i]
+    """Typography across inline markup: each text run sees the characters around it.
+
+    Every run of the paragraph goes through `smarten` in one call, each between stand-ins for
+    its neighbours, so a paragraph of many thousand spans costs one pass, not one per span.
+    """
+    runs: list[str] = []
+    _collect(inlines, runs)
+    texts = [t for t in runs if t]
+    # The neighbour of a run is the nearest non-empty run on each side. Smartening never changes
+    # what kind of character (space, letter, mark) ends or starts a run, so the inputs will do.
+    prevs = [before] + [t[-1] for t in texts[:-1]]
+    nexts = [t[0] for t in texts[1:]] + [after]
+    wrapped = [_context(p) + t + _context(n) for t, p, n in zip(texts, prevs, nexts)]
+    batch = [i for i, w in enumerate(wrapped) if _SEPARATOR not in w]
+    smart = [""] * len(texts)
+    for i, text in zip(batch, smarten(_SEPARATOR.join(wrapped[i] for i in batch)).split(_SEPARATOR)):
+        smart[i] = text[1:-1]
+    for i in set(range(len(texts))) - set(batch):
+        smart[i] = smarten(wrapped[i])[1:-1]
+    replies = iter(smart)
+    return _rebuild(inlines, replies)
+
+
+def _collect(inlines: tuple[Inline, ...], runs: list[str]) -> None:
+    for item in inlines:
         if isinstance(item, Span):
-            out.append(Span(item.tag, smarten_inlines(item.children, prev, nxt)))
+            _collect(item.children, runs)
         else:
-            out.append(_smarten_between(item, prev, nxt))
-    return tuple(out)
+            runs.append(item)
 
 
-def _first_chars(inlines: tuple[Inline, ...], after: str) -> list[str]:
-    """For each item, the first character of the text after it (in one pass from the end, so a
-    paragraph of many spans costs linear time)."""
-    out, nxt = [""] * len(inlines), after
-    for i in range(len(inlines) - 1, -1, -1):
-        out[i] = nxt
-        nxt = _first_char(inlines[i]) or nxt
-    return out
-
-
-def _first_char(item: Inline) -> str:
-    if isinstance(item, str):
-        return item[:1]
-    return next((c for c in map(_first_char, item.children) if c), "")
-
-
-def _last_char(item: Inline) -> str:
-    if isinstance(item, str):
-        return item[-1:]
-    return next((c for c in map(_last_char, reversed(item.children)) if c), "")
+def _rebuild(inlines: tuple[Inline, ...], smart) -> tuple[Inline, ...]:
+    return tuple(Span(item.tag, _rebuild(item.children, smart)) if isinstance(item, Span)
+                 else (next(smart) if item else item) for item in inlines)
 
 
 def _context(ch: str) -> str:
@@ -105,10 +106,6 @@ def _context(ch: str) -> str:
     if not ch or ch.isspace():
         return " "
     return "a" if ch.isalnum() else "!"
-
-
-def _smarten_between(text: str, prev: str, nxt: str) -> str:
-    return smarten(_context(prev) + text + _context(nxt))[1:-1]
 
 
 # ---------------------------------------------------------------- names

@@ -20,7 +20,10 @@ UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff
                     f"{_NONCHARACTERS}]")
 
 
-_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+# A "<" or "&" just before a reference is text ("<&#xFFFF;b>" shows as "<b>" in a browser): removing the
+# reference must not turn it into a tag or an entity, so it is escaped with it.
+_REFERENCE = re.compile(r"([<&]?)&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_ESCAPED = {"<": "&lt;", "&": "&amp;", "": ""}
 
 
 def drop_unsafe_references(markup: str) -> tuple[str, int]:
@@ -31,10 +34,10 @@ def drop_unsafe_references(markup: str) -> tuple[str, int]:
 
     def drop(m: re.Match, replacement: str) -> str:
         nonlocal dropped
-        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        code = int(m.group(2), 16) if m.group(2) else int(m.group(3))
         if code > 0x10FFFF or UNSAFE.match(chr(code)):
             dropped += 1
-            return replacement
+            return _ESCAPED[m.group(1)] + replacement
         return m.group(0)
 
     for _ in range(3):  # removing one can join the text around it into another ("&#xFF&#x1;FE;")

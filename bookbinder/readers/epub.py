@@ -124,6 +124,7 @@ def read_epub(data: bytes, source: str) -> Story:
         wrapper = etree.SubElement(body, "div", {"class": f"{page.body_class} epub-document".strip()})
         for img in page.body.iter("img"):
             img.set("src", images.resolve(posixpath.dirname(href), img.get("src") or ""))
+        wrapper.text = page.body.text  # text before the first element (a document that opens mid-paragraph)
         wrapper.extend(list(page.body))
     if not len(body):
         raise InputError("is an EPUB with no readable text documents", source)

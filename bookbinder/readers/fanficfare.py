@@ -53,6 +53,7 @@ def read_fanficfare(page: Page, source: str, images: ImageLoader | None = None) 
             anchor = h2.getparent() if h2.getparent().tag == "a" else h2
             nxt = anchor.getnext()
             if text_of(h2).casefold() == "table of contents":
+                nxt = _following(anchor)  # the list of links, even where broken markup closed an element around it
                 r.drop("table of contents", spaced_text(h2) + (" " + spaced_text(nxt) if nxt is not None else ""))
                 continue
             r.heading(text_of(h2))
@@ -61,6 +62,13 @@ def read_fanficfare(page: Page, source: str, images: ImageLoader | None = None) 
             if nxt is not None:
                 r.content(nxt)
     return r.story()
+
+
+def _following(el: etree._Element) -> etree._Element | None:
+    """The element after `el` in document order, outside it."""
+    while el is not None and el.getnext() is None:
+        el = el.getparent()
+    return el.getnext() if el is not None else None
 
 
 def _title_page(body: etree._Element, r: WorkReader) -> None:

@@ -136,6 +136,9 @@ def _rename_unknown(element: etree._Element) -> None:
 
 _TEXT_RUN = 4096  # characters
 _MAX_SPANS = 40   # inline elements nested in one another that become spans of the story
+# Formatting elements in one line of text that become spans. A real paragraph has a few dozen at
+# most; a page of "<i>x</i>" repeated (a hostile file) would cost every later step per element.
+_MAX_LINE_SPANS = 1000
 
 
 def _break_long_text(element: etree._Element) -> None:
@@ -212,6 +215,9 @@ def units_of(elements, diagnostics: list[Diagnostic], images: ImageLoader | None
     for el in elements:
         walk.element(el)
     walk.boundary()
+    if walk.spans_dropped:
+        diagnostics.append(Diagnostic("formatting-dropped", f"{walk.spans_dropped} formatting elements past the "
+                                      f"first {_MAX_LINE_SPANS} of one paragraph left out, their text kept"))
     return walk.units
 
 
@@ -222,6 +228,9 @@ class _Walk:
         self.diagnostics, self.images, self.headings = diagnostics, images, headings
         self.units: list[Unit] = []
         self.frames: list[tuple[str, list[Inline]]] = [("", [])]
+        self.has_text = False  # whether the line in the frames holds any non-space text yet
+        self.line_spans = 0    # spans opened in the line in the frames
+        self.spans_dropped = 0
         self.lines: list[tuple[Inline, ...]] = []  # finished lines of the unit being built
         self.unit_gap = 0   # the gap before the unit being built
         self.sep = 0        # line breaks since the last text: 1 = new line, 2 = new paragraph, more = gap
@@ -260,14 +269,14 @@ class _Walk:
         outer_align, outer_marks = self.align, self.blank_marks
         self.align = _align(el) or ("center" if tag == "center" else outer_align)
         self.blank_marks = 0
-        before = len(self.units), len(self.lines), _has_text(self.frames)
+        before = len(self.units), len(self.lines), self.has_text
         self.pre += tag == "pre"
         self.text(el.text)
         for child in el:
             self.element(child)
         self.pre -= tag == "pre"
         self.boundary()
-        produced = (len(self.units), len(self.lines), _has_text(self.frames)) != before
+        produced = (len(self.units), len(self.lines), self.has_text) != before
         if not produced and self.blank_marks:
             self.sep += 1  # an &nbsp; paragraph: a blank line
         self.align, self.blank_marks = outer_align, outer_marks
@@ -276,6 +285,10 @@ class _Walk:
         span = _INLINE.get(tag) or _styled(el)
         if len(self.frames) > _MAX_SPANS:
             span = ""  # emphasis inside emphasis 40 deep shows nothing more; deeper spans would only cost stack
+        elif span:
+            self.line_spans += 1
+            if self.line_spans > _MAX_LINE_SPANS:
+                span, self.spans_dropped = "", self.spans_dropped + 1
         self.frames.append((span, []))
         self.text(el.text)
         for child in el:
@@ -309,12 +322,14 @@ class _Walk:
         if not text.strip(_BLANK):
             if "\u00a0" in text or "\u3000" in text:
                 self.blank_marks += 1
-            if _has_text(self.frames):
+            if self.has_text:
                 self.frames[-1][1].append(" ")
             return
-        if not _has_text(self.frames):
+        if not self.has_text:
             self._start_line()
-        self.frames[-1][1].append(_WS.sub(" ", text.replace("\u00a0", " ")))
+        piece = _WS.sub(" ", text.replace("\u00a0", " "))
+        self.frames[-1][1].append(piece)
+        self.has_text = self.has_text or bool(piece.strip())
 
     def _start_line(self) -> None:
         """Text after a break: the next line of this unit (one break) or a new unit."""
@@ -325,7 +340,7 @@ class _Walk:
         self.sep = 0
 
     def line_break(self) -> None:
-        if _has_text(self.frames):
+        if self.has_text:
             self._end_line()
         else:
             self.blank_marks += 1
@@ -333,7 +348,7 @@ class _Walk:
 
     def boundary(self) -> None:
         """A block starts or ends: the line in progress ends, and a paragraph break follows."""
-        if _has_text(self.frames):
+        if self.has_text:
             self._end_line()
         if self.lines:
             self.sep = max(self.sep, 2)
@@ -348,6 +363,8 @@ class _Walk:
             self._close()
         line = _tidy(self.frames[0][1])
         self.frames[0] = ("", [])
+        self.has_text = False
+        self.line_spans = len(tags)
         for t in tags:
             self.frames.append((t, []))
         if line:
@@ -377,14 +394,6 @@ class _Walk:
         return max(0, self.sep - 2) if self.units else 0
 
 
-def _has_text(frames) -> bool:
-    return any(_inline_has_text(kids) for _, kids in frames)
-
-
-def _inline_has_text(items) -> bool:
-    return any((i.strip() if isinstance(i, str) else _inline_has_text(i.children)) for i in items)
-
-
 def _plain(items) -> str:
     return "".join(i if isinstance(i, str) else _plain(i.children) for i in items)
 
@@ -406,7 +415,7 @@ def _tidy(items: list[Inline]) -> tuple[Inline, ...]:
             else:
                 kids = walk(item.children)
                 if kids:
-                    out.append(Span(item.tag, tuple(kids)))
+                    out.append(Span(item.tag, _merge_strings(kids)))
         return out
 
     line = walk(items)
@@ -425,12 +434,23 @@ def _tidy(items: list[Inline]) -> tuple[Inline, ...]:
                 continue
             line[-1] = trimmed
             break
+    return _merge_strings(line)
+
+
+def _merge_strings(items: list[Inline]) -> tuple[Inline, ...]:
+    """Adjacent strings as one (joined once: adding them one by one is quadratic)."""
     merged: list[Inline] = []
-    for item in line:
-        if isinstance(item, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += item
-        else:
-            merged.append(item)
+    run: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            run.append(item)
+            continue
+        if run:
+            merged.append("".join(run))
+            run = []
+        merged.append(item)
+    if run:
+        merged.append("".join(run))
     return tuple(merged)
 
 

@@ -48,6 +48,7 @@ def parse_html(text: str, source: str, diagnostics: list[Diagnostic]) -> lxml_ht
         diagnostics.append(Diagnostic("html-repaired", "a comment opened with <!-- is never closed; the text "
                                       "after it is read as text, not hidden"))
         text = text[:at] + text[at:].replace("<!--", "&lt;!--")  # every later one is unclosed too
+    text = _SELF_CLOSED_ROOT.sub(r"<\1\2>", text)
     after_end = _text_after_end(text)
     if not after_end:  # the usual page: one parse, and libxml2's log says whether it read it all
         root, limited = _parse(text, huge=False)
@@ -84,8 +85,12 @@ def _one_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     return root
 
 
-_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
-_TRAILER = re.compile(r"(?:\s|</(?:body|html)\s*>|<!--.*?-->)*", re.IGNORECASE | re.DOTALL)
+# "<html/>" or "<body/>": HTML ignores the slash on an element that is not void, but libxml2 ends the
+# document (or the body) there and drops all that follows without an error. Read as a start tag.
+_SELF_CLOSED_ROOT = re.compile(r"<(html|body)((?:\s[^<>]*?)?)/\s*>", re.IGNORECASE)
+# An end tag may carry junk before its ">" ("</body Mark asked…<br>"): HTML ignores it, libxml2 too.
+_END = re.compile(r"</(?:body|html)(?:[\s/][^>]*)?>", re.IGNORECASE)
+_TRAILER = re.compile(r"(?:\s|</(?:body|html)(?:[\s/][^>]*)?>|<!--.*?-->)*", re.IGNORECASE | re.DOTALL)
 
 
 def _text_after_end(text: str) -> bool:

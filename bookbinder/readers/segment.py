@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import quantiles
 
 from ..model import Image, Inline
@@ -29,7 +30,7 @@ class Unit:
     image: Image | None = None
     align: str | None = None
 
-    @property
+    @cached_property  # asked for by every structure rule, several times per unit
     def text(self) -> str:
         return " ".join(self.lines)
 

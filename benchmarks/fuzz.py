@@ -76,7 +76,7 @@ def main() -> int:
             failures[f"{kind}: {problems[0].split(':')[0]}"] += 1
             suffix = fuzzing.SUFFIX.get(kind, ".bin")
             (OUT / f"{args.seed}-{number}{suffix}").write_bytes(data)
-            (OUT / f"{args.seed}-{number}.txt").write_text(f"{kind}\n{note}\n\n" + "\n".join(problems) + "\n")
+            (OUT / f"{args.seed}-{number}.note").write_text(f"{kind}\n{note}\n\n" + "\n".join(problems) + "\n")
             print(f"case {number} ({kind}): {problems[0][:300]}", flush=True)
         if done % 1000 == 0:
             print(f"{done} cases, {sum(failures.values())} failing, {time.time() - start:.0f} s", flush=True)

@@ -160,7 +160,8 @@ def _block(block: Block) -> etree._Element:
     if isinstance(block, SceneBreak):
         return E.hr({"class": "scene-break"})
     if isinstance(block, Image):
-        return E.figure(E.img(src=f"../images/{block.name}", alt=block.alt or ""), {"class": "image"})
+        # The image's name in the book plan; each backend addresses it its own way (compose.Links).
+        return E.figure(E.img(src=f"images/{block.name}", alt=block.alt or ""), {"class": "image"})
     raise TypeError(f"not a block: {block!r}")
 
 

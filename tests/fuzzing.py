@@ -160,7 +160,9 @@ def check(data: bytes, suffix: str, folder: Path) -> list[str]:
     # element edge and at block edges only, and a word counts as kept when either reading shows it.
     kept = " ".join(root.itertext()) + " " + notes
     held = Counter(words(kept)) | Counter(words(_html_text(xhtml) + " " + notes))
-    seen = UNSAFE.sub("", visible_text(data, suffix))  # controls are removed, not read as spaces (xmlsafe)
+    # Controls are removed, not read as spaces (xmlsafe); but a form feed is white space (a page
+    # break in text and PDF text, a space in HTML).
+    seen = UNSAFE.sub("", visible_text(data, suffix).replace("\f", " "))
     lost = Counter(words(seen)) - held - _markup_words(data, suffix)
     if lost and suffix in {".html", ".htm", ".epub"}:
         # Broken markup is read differently by each parser ("<h<font>tml": a tag, or text?). A word

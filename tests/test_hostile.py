@@ -127,16 +127,16 @@ def test_one_bad_character_never_sinks_an_anthology(tmp_path: Path) -> None:
 def test_a_story_that_cannot_be_rendered_costs_that_story_alone(tmp_path: Path, monkeypatch) -> None:
     """Whatever breaks inside one story's rendering, the book is written without it, and it is named."""
     from conftest import SEEDS
-    from bookbinder.backends import frontmatter
+    from bookbinder import compose
 
-    original = frontmatter.story_documents
+    original = compose.story_text
 
     def broken(story, *args, **kwargs):
         if story.source.endswith("002_fab31b507847f963.txt"):
             raise ValueError("a bug nobody has found yet")
         return original(story, *args, **kwargs)
 
-    monkeypatch.setattr(frontmatter, "story_documents", broken)
+    monkeypatch.setattr(compose, "story_text", broken)
     for by in (None, "pairing"):
         result = build([SEEDS], BuildOptions(out_dir=tmp_path / str(by), by=by))
         assert len(result.errors) == 1, result.errors

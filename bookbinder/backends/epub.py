@@ -1,7 +1,7 @@
-"""The EPUB backend: Book -> EPUB 3 bytes (with NCX for older readers), written with ebooklib.
+"""The EPUB backend: BookPlan -> EPUB 3 bytes (with NCX for older readers), written with ebooklib.
 
-Every content document is built by `bookbinder.render` (so the PDF shows the same XHTML) and
-handed to ebooklib as a plain `EpubItem`: ebooklib's `EpubHtml` would re-parse it with an HTML
+Each part of the plan becomes one package document, `text/<part id>.xhtml`, its body from
+`compose.part_body` (so the PDF shows the same pages), and is handed to ebooklib as a plain `EpubItem`: ebooklib's `EpubHtml` would re-parse it with an HTML
 parser and rebuild its head. The zip ebooklib writes is then repacked with fixed timestamps so
 identical inputs give byte-identical books.
 """
@@ -13,45 +13,99 @@ from importlib import resources
 from ebooklib import epub
 from lxml import etree
 
-from ..book import Book, TocEntry
-from .frontmatter import BookDocument, book_documents
+from ..book import Book
+from ..compose import BookPlan, Entry, Part, Resource, Target, compose, part_body
+from ..errors import StoryError, story_failure
+from ..parallel import Crash, parallel_map
+from ..render import document, serialize
 from .output import build_time, stable_zip
 
 STYLESHEETS = ("base.css", "epub.css")
+_BODY_CLASS = {"cover": "cover", "titlepage": "titlepage", "toc": "contents", "story-title": "story-titlepage",
+               "story": "story", "credits": "credits"}
 
 
 def stylesheet(name: str) -> bytes:
     return resources.files("bookbinder.styles").joinpath(name).read_bytes()
 
 
+class EpubLinks:
+    """Addresses inside the package: every part is `text/<id>.xhtml`, resources sit beside `text/`."""
+
+    def href(self, target: Target) -> str:
+        return f"{target.part}.xhtml" + (f"#{target.fragment}" if target.fragment else "")
+
+    def resource(self, resource: Resource) -> str:
+        return f"../{resource.name}"
+
+    def page(self, target: Target) -> None:
+        return None  # a reflowing book has no page numbers
+
+
 def epub_bytes(book: Book) -> bytes:
-    when = build_time(book.newest_input)
+    return write_epub(compose(book))
+
+
+def write_epub(plan: BookPlan) -> bytes:
+    meta = plan.metadata
+    when = build_time(plan.book.newest_input)
     ebook = epub.EpubBook()
-    ebook.set_identifier(book.identifier)
-    ebook.set_title(book.title)
-    ebook.set_language(book.language)
-    docs = book_documents(book, [f"../styles/{n}" for n in STYLESHEETS])
-    _metadata(ebook, book, has_images=any(doc.resources for doc in docs))
+    ebook.set_identifier(meta.identifier)
+    ebook.set_title(meta.title)
+    ebook.set_language(meta.language)
+    _metadata(ebook, plan)
     for name in STYLESHEETS:
         ebook.add_item(epub.EpubItem(uid=f"css-{name[:-4]}", file_name=f"styles/{name}",
                                      media_type="text/css", content=stylesheet(name)))
-    items = [_add_document(ebook, doc) for doc in docs]
-    for extra in {d.name: d for doc in docs for d in doc.resources}.values():  # an image two stories share: once
-        ebook.add_item(epub.EpubItem(uid=extra.uid, file_name=extra.name, media_type=extra.media_type,
-                                     content=extra.data))
-        if extra.cover:
+    documents = _documents(plan, [f"../styles/{n}" for n in STYLESHEETS])
+    items = []
+    for part in plan.parts:
+        items.append(epub.EpubItem(uid=part.id, file_name=_file(part.id), media_type="application/xhtml+xml",
+                                   content=documents[part.id]))
+        ebook.add_item(items[-1])
+    for resource in plan.resources:
+        ebook.add_item(epub.EpubItem(uid="cover-image" if resource.cover else _uid(resource.name, "res-"),
+                                     file_name=resource.name,
+                                     media_type=resource.media_type, content=resource.data))
+        if resource.cover:
             ebook.items[-1].properties = ["cover-image"]
-    ebook.toc = [_toc(entry) for doc in docs for entry in doc.toc]
+    ebook.toc = [_toc(entry) for entry in plan.toc]
     ebook.add_item(epub.EpubNcx())
     nav = epub.EpubNav(file_name="nav.xhtml")
     ebook.add_item(nav)
-    ebook.spine = [items[0], nav, *items[1:]] if docs[0].kind == "cover" else [nav, *items]
-    ebook.guide = [{"type": d.landmark, "href": d.name, "title": d.landmark_title} for d in docs if d.landmark]
+    ebook.spine = [items[0], nav, *items[1:]] if plan.parts[0].kind == "cover" else [nav, *items]
+    ebook.guide = [{"type": p.landmark, "href": _file(p.id), "title": p.landmark_title} for p in plan.landmarks]
     buffer = io.BytesIO()
     # ebooklib's own zip is only an intermediate (repacked below), so it need not compress.
     epub.write_epub(buffer, ebook, {"mtime": when.replace(tzinfo=None), "epub2_guide": False, "compresslevel": 0,
                                     "landmark_title": "Landmarks", "raise_exceptions": True})
-    return stable_zip(buffer.getvalue(), when, {"EPUB/content.opf": lambda opf: _package_language(opf, book.language)})
+    return stable_zip(buffer.getvalue(), when, {"EPUB/content.opf": lambda opf: _package_language(opf, meta.language)})
+
+
+def _file(part_id: str) -> str:
+    return f"text/{part_id}.xhtml"
+
+
+def _documents(plan: BookPlan, stylesheets: list[str]) -> dict[str, bytes]:
+    """Every part as a serialised XHTML document; the stories' parts in parallel, each story's
+    failure its own (a StoryError naming it)."""
+    links = EpubLinks()
+
+    def render(part: Part) -> bytes:
+        body = part_body(plan, part, links)
+        return serialize(document(part.title, part.language, body, stylesheets, body_class=_BODY_CLASS[part.kind]))
+
+    def story_documents(index: int) -> list[tuple[str, bytes]]:
+        with story_failure(plan.book.stories[index].source, index):
+            return [(part.id, render(part)) for part in plan.parts if part.story == index]
+
+    out = {part.id: render(part) for part in plan.parts if part.story is None}
+    for index, rendered in enumerate(parallel_map(story_documents, range(len(plan.book.stories)))):
+        if isinstance(rendered, Crash):
+            raise StoryError(f"left out of the book: rendering it failed ({rendered.reason})",
+                             plan.book.stories[index].source, index)
+        out.update(rendered)
+    return out
 
 
 def _package_language(opf: bytes, language: str) -> bytes:
@@ -61,41 +115,29 @@ def _package_language(opf: bytes, language: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def _add_document(ebook: epub.EpubBook, doc: BookDocument) -> epub.EpubItem:
-    item = epub.EpubItem(uid=doc.uid, file_name=doc.name, media_type="application/xhtml+xml",
-                         content=doc.content)
-    ebook.add_item(item)
-    return item
-
-
-def _toc(entry: TocEntry):
+def _toc(entry: Entry):
+    href = f"text/{EpubLinks().href(entry.target)}"
     if not entry.children:
-        return epub.Link(entry.href, entry.title, _uid(entry.href))
-    return (epub.Section(entry.title, entry.href), [_toc(c) for c in entry.children])
+        return epub.Link(href, entry.title, _uid(href))
+    return (epub.Section(entry.title, href), [_toc(c) for c in entry.children])
 
 
-def _uid(href: str) -> str:
-    return "toc-" + "".join(c if c.isalnum() else "-" for c in href)
+def _uid(href: str, prefix: str = "toc-") -> str:
+    return prefix + "".join(c if c.isalnum() else "-" for c in href)
 
 
-def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool) -> None:
-    for number, author in enumerate(book.authors, 1):
+def _metadata(ebook: epub.EpubBook, plan: BookPlan) -> None:
+    meta = plan.metadata
+    for number, author in enumerate(meta.authors, 1):
         ebook.add_author(author, uid=f"creator-{number}")  # ebooklib's default id repeats
-    for editor in book.editors:
+    for editor in meta.editors:
         ebook.add_metadata("DC", "contributor", editor)
-    subjects: dict[str, None] = {}
-    for story in book.stories:
-        meta = story.meta
-        for value in [*meta.fandoms, *(str(p) for p in meta.pairings), *meta.tags]:
-            subjects.setdefault(value)
-    for subject in subjects:
+    for subject in meta.subjects:
         ebook.add_metadata("DC", "subject", subject)
-    if len(book.stories) == 1 and book.stories[0].meta.summary:
-        ebook.add_metadata("DC", "description", "\n\n".join(b.text for b in book.stories[0].meta.summary))
-    elif book.is_anthology:
-        ebook.add_metadata("DC", "description", book.count_line + (f": {book.collection}." if book.collection else "."))
+    if meta.description:
+        ebook.add_metadata("DC", "description", meta.description)
     ebook.add_metadata("DC", "publisher", "bookbinder")
-    for name, value in _accessibility(has_images):
+    for name, value in _accessibility(has_images=bool(plan.resources)):
         ebook.add_metadata(None, "meta", value, {"property": name})
 
 

@@ -13,97 +13,134 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from pathlib import Path
 
 from lxml import etree
 
-from ..book import Book, source_name, story_title
+from ..book import Book
+from ..compose import BookPlan, Part, Resource, Target, compose, part_body
 from ..errors import BookbinderError, BuildError, StoryError, story_failure
-from ..model import Story
-from ..render import E, EPUB_TYPE, afterword, chapter_parts, document, join_names, preface, serialize, story_header
+from ..parallel import Crash, parallel_map
+from ..render import E, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
-from .frontmatter import story_line
+from .pdfmerge import Layout, Mark, Part as LaidOut, lay_out, merge
 from .print_options import PAGE_SIZES, PrintOptions
-from .pdfmerge import Layout, Mark, Part, lay_out, merge
-from ..parallel import Crash, parallel_map
+
 
 def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
+    return write_pdf(compose(book), options)
+
+
+def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions()) -> bytes:
     """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel."""
     _page_css(options.page_size)  # an unknown size fails before any work
     if options.tagged:
-        return _whole_book(book, options)
-    return _parallel_book(book, options)
+        return _whole_book(plan, options)
+    return _parallel_book(plan, options)
 
 
-def _whole_book(book: Book, options: PrintOptions) -> bytes:
+class PrintLinks:
+    """Addresses inside one print document: a part is the element with its id, an id inside a part
+    is prefixed with the part's (several parts share the document), and resources are served by
+    the build's fetcher. `starts`, once the stories are laid out, gives each story's first page."""
+
+    def __init__(self, starts: dict[str, int] | None = None) -> None:
+        self.starts = starts
+
+    def href(self, target: Target) -> str:
+        return "#" + anchor(target.part, target.fragment)
+
+    def resource(self, resource: Resource) -> str:
+        return f"bookbinder:{resource.name}"
+
+    def page(self, target: Target) -> int | None:
+        return self.starts.get(target.part) if self.starts is not None else None
+
+
+def anchor(part_id: str, fragment: str = "") -> str:
+    return f"{part_id}--{fragment}" if fragment else part_id
+
+
+def _whole_book(plan: BookPlan, options: PrintOptions) -> bytes:
     """One WeasyPrint document: contents numbers from target-counter, folios from counter(page)."""
-    document = _render(print_document(book), options)
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=book.identifier.encode("ascii"))
+    document = _render(plan, print_document(plan), options)
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=plan.metadata.identifier.encode("ascii"))
 
 
-def _parallel_book(book: Book, options: PrintOptions) -> bytes:
+def _parallel_book(plan: BookPlan, options: PrintOptions) -> bytes:
     """Pass one: every story (and the credits) laid out on its own, one process per core. Pass
     two: the front matter with the page numbers now known, then the merge (folios, outline)."""
-    global _JOB
-    _JOB = (book, options)  # forked workers read the book from here
-    try:
-        parts = list(parallel_map(_render_part, range(len(book.stories) + (1 if book.is_anthology else 0)),
-                                  isolate=True))
-    finally:
-        _JOB = None
-    for index, part in enumerate(parts):
-        if isinstance(part, Crash) and index < len(book.stories):
+    book, links = plan.book, PrintLinks()
+    groups = _body_groups(plan)
+
+    def lay_out_group(index: int) -> LaidOut:
+        group = groups[index]
+        story = group[0].story
+        if story is None:
+            return _render_body(plan, options, [_element(plan, part, links) for part in group])
+        with story_failure(book.stories[story].source, story):
+            return _render_body(plan, options, [print_story(plan, group, links)])
+
+    laid = list(parallel_map(lay_out_group, range(len(groups)), isolate=True))
+    for group, part in zip(groups, laid):
+        if isinstance(part, Crash) and group[0].story is not None:
             raise StoryError(f"left out of the book: laying it out failed ({part.reason})",
-                             book.stories[index].source, index)
+                             book.stories[group[0].story].source, group[0].story)
         if isinstance(part, Crash):
             raise BuildError(f"the credits page could not be laid out ({part.reason})")
-    layout = lay_out(parts)
-    front = _render_front(book, options, layout) if book.is_anthology else None
+    layout = lay_out(laid)
+    front = None
+    if book.is_anthology:
+        starts = {group[0].id: start for group, start in zip(groups, layout.starts)}
+        front_parts = [p for p in plan.parts if p.kind in _FRONT]
+        front = _render_body(plan, options, [_element(plan, p, PrintLinks(starts)) for p in front_parts],
+                             _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
     size, margins = _page_geometry(options.page_size)
-    return merge(book, front, parts, layout, size, margins)
+    return merge(plan.metadata, front, laid, layout, size, margins)
 
 
-_JOB: tuple[Book, PrintOptions] | None = None
+_FRONT = {"titlepage", "toc"}  # laid out before the body; the cover is the EPUB's (print covers come apart)
 
 
-def _render_part(index: int) -> Part:
-    book, options = _JOB
-    if index == len(book.stories):
-        return _render_body(book, options, credits(book))
-    story = book.stories[index]
-    with story_failure(story.source, index):
-        return _render_body(book, options, print_story(story, index + 1))
+def _body_groups(plan: BookPlan) -> list[list[Part]]:
+    """The body's parts, each story's together (they are laid out as one), credits on their own."""
+    groups: list[list[Part]] = []
+    for part in plan.parts:
+        if part.kind in _FRONT or part.kind == "cover":
+            continue
+        if groups and part.story is not None and groups[-1][0].story == part.story:
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    return groups
 
 
-def _render_body(book: Book, options: PrintOptions, body: etree._Element) -> Part:
-    tree = document(book.title, book.language, [running_head(book), body], body_class="print")
-    doc = _render(tree, options, _NO_FOLIOS)
-    return Part(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()))
-
-
-def _render_front(book: Book, options: PrintOptions, layout: Layout) -> Part:
-    tree = document(book.title, book.language, [running_head(book), book_title_page(book),
-                                                contents(book, layout.starts)], body_class="print")
-    doc = _render(tree, options, _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
-    return Part(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()))
+def _render_body(plan: BookPlan, options: PrintOptions, body: list[etree._Element], extra_css: str | None = None
+                 ) -> LaidOut:
+    extra_css = _NO_FOLIOS if extra_css is None else extra_css
+    tree = document(plan.metadata.title, plan.metadata.language, [running_head(plan.book), *body],
+                    body_class="print")
+    doc = _render(plan, tree, options, extra_css)
+    return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()))
 
 
 def _marks(tree) -> tuple[Mark, ...]:
     return tuple(Mark(label, target[0], _marks(children)) for label, target, children, _ in tree)
 
 
-def _render(tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
+def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
     from weasyprint import HTML
 
-    fetcher, fonts, stylesheets = _styles(options.page_size, extra_css)
+    fonts, stylesheets = _styles(options.page_size, extra_css)
     html = serialize(tree).decode("utf-8")
-    return HTML(string=html, url_fetcher=fetcher).render(stylesheets=stylesheets, font_config=fonts)
+    return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
 
 
 @lru_cache(maxsize=8)
 def _styles(page_size: str, extra_css: str):
-    """Fetcher, fonts and parsed stylesheets: built once per process, shared by every story it renders.
+    """Fonts and parsed stylesheets: built once per process, shared by every story it renders.
 
     `extra_css` is one of this module's constants, never text from a story."""
     from weasyprint import CSS
@@ -115,12 +152,15 @@ def _styles(page_size: str, extra_css: str):
     sheets = [_page_css(page_size), stylesheet("base.css").decode("utf-8"),
               stylesheet("print.css").decode("utf-8") + extra_css]
     stylesheets = [CSS(string=sheet, url_fetcher=fetcher, font_config=fonts) for sheet in sheets]
-    return fetcher, fonts, stylesheets
+    return fonts, stylesheets
 
 
-def build_fetcher() -> ResourceFetcher:
-    """The fetcher of a print build: the book face's files (print.css names them), nothing else."""
-    files = {f"fonts/{path.name}": path for style in _FACES if (path := font_file(style))}
+def build_fetcher(plan: BookPlan | None = None) -> ResourceFetcher:
+    """The fetcher of a print build: the book face's files (print.css names them) and the plan's
+    resources (the images its stories show), nothing else."""
+    files: dict[str, bytes | Path] = {f"fonts/{path.name}": path for style in _FACES if (path := font_file(style))}
+    for resource in plan.resources if plan else ():
+        files[resource.name] = resource.data
     return ResourceFetcher(files)
 
 
@@ -142,20 +182,22 @@ def _page_geometry(page_size: str) -> tuple[tuple[float, float], tuple[float, fl
 
 
 # ------------------------------------------------------------------ the print document
-def print_document(book: Book) -> etree._ElementTree:
-    parts: list[etree._Element] = []
-    parts.append(running_head(book))
-    if book.is_anthology:
-        parts += [book_title_page(book), contents(book)]
-    for number, story in enumerate(book.stories, 1):
-        with story_failure(story.source, number - 1):
-            parts.append(print_story(story, number))
-    if book.is_anthology:
-        parts.append(credits(book))
-    tree = document(book.title, book.language, parts, body_class="print")
+def print_document(plan: BookPlan) -> etree._ElementTree:
+    """The whole book as one document: the plan's parts in order, each story in one article."""
+    links = PrintLinks()
+    parts: list[etree._Element] = [running_head(plan.book)]
+    for group in [[p] for p in plan.parts if p.kind in _FRONT] + _body_groups(plan):
+        story = group[0].story
+        if story is None:
+            parts += [_element(plan, part, links) for part in group]
+            continue
+        with story_failure(plan.book.stories[story].source, story):
+            parts.append(print_story(plan, group, links))
+    meta = plan.metadata
+    tree = document(meta.title, meta.language, parts, body_class="print")
     head = tree.getroot()[0]
-    for name, value in (("author", join_names(book.authors or book.editors)), ("description", book.count_line),
-                        ("keywords", ", ".join(_subjects(book))), ("generator", "bookbinder")):
+    for name, value in (("author", ", ".join(meta.authors or meta.editors)), ("description", meta.description),
+                        ("keywords", ", ".join(meta.subjects)), ("generator", "bookbinder")):
         if value:
             head.append(E.meta(name=name, content=value))
     return tree
@@ -166,64 +208,38 @@ def running_head(book: Book) -> etree._Element:
     return E.p({"class": "running-head", "aria-hidden": "true"}, book.title)
 
 
-def book_title_page(book: Book) -> etree._Element:
-    section = E.section({"class": "book-title"}, E.h1(book.title))
-    if book.collection and book.collection != book.title:
-        section.append(E.p(book.collection, {"class": "collection"}))
-    section.append(E.p(book.count_line))
-    if book.authors:
-        section.append(E.p("by " + join_names(book.authors)))
-    if book.editors:
-        section.append(E.p("edited by " + join_names(book.editors)))
-    return section
+def _element(plan: BookPlan, part: Part, links: PrintLinks) -> etree._Element:
+    """A part that is one element (title page, contents, credits), its ids made the document's."""
+    (element,) = part_body(plan, part, links)
+    _prefix_ids(element, part.id)
+    element.set("id", part.id)
+    return element
 
 
-def contents(book: Book, starts: tuple[int, ...] = ()) -> etree._Element:
-    """The contents; with `starts` (known page numbers) each entry carries its page in data-page."""
-    items = []
-    for number, story in enumerate(book.stories, 1):
-        if starts:  # rendered apart from the stories: the page number is known, there is no anchor
-            link = E.span(story_title(story), {"data-page": str(starts[number - 1])})
-        else:
-            link = E.a(story_title(story), href=f"#story-{number}")
-        entry = E.li(E.p(link, {"class": "toc-title"}))
-        entry.append(E.p(story_line(story), {"class": "toc-details"}))
-        items.append(entry)
-    return E.section({"class": "contents", EPUB_TYPE: "toc", "role": "doc-toc"}, E.h2("Contents"), E.ol(*items))
-
-
-def print_story(story: Story, number: int) -> etree._Element:
-    titlepage = E.section({"class": "story-titlepage"},
-                          story_header(story, 1, story_title(story), heading_id=f"story-{number}"),
-                          *preface(story, 2))
-    text = E.div({"class": "story-text"})
-    for i, chapter in enumerate(story.chapters, 1):
-        for part in chapter_parts(chapter, i, 2):
-            if part.get("id"):
-                part.set("id", f"story-{number}-{part.get('id')}")
-            text.append(part)
-    text.extend(afterword(story.meta.end_notes, 2, "End Notes"))
-    article = E.article({"class": "story"}, titlepage, text)
-    article.set("lang", story.meta.language or "en")
+def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks) -> etree._Element:
+    """A story's parts as one article: its title page (an opening page) and its text."""
+    entry = plan.toc[[e.target.part for e in plan.toc].index(parts[0].id)]
+    # Chapters are bookmarked where the contents list them: a story of several chapters.
+    article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language})
+    for part in parts:
+        wrapper = E.section if part.kind == "story-title" else E.div
+        inner = wrapper({"class": "story-titlepage" if part.kind == "story-title" else "story-text",
+                         "id": part.id}, *part_body(plan, part, links))
+        _prefix_ids(inner, part.id)
+        article.append(inner)
     return article
 
 
-def credits(book: Book) -> etree._Element:
-    items = []
-    for story in book.stories:
-        who = join_names(story.meta.authors) if story.meta.authors else "author not stated"
-        items.append(E.li(f"{story_title(story)}, by {who} — from {source_name(story)}"))
-    return E.section({"class": "credits"}, E.h2("Credits"),
-                     E.p("Every story in this book belongs to its author."), E.ul(*items),
-                     E.p("Bound with bookbinder.", {"class": "colophon"}))
-
-
-def _subjects(book: Book) -> list[str]:
-    seen: dict[str, None] = {}
-    for story in book.stories:
-        for value in [*story.meta.fandoms, *(str(p) for p in story.meta.pairings)]:
-            seen.setdefault(value)
-    return list(seen)
+def _prefix_ids(element: etree._Element, part_id: str) -> None:
+    """Ids are unique within a part; in the one print document they are made unique in the book."""
+    for el in element.iterdescendants():
+        if el.get("id"):
+            el.set("id", anchor(part_id, el.get("id")))
+        for name in ("aria-labelledby",):
+            if el.get(name):
+                el.set(name, anchor(part_id, el.get(name)))
+    if element.get("aria-labelledby"):
+        element.set("aria-labelledby", anchor(part_id, element.get("aria-labelledby")))
 
 
 # ------------------------------------------------------------------ styles and fonts

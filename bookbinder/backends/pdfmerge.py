@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Name, OutlineItem, Page
 
-from ..book import Book
+from ..compose import BookMetadata
 from .cover import font_file
 
 
@@ -51,7 +51,7 @@ def lay_out(parts: list[Part]) -> Layout:
     return Layout(tuple(starts), folio - 1, frozenset(blanks))
 
 
-def merge(book: Book, front: Part | None, parts: list[Part], layout: Layout, size: tuple[float, float],
+def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Layout, size: tuple[float, float],
           margins: tuple[float, float]) -> bytes:
     out = pikepdf.new()
     sources = []  # kept open until the book is saved: pikepdf copies their objects lazily
@@ -68,7 +68,7 @@ def merge(book: Book, front: Part | None, parts: list[Part], layout: Layout, siz
         if i + 1 not in layout.blanks:
             _overlay(out, Page(out.pages[front_pages + i]), Page(folios.pages[i]), f"/BBFolio{i + 1}")
     _outline(out, front, parts, layout, front_pages)
-    _metadata(out, book)
+    _metadata(out, meta)
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -129,19 +129,15 @@ def _outline(out: pikepdf.Pdf, front: Part | None, parts: list[Part], layout: La
             outline.root.extend(item(m, front_pages + start - 1) for m in part.marks)
 
 
-def _metadata(out: pikepdf.Pdf, book: Book) -> None:
-    subjects = []
-    for story in book.stories:
-        for value in [*story.meta.fandoms, *(str(p) for p in story.meta.pairings)]:
-            if value not in subjects:
-                subjects.append(value)
-    out.docinfo[Name.Title] = book.title
-    authors = book.authors or book.editors
+def _metadata(out: pikepdf.Pdf, meta: BookMetadata) -> None:
+    out.docinfo[Name.Title] = meta.title
+    authors = meta.authors or meta.editors
     if authors:
         out.docinfo[Name.Author] = ", ".join(authors)
-    out.docinfo[Name.Subject] = book.count_line
-    if subjects:
-        out.docinfo[Name.Keywords] = ", ".join(subjects)
+    if meta.description:
+        out.docinfo[Name.Subject] = meta.description
+    if meta.subjects:
+        out.docinfo[Name.Keywords] = ", ".join(meta.subjects)
     out.docinfo[Name.Creator] = "bookbinder"
-    out.Root.Lang = pikepdf.String(book.language)
+    out.Root.Lang = pikepdf.String(meta.language)
     out.Root.PageMode = Name.UseOutlines

@@ -1,0 +1,162 @@
+"""One book plan for every backend (issue 11): the EPUB and the PDF of one book say the same thing.
+
+The book mixes every kind of input a user binds together: a plain-text seed, an AO3 download,
+an EPUB with a picture and a Markdown story with front matter. It is built once as EPUB and once
+as PDF (both PDF paths), and what a reader sees in each is compared: the stories and their order,
+the contents tree, the credits, the metadata, and the picture.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from bookbinder.api import BuildOptions, build
+from bookbinder.backends.print_options import PrintOptions
+from bookbinder.compose import compose
+
+from conftest import ROOT, SEEDS, epubcheck_many, image_epub
+
+NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
+      "dc": "http://purl.org/dc/elements/1.1/", "epub": "http://www.idpf.org/2007/ops"}
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("mixed")
+    inputs = folder / "in"
+    inputs.mkdir()
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[-1], inputs / "a-seed.txt")
+    shutil.copy(ROOT / "tests" / "cases" / "ao3-download" / "input.html", inputs / "b-ao3.html")
+    (inputs / "c-gulls.epub").write_bytes(image_epub())
+    (inputs / "d-tidewater.md").write_text(
+        "---\ntitle: Tidewater\nauthor: M. Writer\nfandom: Original Work\nurl: https://example.org/tidewater\n"
+        "published: 2020-03-01\n---\n\nThe tide came in twice that day.\n\n* * *\n\nAnd went out once.\n",
+        encoding="utf-8")
+    out = {}
+    for name, options in {"epub": BuildOptions(out_dir=folder / "epub", title="Mixed Bag"),
+                          "pdf": BuildOptions(formats=("pdf",), out_dir=folder / "pdf", title="Mixed Bag"),
+                          "tagged": BuildOptions(formats=("pdf",), out_dir=folder / "tagged", title="Mixed Bag",
+                                                 print=PrintOptions(tagged=True))}.items():
+        result = build([inputs], options)
+        assert not result.errors, result.errors
+        out[name] = result.written[0]
+    out["inputs"] = inputs
+    return out
+
+
+def _epub_documents(path: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(path) as z:
+        return {name: etree.fromstring(z.read(name)) for name in z.namelist() if name.endswith(".xhtml")}
+
+
+def _nav(path: Path) -> list[tuple[str, list[str]]]:
+    """The EPUB's contents tree: (entry, its children) at the top level."""
+    nav = _epub_documents(path)["EPUB/nav.xhtml"]
+    top = nav.find(".//x:nav[@epub:type='toc']/x:ol", NS)
+    return [(" ".join(li.find("x:a", NS).itertext()).strip() if li.find("x:a", NS) is not None
+             else " ".join(li.find("x:span", NS).itertext()).strip(),
+             [" ".join(a.itertext()).strip() for a in li.findall("x:ol/x:li/x:a", NS)]) for li in top.findall("x:li", NS)]
+
+
+def _outline(reader: PdfReader) -> list[tuple[str, list[str]]]:
+    out = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            out[-1][1].extend(i.title for i in item if not isinstance(i, list))
+        else:
+            out.append((item.title, []))
+    return out
+
+
+def _pdf_text(reader: PdfReader) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+
+
+@pytest.mark.parametrize("kind", ["pdf", "tagged"])
+def test_contents_tree_and_order_agree(books, kind: str) -> None:
+    nav = [entry for entry in _nav(books["epub"]) if entry[0] not in {"Title Page"}]
+    outline = _outline(PdfReader(books[kind]))
+    assert [title for title, _ in outline] == [title for title, _ in nav]
+    assert dict(outline) == dict(nav)  # chapters under their stories, the same in both
+    stories = [title for title, _ in nav if title not in {"Contents", "Credits"}]
+    assert len(stories) == 4 and "Tidewater" in stories
+
+
+def test_contents_page_agrees(books) -> None:
+    docs = _epub_documents(books["epub"])
+    entries = [re.sub(r"\s+", " ", " ".join(p.itertext())).strip()
+               for p in docs["EPUB/text/contents.xhtml"].iterfind(".//x:p[@class='toc-details']", NS)]
+    text = _pdf_text(PdfReader(books["pdf"]))
+    assert len(entries) == 4
+    for entry in entries:
+        assert entry in text, entry
+
+
+def test_credits_agree(books) -> None:
+    docs = _epub_documents(books["epub"])["EPUB/text/credits.xhtml"]
+    lines = [re.sub(r"\s+", " ", "".join(li.itertext())).strip() for li in docs.iterfind(".//x:li", NS)]
+    assert any("https://example.org/tidewater" in line and "published 2020-03-01" in line for line in lines)
+    pdf = _pdf_text(PdfReader(books["pdf"])).replace("- ", "-")
+    for line in lines:  # source, address and date: the PDF's credits were shorter before the plan
+        for piece in re.split(r" — |, ", line):
+            assert piece.replace(" ", "") in pdf.replace(" ", ""), piece
+
+
+def test_metadata_agrees(books) -> None:
+    with zipfile.ZipFile(books["epub"]) as z:
+        opf = etree.fromstring(z.read("EPUB/content.opf"))
+    subjects = [s.text for s in opf.iterfind(".//dc:subject", NS)]
+    title = opf.findtext(".//dc:title", namespaces=NS)
+    creators = [c.text for c in opf.iterfind(".//dc:creator", NS)]
+    for kind in ("pdf", "tagged"):
+        info = PdfReader(books[kind]).metadata
+        assert info.title == title == "Mixed Bag"
+        assert info.get("/Keywords") == ", ".join(subjects)
+        assert info.author == ", ".join(creators)
+    assert "Original Work" in subjects
+
+
+def _pictures_drawn(reader: PdfReader, page) -> list[str]:
+    """The images a page's content draws (a page may list images it does not draw: WeasyPrint
+    shares one resource dictionary between the pages of a document)."""
+    from pypdf.generic import ContentStream
+
+    xobjects = page["/Resources"].get("/XObject", {})
+    images = {name for name, obj in xobjects.items() if obj.get_object().get("/Subtype") == "/Image"}
+    operations = ContentStream(page.get_contents(), reader).operations
+    return [operands[0] for operands, operator in operations if operator == b"Do" and operands[0] in images]
+
+
+def test_an_epub_picture_shows_in_the_pdf(books) -> None:
+    """render._block wrote EPUB package paths; WeasyPrint refused them and the PDF had no picture."""
+    for kind in ("pdf", "tagged"):
+        reader = PdfReader(books[kind])
+        pictures = [i for i, page in enumerate(reader.pages) for _ in _pictures_drawn(reader, page)]
+        assert len(pictures) == 1, f"{kind}: pictures on pages {pictures}"
+        assert "The gulls came back" in (reader.pages[pictures[0]].extract_text() or "")
+
+
+def test_the_epub_passes_epubcheck(books) -> None:
+    report = epubcheck_many([books["epub"]])[str(books["epub"])]
+    assert (report["fatal"], report["errors"], report["warnings"]) == (0, 0, 0), report
+
+
+def test_the_plan_holds_the_whole_book(books) -> None:
+    from bookbinder import load_story
+    from bookbinder.book import Book
+
+    stories = tuple(load_story(p) for p in sorted(books["inputs"].iterdir()))
+    plan = compose(Book("Mixed Bag", stories))
+    kinds = [p.kind for p in plan.parts]
+    assert kinds == ["cover", "titlepage", "toc"] + ["story-title", "story"] * 4 + ["credits"]
+    assert [e.title for e in plan.toc][:2] == ["Title Page", "Contents"] and plan.toc[-1].title == "Credits"
+    assert [r.name for r in plan.resources if not r.cover] == ["images/" + next(
+        b.name for c in stories[2].chapters for b in c.blocks if type(b).__name__ == "Image")]
+    assert [p.landmark for p in plan.landmarks] == ["cover", "titlepage", "toc", "bodymatter"]
+    assert plan.metadata.subjects[:1] and "Original Work" in plan.metadata.subjects

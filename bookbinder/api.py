@@ -8,9 +8,10 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from .assemble import Filters, anthology, books_by, order, unify
 from .backends import BACKENDS, render_book, write_book
@@ -20,11 +21,11 @@ from .book import Book, story_title
 from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError, UsageError, quoted
 from .model import Diagnostic, Story
 from .parallel import MEMORY_MB, Crash, parallel_map
-from .pipeline import load_story
+from .pipeline import Override, load_story
+from .readers import STORY_SUFFIXES
 from .render import render_story, serialize
 from .sidecar import SIDECAR_SUFFIXES
 
-STORY_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"}
 
 Progress = Callable[[int, int], None]
 
@@ -99,12 +100,23 @@ def read_list(path: str | Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class Manifest:
-    """An anthology described in TOML: title, editors, sort order and stories in order."""
+    """An anthology described in TOML: title, editors, sort order and stories in order.
+
+    A story is a path, or a table with a `path` and metadata keys (as in a sidecar file) that
+    override what the story and its sidecar say: `{ path = "a.txt", title = "Winter" }`."""
 
     stories: tuple[Path, ...]
     title: str | None = None
     editors: tuple[str, ...] = ()
     sort: str = "given"
+    source: Path | None = None
+    overrides: tuple[tuple[Path, dict], ...] = ()  # (story path, its keys), for stories given as tables
+
+    def override_for(self, path: Path) -> Override | None:
+        for story, values in self.overrides:
+            if story.resolve() == Path(path).resolve():
+                return Override(f"manifest {self.source.name if self.source else ''}".strip(), values, self.source)
+        return None
 
 
 def read_manifest(path: str | Path) -> Manifest:
@@ -116,9 +128,21 @@ def read_manifest(path: str | Path) -> Manifest:
     stories = data.get("stories") or []
     if not isinstance(stories, list) or not stories:
         raise InputError("manifest needs stories = [\"path\", ...]", path)
+    paths, overrides = [], []
+    for entry in stories:
+        if isinstance(entry, dict):
+            values = dict(entry)
+            if not isinstance(values.get("path"), str):
+                raise InputError("a story given as a table needs path = \"...\"", path)
+            story = path.parent / values.pop("path")
+            overrides.append((story, values))
+        else:
+            story = path.parent / str(entry)
+        paths.append(story)
     editors = data.get("editors") or data.get("editor") or ()
-    return Manifest(stories=tuple(path.parent / str(s) for s in stories), title=data.get("title"),
-                    editors=tuple([editors] if isinstance(editors, str) else editors), sort=data.get("sort", "given"))
+    return Manifest(stories=tuple(paths), title=data.get("title"),
+                    editors=tuple([editors] if isinstance(editors, str) else editors), sort=data.get("sort", "given"),
+                    source=path, overrides=tuple(overrides))
 
 
 def _is_story_file(path: Path) -> bool:
@@ -130,10 +154,10 @@ def _is_story_file(path: Path) -> bool:
 
 
 # ------------------------------------------------------------------ loading
-def _load_one(path: Path) -> Story | BookbinderError:
+def _load_one(path: Path, overrides: Callable[[Path], Sequence[Override]] | None = None) -> Story | BookbinderError:
     """One story or the error that says why not; a bug in one story never stops the others."""
     try:
-        story = load_story(path)
+        story = load_story(path, overrides(path) if overrides else ())
         story.words  # counted here, in the worker, and sent back with the story
         return story
     except BookbinderError as exc:
@@ -147,17 +171,20 @@ def _load_one(path: Path) -> Story | BookbinderError:
 
 
 def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None,
-                 follow_links: bool = False, skipped: list[Path] | None = None, notices: list[str] | None = None
+                 follow_links: bool = False, skipped: list[Path] | None = None, notices: list[str] | None = None,
+                 overrides: Callable[[Path], Sequence[Override]] | None = None,
                  ) -> tuple[list[Story], list[BookbinderError]]:
     """Every story the inputs name, in order, read in parallel on all cores; failures are errors.
 
     Each input is read in a worker process with its own memory limit (`parallel.MEMORY_MB`), so
-    an input that would exhaust memory, or crash a library, fails alone, in one line."""
+    an input that would exhaust memory, or crash a library, fails alone, in one line. `overrides`
+    gives the layers of metadata stated for a path beyond its sidecar (a manifest entry), lowest first."""
     errors: list[BookbinderError] = []
     paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links, skipped=skipped,
                            notices=notices)
     results: list[Story | BookbinderError] = []
-    for path, result in zip(paths, parallel_map(_load_one, paths, workers, isolate=True)):
+    for path, result in zip(paths, parallel_map(partial(_load_one, overrides=overrides), paths, workers,
+                                                 isolate=True)):
         results.append(InputError(f"not read: {result.reason}", path) if isinstance(result, Crash) else result)
         if progress:
             progress(len(results), len(paths))
@@ -188,6 +215,19 @@ class BuildOptions:
     print: PrintOptions = PrintOptions()
     follow_links: bool = False  # read files in a folder that link outside it
     out_file: Path | None = None  # write exactly this file (one book, one format); "-" is standard output
+    manifest: Path | None = None  # its stories are added to the inputs; title, editors, sort fill what is not set
+
+
+def with_manifest(inputs: list[str | Path], options: BuildOptions) -> tuple[list[str | Path], BuildOptions,
+                                                                          Manifest | None]:
+    """The inputs and options once the manifest is read. Precedence: what the options (the command
+    line) set wins over the manifest; a manifest's story table wins over the story's sidecar."""
+    if options.manifest is None:
+        return inputs, options, None
+    m = read_manifest(options.manifest)
+    options = replace(options, title=options.title or m.title, editors=options.editors or m.editors,
+                      sort=m.sort if options.sort == "given" else options.sort)
+    return [*inputs, *m.stories], options, m
 
 
 STDOUT = Path("-")
@@ -220,7 +260,7 @@ def plan_books(stories: list[Story], options: BuildOptions, single: bool) -> tup
         return [], skipped
     if options.by:
         return books_by(chosen, options.by, infer=options.infer, sort=options.sort, title=options.title,
-                        editors=options.editors), skipped
+                        editors=options.editors, unified=True), skipped
     chosen = order(chosen, options.sort)
     if single and len(chosen) == 1:
         return [Book(title=options.title or story_title(chosen[0]), stories=tuple(chosen),
@@ -235,8 +275,10 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     if options.out_file != STDOUT:  # before any work: a bad -o costs the user nothing
         ensure_folder(options.out_file.parent if options.out_file else options.out_dir)
     result = BuildResult()
+    inputs, options, manifest = with_manifest(list(inputs), options)
+    layers = (lambda path: [o] if (o := manifest.override_for(path)) else []) if manifest else None
     stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links,
-                                          skipped=result.skipped_files, notices=result.notices)
+                                          skipped=result.skipped_files, notices=result.notices, overrides=layers)
     for story in stories:
         if on_story:
             on_story(story)

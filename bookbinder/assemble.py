@@ -14,15 +14,38 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from .book import Book, story_title
-from .clean.names import alias_table
+from .clean.names import alias_table, fold
 from .errors import BookbinderError, UsageError
 from .ratings import KNOWN_RATINGS, rating_level
 from .model import Pairing, Story
 
-GROUP_KEYS = ("pairing", "fandom", "author", "rating", "character")
 SORT_KEYS = ("given", "title", "date", "words", "author")
-NO_GROUP = {"pairing": "Gen and Other Stories", "fandom": "Unknown Fandom", "author": "Anonymous",
-            "rating": "Not Rated", "character": "No Named Characters"}
+
+
+@dataclass(frozen=True)
+class GroupKey:
+    """One way to split a collection into books. A new key is one entry in `GROUPINGS`."""
+
+    name: str
+    stated: Callable[[Story], list[str]]    # what the story says
+    inferred: Callable[[Story], list[str]]  # what the text suggests, used only where nothing is stated
+    no_group: str                           # the book of the stories that have no value
+    help: str                               # for --by's help
+
+
+GROUPINGS: dict[str, GroupKey] = {k.name: k for k in (
+    GroupKey("pairing", lambda s: [str(p) for p in s.meta.pairings], lambda s: [str(p) for p in s.meta.inferred.pairings],
+             "Gen and Other Stories", "one book per pairing (a story with two joins both)"),
+    GroupKey("fandom", lambda s: list(s.meta.fandoms), lambda s: list(s.meta.inferred.fandoms), "Unknown Fandom",
+             "one book per fandom"),
+    GroupKey("author", lambda s: list(s.meta.authors), lambda s: [], "Anonymous", "one book per author"),
+    GroupKey("rating", lambda s: [s.meta.rating] if s.meta.rating else [], lambda s: [], "Not Rated",
+             "one book per rating"),
+    GroupKey("character", lambda s: list(s.meta.characters), lambda s: list(s.meta.inferred.characters),
+             "No Named Characters", "one book per character"),
+)}
+GROUP_KEYS = tuple(GROUPINGS)
+
 
 # ------------------------------------------------------------------ names across a collection
 def unify(stories: Iterable[Story]) -> list[Story]:
@@ -91,25 +114,23 @@ def _people(story: Story) -> list[str]:
 # ------------------------------------------------------------------ grouping
 def keys_of(story: Story, by: str, infer: bool = True) -> tuple[list[str], bool]:
     """(the groups a story joins, whether they were inferred)."""
-    meta = story.meta
-    stated, inferred = {
-        "pairing": ([str(p) for p in meta.pairings], [str(p) for p in meta.inferred.pairings]),
-        "fandom": (list(meta.fandoms), list(meta.inferred.fandoms)),
-        "author": (list(meta.authors), []),
-        "rating": ([meta.rating] if meta.rating else [], []),
-        "character": (list(meta.characters), list(meta.inferred.characters)),
-    }[by]
+    key = GROUPINGS[by]
+    stated = key.stated(story)
     if stated:
         return stated, False
-    if infer and inferred:
-        return inferred, True
-    return [], False
+    inferred = key.inferred(story) if infer else []
+    return inferred, bool(inferred)
 
 
-def group(stories: list[Story], by: str, infer: bool = True) -> dict[str, list[Story]]:
-    """Group name -> its stories, in the order given; stories without a key go to one group of their own."""
-    if by not in GROUP_KEYS:
-        raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUP_KEYS)}")
+def group(stories: list[Story], by: str, infer: bool = True, unified: bool = False) -> dict[str, list[Story]]:
+    """Group name -> its stories, in the order given; stories without a key go to one group of their own.
+
+    Names are made to agree across the stories first (`unify`), so "Grey's Anatomy" in one and
+    "Grey’s Anatomy" in another are one group; `unified=True` says the caller has done it."""
+    if by not in GROUPINGS:
+        raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
+    if not unified:
+        stories = unify(stories)
     groups: dict[str, list[Story]] = {}
     folded: dict[str, str] = {}
     for story in stories:
@@ -117,8 +138,8 @@ def group(stories: list[Story], by: str, infer: bool = True) -> dict[str, list[S
         if guessed:
             story = story.diagnose(f"{by}-inferred-for-grouping",
                                    f"grouped by its inferred {by} {', '.join(keys)} (no {by} stated)")
-        for key in keys or [NO_GROUP[by]]:
-            name = folded.setdefault(key.casefold(), key)
+        for key in keys or [GROUPINGS[by].no_group]:
+            name = folded.setdefault(fold(key), key)
             groups.setdefault(name, []).append(story)
     return groups
 
@@ -168,9 +189,9 @@ def is_complete(story: Story) -> bool:
 
 def _matches(wanted: tuple[str, ...], have: list[str]) -> bool:
     """Case-insensitive; a short name matches its full name ("mark" matches "Mark Sloan")."""
-    have_words = [h.casefold() for h in have]
+    have_words = [fold(h) for h in have]
     for w in wanted:
-        w = w.casefold().strip()
+        w = fold(w)
         if any(h == w or h.split()[:1] == [w] or h.split()[-1:] == [w] for h in have_words if h):
             return True
     return False
@@ -209,10 +230,11 @@ def anthology(stories: list[Story], title: str | None = None, collection: str | 
 
 
 def books_by(stories: list[Story], by: str, infer: bool = True, sort: str = "given",
-             title: Callable[[str], str] | str | None = None, editors: tuple[str, ...] = ()) -> list[Book]:
+             title: Callable[[str], str] | str | None = None, editors: tuple[str, ...] = (),
+             unified: bool = False) -> list[Book]:
     """One Book per group; `title` is a format string with {group} or a function of the group name."""
     out = []
-    for name, members in group(stories, by, infer).items():
+    for name, members in group(stories, by, infer, unified).items():
         if callable(title):
             book_title = title(name)
         elif title:

@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .api import BuildOptions, build, collect_inputs, normalize_to, output_target, plural, read_list, read_manifest
-from .assemble import GROUP_KEYS, SORT_KEYS, Filters
+from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
 from .backends.output import ensure_folder
@@ -148,7 +148,8 @@ def _print_record(record: dict) -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Folder for the books; or the book's file (book.epub, book.pdf), or - for "
                                       "standard output, when the build makes one book.")
-@click.option("--by", type=click.Choice(GROUP_KEYS), help="One anthology per pairing, fandom, author, rating or character.")
+@click.option("--by", type=click.Choice(GROUP_KEYS),
+              help="One anthology per group: " + "; ".join(f"{k.name}: {k.help}" for k in GROUPINGS.values()) + ".")
 @click.option("--no-infer", is_flag=True, help="Group and filter by stated metadata only, never by inferred.")
 @click.option("--title", help="Book title; with --by, a pattern such as '{group}: Collected'.")
 @click.option("--author", "--editor", "editors", multiple=True, help="The anthology's editor (repeatable).")
@@ -176,21 +177,19 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_
         for listing in lists:
             inputs += read_list(listing)
         if manifest:
-            m = read_manifest(manifest)
-            inputs += list(m.stories)
-            title, editors = title or m.title, editors or m.editors
-            sort = m.sort if sort == "given" else sort
+            read_manifest(manifest)  # a broken manifest is one line, before any work
     except BookbinderError as exc:
         exc.show()
         sys.exit(1)
-    if not inputs:
+    if not inputs and not manifest:
         raise click.UsageError("give at least one story file, folder, --list or --manifest")
     filters = Filters(max_rating=max_rating, complete=complete, fandoms=fandoms, characters=characters,
                       pairings=pairings, infer=not no_infer)
     out_file, folder, formats = output_target(out_dir, tuple(formats))
     options = BuildOptions(formats=formats, out_dir=folder or Path("output"), out_file=out_file, title=title,
                            editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
-                           print=PrintOptions(page_size=page_size.lower(), tagged=tagged), follow_links=follow_links)
+                           print=PrintOptions(page_size=page_size.lower(), tagged=tagged), follow_links=follow_links,
+                           manifest=manifest)
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:

@@ -1,8 +1,17 @@
-"""The run order, in one place: read -> clean -> overrides, then render or assemble and write."""
+"""The run order, in one place: read -> overrides -> clean, then compose, render and write.
+
+Overrides of a story's metadata come in layers, each applied by `sidecar.apply_overrides`, all
+before cleaning (so a title a user writes gets the same typography, and their character names
+the same unification, as ones the text gives). Later layers win:
+
+    what the text says < YAML front matter < sidecar file < manifest entry < command line
+"""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from .clean import clean
 from .clean.xmlsafe import scrub
@@ -11,13 +20,26 @@ from .readers import read_path
 from .sidecar import apply_overrides, read_sidecar, sidecar_path
 
 
-def load_story(path: str | os.PathLike) -> Story:
-    """One story file (and its sidecar metadata file, if any) -> a clean Story."""
+@dataclass(frozen=True)
+class Override:
+    """One layer of metadata a user states for a story: where it comes from, and its keys."""
+
+    origin: str                      # "manifest winter.toml", "the command line": said in diagnostics
+    values: dict = field(default_factory=dict)
+    where: Path | None = None        # the file an error in it should name
+
+
+def load_story(path: str | os.PathLike, overrides: Sequence[Override] = ()) -> Story:
+    """One story file, its sidecar metadata file (if any) and `overrides` (lowest first) -> a clean Story.
+
+    YAML front matter is applied by the reader that finds it, as it takes it out of the text."""
     path = Path(path)
     story = read_path(path)
-    story = clean(story)
     sidecar = sidecar_path(path)
-    if sidecar:
-        story = apply_overrides(story, read_sidecar(sidecar), sidecar.name, sidecar)
+    layers = ([Override(sidecar.name, read_sidecar(sidecar), sidecar)] if sidecar else []) + list(overrides)
+    for layer in layers:
+        if layer.values:
+            story = apply_overrides(story, layer.values, layer.origin, layer.where)
+    story = clean(story)
     story = scrub(story)
     return story.with_(mtime=path.stat().st_mtime)

@@ -160,3 +160,73 @@ def test_the_plan_holds_the_whole_book(books) -> None:
         b.name for c in stories[2].chapters for b in c.blocks if type(b).__name__ == "Image")]
     assert [p.landmark for p in plan.landmarks] == ["cover", "titlepage", "toc", "bodymatter"]
     assert plan.metadata.subjects[:1] and "Original Work" in plan.metadata.subjects
+
+
+# ------------------------------------------------------------------ overrides in one place
+_KEYS = "title: \"Don't go -- yet...\"\ncharacters: [Mark, Mark Sloan]\nrating: Teen\n"
+_BODY = "Mark Sloan waited by the door.\n\nMark said nothing, and then he said it again.\n"
+
+
+def _record(story) -> tuple:
+    meta = story.meta
+    return meta.title, meta.characters, meta.rating, story.body_text
+
+
+def test_front_matter_and_sidecar_give_the_same_story(tmp_path: Path) -> None:
+    """The sidecar was applied after cleaning and front matter before: the same keys gave
+    'Don’t go — yet…' and ('Mark Sloan',) one way, the raw title and ('Mark', 'Mark Sloan') the other."""
+    from bookbinder import load_story
+
+    front = tmp_path / "front.md"
+    front.write_text(f"---\n{_KEYS}---\n\n{_BODY}", encoding="utf-8")
+    side = tmp_path / "side.md"
+    side.write_text(_BODY, encoding="utf-8")
+    (tmp_path / "side.meta.yaml").write_text(_KEYS, encoding="utf-8")
+    a, b = load_story(front), load_story(side)
+    assert _record(a) == _record(b)
+    assert a.meta.title == "Don\u2019t go \u2014 yet\u2026" and a.meta.characters == ("Mark Sloan",)
+
+
+def test_manifest_entries_override_the_sidecar_and_the_command_line_overrides_the_manifest(tmp_path: Path) -> None:
+    from bookbinder.pipeline import Override, load_story
+
+    story = tmp_path / "story.md"
+    story.write_text(f"---\n{_KEYS}---\n\n{_BODY}", encoding="utf-8")
+    (tmp_path / "story.meta.yaml").write_text("title: From the sidecar\nrating: Mature\n", encoding="utf-8")
+    layered = load_story(story, [Override("manifest m.toml", {"title": "From the manifest"}),
+                                 Override("the command line", {"rating": "General"})])
+    assert (layered.meta.title, layered.meta.rating) == ("From the manifest", "General")
+    assert load_story(story).meta.title == "From the sidecar"
+
+
+def test_the_library_reads_a_manifest_as_the_command_line_does(tmp_path: Path) -> None:
+    """Manifest precedence lived in cli.build_cmd: library users had to repeat it."""
+    import subprocess
+    import sys
+
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.txt").write_text(f"The {name} story, short and plain.\n", encoding="utf-8")
+    manifest = tmp_path / "winter.toml"
+    manifest.write_text('title = "Winter Reading"\nstories = ["two.txt", { path = "one.txt", title = "First Frost" }]\n',
+                        encoding="utf-8")
+    result = build([], BuildOptions(out_dir=tmp_path / "lib", manifest=manifest))
+    assert not result.errors and [p.name for p in result.written] == ["winter-reading.epub"]
+    with zipfile.ZipFile(result.written[0]) as z:
+        nav = z.read("EPUB/nav.xhtml").decode()
+    assert nav.index("Two") < nav.index("First Frost")  # manifest order, and the entry's own title
+    cli = subprocess.run([sys.executable, "-m", "bookbinder", "build", "--manifest", str(manifest), "--title", "Mine",
+                          "-o", str(tmp_path / "cli")], capture_output=True, text=True, cwd=ROOT)
+    assert cli.returncode == 0, cli.stderr
+    assert [p.name for p in (tmp_path / "cli").iterdir()] == ["mine.epub"]  # the command line wins
+
+
+def test_grouping_unifies_names_itself() -> None:
+    """bookbinder.group(stories, "fandom") before unify() split one fandom in two; the CLI did not."""
+    from bookbinder import group
+    from bookbinder.model import Chapter, Metadata, Paragraph, Story
+
+    def story(fandom: str) -> Story:
+        return Story("s.txt", Metadata(title=fandom, fandoms=(fandom,)), (Chapter(None, (Paragraph(("Words.",)),)),))
+
+    groups = group([story("Grey's Anatomy"), story("Grey\u2019s Anatomy")], "fandom")
+    assert len(groups) == 1 and len(next(iter(groups.values()))) == 2

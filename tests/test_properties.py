@@ -75,3 +75,22 @@ def test_batched_typography_equals_one_paragraph_at_a_time(texts: list[str]) -> 
     paragraphs = [Paragraph((tidy_spaces(t),)) for t in texts if tidy_spaces(t)]
     batched = [p.inlines[0] for p in _blocks(paragraphs)]
     assert batched == [smarten(p.inlines[0]) for p in paragraphs]
+
+
+# ------------------------------------------------------------------ one name per fandom (group keys)
+_NAME = st.text(alphabet=st.sampled_from(list("abcdeéGMLxyz '’-–") + [" "]), min_size=1, max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NAME)
+def test_fold_ignores_the_spelling_habits_of_one_name(name: str) -> None:
+    """Straight or curly apostrophes, case, accents, dashes and AO3's "(TV)" never make two groups."""
+    from bookbinder.clean.names import fold
+
+    key = fold(name)
+    assert fold(key) == key                                   # a key is its own key
+    assert fold(name.upper()) == key and fold(name.lower()) == key
+    assert fold(name.replace("'", "\u2019")) == key == fold(name.replace("\u2019", "'"))
+    assert fold(name.replace("\u2013", "-")) == key
+    assert fold(name.replace("é", "e")) == key
+    assert fold(name + " (TV)") == key

@@ -1,37 +1,62 @@
-"""The write stage: Book -> a file, through a backend in BACKENDS keyed by format."""
+"""The write stage: BookPlan -> a file, through a backend in BACKENDS keyed by format.
+
+A backend is a name (the format, which is also the file suffix), a function that renders a plan
+to bytes, and the type of the options it takes, if any. A new backend is one `Backend` line here
+and its module; it never sees another backend's options.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ..book import Book
+from ..compose import BookPlan, compose
 from ..errors import BookbinderError
-from .epub import epub_bytes
+from .epub import write_epub
 from .output import write_atomic
 from .print_options import PrintOptions
 
 
-def _pdf(book: Book, options: PrintOptions) -> bytes:
-    from .pdf import pdf_bytes  # WeasyPrint loads only when a PDF is asked for
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    write: Callable[..., bytes]          # (plan) -> bytes, or (plan, options) -> bytes
+    options: type | None = None          # the options type `write` takes
 
-    return pdf_bytes(book, options)
+    def render(self, plan: BookPlan, options: Any = None) -> bytes:
+        if self.options is None:
+            return self.write(plan)
+        return self.write(plan, options if isinstance(options, self.options) else self.options())
 
 
-BACKENDS: dict[str, Callable[[Book, PrintOptions], bytes]] = {
-    "epub": lambda book, options: epub_bytes(book),
-    "pdf": _pdf,
-}
+def _pdf(plan: BookPlan, options: PrintOptions) -> bytes:
+    from .pdf import write_pdf  # WeasyPrint loads only when a PDF is asked for
+
+    return write_pdf(plan, options)
 
 
-def render_book(book: Book, fmt: str, options: PrintOptions = PrintOptions()) -> bytes:
-    """`book` as the bytes of a `fmt` file."""
-    if fmt not in BACKENDS:
-        raise BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}")
-    return BACKENDS[fmt](book, options)
+BACKENDS: dict[str, Backend] = {b.name: b for b in (
+    Backend("epub", write_epub),
+    Backend("pdf", _pdf, PrintOptions),
+)}
+
+
+def backend(fmt: str) -> Backend:
+    try:
+        return BACKENDS[fmt]
+    except KeyError:
+        raise BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}") from None
+
+
+def render_book(book: Book, fmt: str, options: Any = None) -> bytes:
+    """`book` as the bytes of a `fmt` file; `options` are used if they are of the type that backend takes."""
+    chosen = backend(fmt)
+    return chosen.render(compose(book), options)
 
 
 def write_book(book: Book, fmt: str, out_dir: str | Path = "output", slug: str | None = None,
-               options: PrintOptions = PrintOptions(), path: Path | None = None) -> Path:
+               options: Any = None, path: Path | None = None) -> Path:
     """Render `book` as `fmt` into `path`, or `out_dir/<slug>.<fmt>`, atomically; the path written."""
     data = render_book(book, fmt, options)
     path = Path(path) if path else Path(out_dir) / f"{slug or book.slug}.{fmt}"

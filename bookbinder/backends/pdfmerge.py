@@ -89,12 +89,10 @@ def _overlay(out: pikepdf.Pdf, page: Page, other: Page, name: str) -> None:
 
 def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[float, float]) -> bytes:
     """One page per body page, the folio at the outer foot (blank versos left empty)."""
-    from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    rl_config.invariant = 1  # no dates or random ids: the same book gives the same bytes
     face = "Helvetica"
     path = font_file("Regular")
     if path:
@@ -104,7 +102,9 @@ def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[floa
     width, height = size
     inner, outer = margins
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=size, pageCompression=1, initialFontName=face, initialFontSize=9)
+    # invariant: no dates or random ids, so the same book gives the same bytes (set on this canvas,
+    # not in reportlab's process-wide rl_config)
+    c = canvas.Canvas(buffer, pagesize=size, pageCompression=1, initialFontName=face, initialFontSize=9, invariant=1)
     for folio in range(1, layout.body_pages + 1):
         if folio not in layout.blanks:
             c.setFont(face, 9)

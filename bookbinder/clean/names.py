@@ -8,6 +8,7 @@ pairing they suggest. Inference is a guess and is only ever stored apart, as `in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from ..model import Inferred, Metadata, Pairing, unique_names
@@ -141,3 +142,24 @@ def _name_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
             full[first] = f"{first} {last}"
             full[last] = full.get(last, f"{first} {last}")
     return names, full
+
+
+# AO3 tells fandoms of one name apart by medium: "Sherlock (TV)", "Les Misérables - Victor Hugo",
+# "Grey's Anatomy (TV 2005)", "Marvel Cinematic Universe | MCU", "Supernatural - All Media Types".
+_DISAMBIGUATOR = re.compile(r"\s*(?:\((?:tv|movies?|film|comics?|anime(?: & manga)?|manga|cartoon|video games?|"
+                            r"web series|podcast|band|radio|novels?|books?|[^()]*\d{4})\)|- all media types)\s*$",
+                            re.IGNORECASE)
+_QUOTES = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "\u02bc": "", "`": "", "\u00b4": "",
+                         "\u201c": "", "\u201d": "", '"': "", "\u2010": "-", "\u2011": "-", "\u2012": "-",
+                         "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-"})
+
+
+def fold(name: str) -> str:
+    """The key two spellings of one fandom, person or tag share: "Grey's Anatomy", "Grey’s Anatomy",
+    "greys anatomy" and "Grey's Anatomy (TV)" all give "greys anatomy"; accents, case, quotes and
+    the kind of dash do not count, nor an AO3 medium in brackets at the end."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).translate(_QUOTES).casefold()
+    text = _DISAMBIGUATOR.sub("", text)
+    text = re.sub(r"\s*-\s*", "-", text)
+    return " ".join(text.split())

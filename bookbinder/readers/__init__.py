@@ -1,6 +1,7 @@
-"""The read stage: a file -> Story. One reader per input format, in READERS keyed by format."""
+"""The read stage: a file -> Story. One reader per input format, in the table FORMATS."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -20,17 +21,37 @@ def _text_reader(data: bytes, source: str) -> Story:
     return story.with_(diagnostics=diagnostics + story.diagnostics)
 
 
-READERS: dict[str, Reader] = {
-    "text": _text_reader,
-    "markdown": read_markdown,
-    "html": read_html,
-    "epub": read_epub,
-}
-_SUFFIXES = {".txt": "text", ".text": "text", "": "text", ".md": "markdown", ".markdown": "markdown",
-             ".html": "html", ".htm": "html", ".xhtml": "html", ".epub": "epub"}
+@dataclass(frozen=True)
+class Format:
+    """One input format: its name, the file suffixes that mean it, and its reader. A folder scan
+    takes the files whose suffix is here; `format_of` falls back on content for the rest."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    read: Reader
 
 
-READ = ".txt, .md, .html (.htm, .xhtml) and .epub"
+# The one table of what bookbinder reads. A new input format is one line here (and its reader);
+# HTML site layouts (AO3, FanFicFare) are `page.LAYOUTS`.
+FORMATS: tuple[Format, ...] = (
+    Format("text", (".txt", ".text"), _text_reader),
+    Format("markdown", (".md", ".markdown"), read_markdown),
+    Format("html", (".html", ".htm", ".xhtml"), read_html),
+    Format("epub", (".epub",), read_epub),
+)
+READERS: dict[str, Reader] = {f.name: f.read for f in FORMATS}
+_SUFFIXES = {suffix: f.name for f in FORMATS for suffix in f.suffixes} | {"": "text"}
+STORY_SUFFIXES = frozenset(_SUFFIXES) - {""}  # what a folder scan reads
+
+
+def _described() -> str:
+    names = [f"{f.suffixes[0]}" + (f" ({', '.join(f.suffixes[1:])})" if f.name == "html" else "") for f in FORMATS]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+READ = _described()  # ".txt, .md, .html (.htm, .xhtml) and .epub", for messages
+
+
 # Files people keep stories in that bookbinder does not read, and what to do instead.
 _NOT_READ = {".docx": "save it as .html or .txt", ".doc": "save it as .html or .txt", ".odt": "save it as .html",
              ".rtf": "save it as .txt or .html", ".pdf": "run pdftotext on it and read the .txt",

@@ -22,7 +22,8 @@ from .html import ImageLoader, Page, block_text, decode_html, parse_page, units_
 from .patterns import chapter_heading
 from .text import read_units
 
-_LAYOUTS = (
+# Site layouts an HTML page may follow, tried in order; a page that matches none is read as it is.
+LAYOUTS = (
     (is_work_page, read_work_page, "a saved AO3 work page"),
     (is_download, read_download, "an AO3 download"),
     (is_fanficfare, read_fanficfare, "a FanFicFare file"),
@@ -38,7 +39,7 @@ def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: Im
               container: FieldSet | None = None) -> Story:
     """One page -> Story; `container` holds what an EPUB's package states, used where the page is silent."""
     diagnostics = diagnostics + page.diagnostics
-    for matches, read, name in _LAYOUTS:
+    for matches, read, name in LAYOUTS:
         if matches(page):
             whole = copy.deepcopy(page.body)  # the layout readers take pieces out of the tree
             story = read(page, source, images)

@@ -32,6 +32,9 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class BuildResult:
+    """What a build did: the files written, the errors (one per input or book that failed, the rest
+    still built), every story's diagnostics, stories the filters left out, files skipped, notices."""
+
     written: list[Path] = field(default_factory=list)
     errors: list[BookbinderError] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -120,6 +123,7 @@ class Manifest:
 
 
 def read_manifest(path: str | Path) -> Manifest:
+    """A TOML manifest -> Manifest; InputError naming the file when it does not parse."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -204,6 +208,9 @@ def normalize_to(path: Path, out_dir: Path, stem: str | None = None) -> tuple[St
 # ------------------------------------------------------------------ building
 @dataclass(frozen=True)
 class BuildOptions:
+    """How to build: formats, where to write, the title and editors, grouping (`by`), order, filters,
+    print options, and a manifest whose stories and settings join the inputs."""
+
     formats: tuple[str, ...] = ("epub",)
     out_dir: Path = Path("output")
     title: str | None = None

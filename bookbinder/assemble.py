@@ -147,6 +147,9 @@ def group(stories: list[Story], by: str, infer: bool = True, unified: bool = Fal
 # ------------------------------------------------------------------ filters and order
 @dataclass(frozen=True)
 class Filters:
+    """Which stories a build keeps: a rating ceiling, complete works only, and fandoms, characters
+    or pairings to match (names folded, a short name matches its full name)."""
+
     max_rating: str | None = None
     complete: bool = False
     fandoms: tuple[str, ...] = ()
@@ -206,6 +209,7 @@ def _same_pairing(wanted: str, have: str) -> bool:
 
 
 def order(stories: list[Story], by: str = "given") -> list[Story]:
+    """Stories sorted by one of SORT_KEYS ("given" keeps the order they came in)."""
     if by not in SORT_KEYS:
         raise UsageError(f"cannot sort by {by!r}; choose one of {', '.join(SORT_KEYS)}")
     if by == "given":
@@ -222,6 +226,7 @@ def order(stories: list[Story], by: str = "given") -> list[Story]:
 # ------------------------------------------------------------------ books
 def anthology(stories: list[Story], title: str | None = None, collection: str | None = None,
               editors: tuple[str, ...] = ()) -> Book:
+    """A Book of `stories` in the order given ("Collected Stories" unless titled)."""
     if not stories:
         raise BookbinderError("an anthology needs at least one story")
     if title is None:

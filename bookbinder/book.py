@@ -5,20 +5,16 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 
 from .clean.xmlsafe import xml_safe
 from .model import Story
 
 
-class TocEntry(NamedTuple):
-    title: str
-    href: str
-    children: tuple["TocEntry", ...] = ()
-
-
 @dataclass(frozen=True)
 class Book:
+    """Stories bound together: a title, the stories in order, what the collection gathers (a
+    `--by` group) and its editors. `bookbinder.compose` makes the book's plan from it."""
+
     title: str
     stories: tuple[Story, ...]
     collection: str | None = None      # what the book gathers: "Mark Sloan/Lexie Grey", "Grey's Anatomy"

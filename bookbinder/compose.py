@@ -80,6 +80,9 @@ class BookMetadata:
 
 @dataclass(frozen=True)
 class BookPlan:
+    """A book decided: its parts in reading order, its contents tree, metadata and resources.
+    Backends render a plan; they never look at the book's stories to decide what a page holds."""
+
     book: Book
     metadata: BookMetadata
     parts: tuple[Part, ...]

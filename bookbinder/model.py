@@ -30,6 +30,8 @@ def inline_text(inlines: tuple[Inline, ...]) -> str:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of story text: strings and inline spans (emphasis), in order."""
+
     inlines: tuple[Inline, ...]
     align: str | None = None  # "center" or "right" when the source set it
 
@@ -91,6 +93,8 @@ class Note:
 
 @dataclass(frozen=True)
 class Chapter:
+    """One chapter: its heading (None for a one-shot), its blocks, and the notes around it."""
+
     heading: str | None          # as shown: "Chapter 3: The Storm"; None for an untitled one-shot
     blocks: tuple[Block, ...]
     summary: tuple[Block, ...] = ()
@@ -150,6 +154,9 @@ class Inferred:
 
 @dataclass(frozen=True)
 class Metadata:
+    """What is known about a story: stated by its source or its user (the fields), or guessed from
+    its text (`inferred`, never mixed with what is stated). `inspect --json` shows these names."""
+
     title: str | None = None
     authors: tuple[str, ...] = ()
     summary: tuple[Block, ...] = ()
@@ -177,6 +184,9 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Story:
+    """One story, read and cleaned: where it came from, its metadata, its chapters, and every
+    decision the normalizer made about it (`diagnostics`: what was dropped, moved or guessed)."""
+
     source: str
     meta: Metadata
     chapters: tuple[Chapter, ...]

@@ -13,8 +13,9 @@ a title page, a contents page and the credits.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator, Protocol
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from typing import Callable, Iterator, Protocol
 
 from lxml import etree
 
@@ -27,12 +28,17 @@ from .render import (
 
 @dataclass(frozen=True)
 class Resource:
-    """A file the book shows: `name` is its path in the book ("images/<content hash>.png")."""
+    """A file the book shows: `name` is its path in the book ("images/<content hash>.png"). Its
+    bytes are made when a backend first asks (the PDF never draws the EPUB's cover)."""
 
     name: str
     media_type: str
-    data: bytes
+    load: Callable[[], bytes] = field(repr=False, compare=False)
     cover: bool = False
+
+    @cached_property
+    def data(self) -> bytes:
+        return self.load()
 
 
 @dataclass(frozen=True)
@@ -120,9 +126,7 @@ def compose(book: Book) -> BookPlan:
                   Part("titlepage", "titlepage", book.title, lang, landmark="titlepage", landmark_title="Title page"),
                   Part("contents", "toc", "Contents", lang, landmark="toc", landmark_title="Contents")]
         toc += [Entry("Title Page", Target("titlepage")), Entry("Contents", Target("contents"))]
-        from .backends.cover import cover_image  # Pillow loads only for a book that has a cover
-
-        resources["images/cover.png"] = Resource("images/cover.png", "image/png", cover_image(book), cover=True)
+        resources["images/cover.png"] = Resource("images/cover.png", "image/png", partial(_cover, book), cover=True)
     for index, story in enumerate(book.stories):
         title, story_lang = story_title(story), story.meta.language or "en"
         first = index == 0
@@ -133,11 +137,17 @@ def compose(book: Book) -> BookPlan:
         toc.append(story_entry(story, index))
         for image in story_images(story):
             name = f"images/{image.name}"
-            resources.setdefault(name, Resource(name, image.media_type, image.data))  # shared by two stories: once
+            resources.setdefault(name, Resource(name, image.media_type, partial(bytes, image.data)))  # shared: once
     if book.is_anthology:
         parts.append(Part("credits", "credits", "Credits", lang))
         toc.append(Entry("Credits", Target("credits")))
     return BookPlan(book, book_metadata(book), tuple(parts), tuple(toc), tuple(resources.values()))
+
+
+def _cover(book: Book) -> bytes:
+    from .backends.cover import cover_image  # Pillow draws only for a book whose cover is shown
+
+    return cover_image(book)
 
 
 def _title_id(index: int) -> str:

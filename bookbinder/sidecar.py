@@ -171,7 +171,13 @@ def _convert(name: str, value):
     if name in _TEXTS:
         return str(value).strip()
     if name == "pairings":
-        return tuple(p for v in _as_list(value) if (p := Pairing.parse(str(v))))
+        pairings = []
+        for v in _as_list(value):
+            pairing = Pairing.parse(str(v))
+            if pairing is None and str(v).strip():
+                raise ValueError(f"not a pairing: {str(v)[:40]!r} (name two people, as A/B or A & B)")
+            pairings += [pairing] if pairing else []
+        return tuple(pairings)
     if name == "summary":
         return _paragraphs(str(value))
     if name in {"notes", "end_notes"}:

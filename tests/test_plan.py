@@ -230,3 +230,20 @@ def test_grouping_unifies_names_itself() -> None:
 
     groups = group([story("Grey's Anatomy"), story("Grey\u2019s Anatomy")], "fandom")
     assert len(groups) == 1 and len(next(iter(groups.values()))) == 2
+
+
+@pytest.mark.parametrize("keys, said", [
+    ('pairings = ["Mark"]\n', "'pairings': not a pairing: 'Mark'"),
+    ('rating = "Q"\n', "'rating': unknown rating 'Q'"),
+])
+def test_a_bad_value_is_one_line_naming_the_file_and_the_key(tmp_path: Path, keys: str, said: str) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "story.txt").write_text("A story of some words.\n", encoding="utf-8")
+    (tmp_path / "story.meta.toml").write_text(keys, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bookbinder", "inspect", str(tmp_path / "story.txt")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    line, = result.stderr.strip().splitlines()
+    assert "story.meta.toml" in line and said in line, line

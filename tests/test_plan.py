@@ -193,8 +193,16 @@ def test_front_matter_and_sidecar_give_the_same_story(tmp_path: Path) -> None:
     side = tmp_path / "side.md"
     side.write_text(_BODY, encoding="utf-8")
     (tmp_path / "side.meta.yaml").write_text(_KEYS, encoding="utf-8")
+    plain = tmp_path / "plain.md"
+    plain.write_text(_BODY, encoding="utf-8")
+    manifest = tmp_path / "m.toml"
+    manifest.write_text("stories = [{ path = \"plain.md\", title = \"Don't go -- yet...\", "
+                        "characters = [\"Mark\", \"Mark Sloan\"], rating = \"Teen\" }]\n", encoding="utf-8")
+    from bookbinder.api import read_manifest
+
     a, b = load_story(front), load_story(side)
-    assert _record(a) == _record(b)
+    c = load_story(plain, [read_manifest(manifest).override_for(plain)])
+    assert _record(a) == _record(b) == _record(c)
     assert a.meta.title == "Don\u2019t go \u2014 yet\u2026" and a.meta.characters == ("Mark Sloan",)
 
 

@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -17,11 +18,12 @@ from .assemble import Filters, anthology, books_by, order, unify
 from .backends import BACKENDS, render_book, write_book
 from .backends.output import ensure_folder, write_atomic
 from .backends.print_options import PrintOptions
-from .book import Book, story_title
+from .book import Book, BookInfo, story_title
 from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError, UsageError, quoted
 from .model import Diagnostic, Story
 from .parallel import MEMORY_MB, Crash, parallel_map
 from .pipeline import Override, load_story
+from .readers.fields import parse_date, parse_language
 from .readers import STORY_SUFFIXES
 from .render import render_story, serialize
 from .sidecar import SIDECAR_SUFFIXES
@@ -205,6 +207,118 @@ def normalize_to(path: Path, out_dir: Path, stem: str | None = None) -> tuple[St
     return story, target
 
 
+# ------------------------------------------------------------------ what the user says of the book
+_IMAGES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
+           (b"GIF89a", "image/gif"))
+MAX_COVER = 20 * 1024 * 1024  # bytes
+MAX_CSS = 1024 * 1024
+# pandoc's --metadata keys (and calibre's) -> BookInfo fields; title and editor go to the build options.
+METADATA_KEYS = {"author": "authors", "creator": "authors", "language": "language", "lang": "language",
+                 "series": "series", "series-index": "series_index", "series_index": "series_index",
+                 "publisher": "publisher", "date": "date", "description": "description", "abstract": "description",
+                 "subject": "subjects", "subjects": "subjects", "keywords": "subjects", "tags": "subjects",
+                 "title": "title", "editor": "editors"}
+
+
+def parse_metadata(pairs: Iterable[str]) -> dict[str, list[str]]:
+    """["author=A", "series=Tides"] -> {"authors": ["A"], "series": ["Tides"]}; UsageError for a bad pair."""
+    out: dict[str, list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            key, sep, value = pair.partition(":")
+        name = METADATA_KEYS.get(key.strip().casefold())
+        if not sep or name is None:
+            raise UsageError(f"--metadata {pair!r}: write KEY=VALUE with KEY one of {', '.join(sorted(METADATA_KEYS))}")
+        out.setdefault(name, []).append(value.strip())
+    return out
+
+
+def book_info(authors: Iterable[str] = (), language: str | None = None, series: str | None = None,
+              series_index: str | None = None, publisher: str | None = None, date: str | None = None,
+              description: str | None = None, subjects: Iterable[str] = (), cover: Path | None = None,
+              css: Path | None = None, notices: list[str] | None = None) -> BookInfo:
+    """BookInfo from what a user typed, each value checked; UsageError names the flag or file and the fix.
+    What was changed on the way (outside references in the stylesheet) is added to `notices`."""
+    lang = None
+    if language:
+        lang = parse_language(language)
+        if lang is None:
+            raise UsageError(f"--language {language!r}: not a language; give a code such as en, de or pt-BR")
+    when = None
+    if date:
+        when = parse_date(date)
+        if when is None:
+            raise UsageError(f"--date {date!r}: not a date; write it as 2024-05-01")
+    if series_index is not None and not re.fullmatch(r"\d{1,6}(\.\d{1,3})?", series_index.strip()):
+        raise UsageError(f"--series-index {series_index!r}: a number, such as 2 or 2.5")
+    image, image_type = None, "image/png"
+    if cover is not None:
+        image = _read_limited(cover, MAX_COVER, "--cover")
+        image_type = next((kind for magic, kind in _IMAGES if image.startswith(magic)), None)
+        if image[:4] == b"RIFF" and image[8:12] == b"WEBP":
+            image_type = "image/webp"
+        if image_type is None:
+            raise UsageError(f"--cover {quoted(cover)}: not a PNG, JPEG, GIF or WebP image")
+    style = None
+    if css is not None:
+        try:
+            style, dropped = self_contained_css(_read_limited(css, MAX_CSS, "--css").decode("utf-8"))
+        except UnicodeDecodeError:
+            raise UsageError(f"--css {quoted(css)}: not UTF-8 text") from None
+        if dropped and notices is not None:
+            notices.append(f"--css {quoted(css)}: {plural(dropped, 'url() or @import')} left out (a book holds "
+                           "no outside files)")
+    return BookInfo(authors=tuple(a.strip() for a in authors if a.strip()), language=lang, series=series or None,
+                    series_index=series_index.strip() if series_index else None, publisher=publisher or None,
+                    date=when, description=description, subjects=tuple(s for s in subjects if s.strip()),
+                    cover=image, cover_type=image_type, css=style)
+
+
+def self_contained_css(text: str) -> tuple[str, int]:
+    """A user's stylesheet without what would reach outside the book: `url()` references become
+    `none` and `@import` rules go (an EPUB may hold no remote resource, and the PDF fetcher would
+    refuse them anyway). (stylesheet, how many were left out)."""
+    import tinycss2
+
+    dropped = 0
+
+    def tokens(nodes):
+        nonlocal dropped
+        for node in nodes:
+            if node.type == "url" or (node.type == "function" and node.lower_name == "url"):
+                dropped += 1
+                yield tinycss2.ast.IdentToken(node.source_line, node.source_column, "none")
+                continue
+            if hasattr(node, "content") and node.content is not None and node.type in {"() block", "[] block",
+                                                                                     "{} block", "function"}:
+                node.content = list(tokens(node.content))
+            if node.type == "function":
+                node.arguments = list(tokens(node.arguments))
+            yield node
+
+    rules = []
+    for rule in tinycss2.parse_stylesheet(text):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "import":
+            dropped += 1
+            continue
+        if rule.type in {"qualified-rule", "at-rule"}:
+            rule.prelude = list(tokens(rule.prelude))
+            if rule.content is not None:
+                rule.content = list(tokens(rule.content))
+        rules.append(rule)
+    return tinycss2.serialize(rules), dropped
+
+
+def _read_limited(path: Path, limit: int, flag: str) -> bytes:
+    try:
+        if Path(path).stat().st_size > limit:
+            raise UsageError(f"{flag} {quoted(path)}: larger than {limit // (1024 * 1024)} MB")
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{flag} {quoted(path)}: cannot be read ({exc.strerror or exc})") from None
+
+
 # ------------------------------------------------------------------ building
 @dataclass(frozen=True)
 class BuildOptions:
@@ -223,6 +337,7 @@ class BuildOptions:
     follow_links: bool = False  # read files in a folder that link outside it
     out_file: Path | None = None  # write exactly this file (one book, one format); "-" is standard output
     manifest: Path | None = None  # its stories are added to the inputs; title, editors, sort fill what is not set
+    info: BookInfo = BookInfo()   # what the user states about each book built (--author, --series, --cover...)
 
 
 def with_manifest(inputs: list[str | Path], options: BuildOptions) -> tuple[list[str | Path], BuildOptions,
@@ -258,6 +373,12 @@ def output_target(value: str | Path, formats: tuple[str, ...] = ()) -> tuple[Pat
 
 
 def plan_books(stories: list[Story], options: BuildOptions, single: bool) -> tuple[list[Book], int]:
+    """The books to write (and how many stories the filters left out), each with the user's BookInfo."""
+    books, skipped = _plan_books(stories, options, single)
+    return [replace(b, info=options.info) for b in books], skipped
+
+
+def _plan_books(stories: list[Story], options: BuildOptions, single: bool) -> tuple[list[Book], int]:
     """The books to write (and how many stories the filters left out)."""
     stories = unify(stories)
     keep = options.filters.predicate()

@@ -11,6 +11,32 @@ from .model import Story
 
 
 @dataclass(frozen=True)
+class BookInfo:
+    """What the user states about the book itself (the command line, `--metadata`, bookbinder.toml),
+    as calibre's and pandoc's users do. Each field, when set, wins over what the stories say."""
+
+    authors: tuple[str, ...] = ()      # the book's creators (dc:creator, the PDF's Author)
+    language: str | None = None        # BCP 47
+    series: str | None = None
+    series_index: str | None = None    # "2", "2.5"
+    publisher: str | None = None
+    date: str | None = None            # 2024-05-01
+    description: str | None = None
+    subjects: tuple[str, ...] = ()     # added to the stories' fandoms, pairings and tags
+    cover: bytes | None = None         # an image (PNG, JPEG, GIF or WebP) instead of the drawn cover
+    cover_type: str = "image/png"
+    css: str | None = None             # the user's stylesheet, after the book's own
+
+    def __post_init__(self) -> None:
+        for name in ("language", "series", "series_index", "publisher", "date", "description"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, xml_safe(value))
+        object.__setattr__(self, "authors", tuple(xml_safe(a) for a in self.authors))
+        object.__setattr__(self, "subjects", tuple(xml_safe(a) for a in self.subjects))
+
+
+@dataclass(frozen=True)
 class Book:
     """Stories bound together: a title, the stories in order, what the collection gathers (a
     `--by` group) and its editors. `bookbinder.compose` makes the book's plan from it."""
@@ -19,6 +45,7 @@ class Book:
     stories: tuple[Story, ...]
     collection: str | None = None      # what the book gathers: "Mark Sloan/Lexie Grey", "Grey's Anatomy"
     editors: tuple[str, ...] = ()
+    info: BookInfo = BookInfo()
 
     def __post_init__(self) -> None:
         # Titles and editors come from the command line or a manifest: text like any story's.
@@ -42,6 +69,8 @@ class Book:
 
     @property
     def language(self) -> str:
+        if self.info.language:
+            return self.info.language
         langs = [s.meta.language for s in self.stories if s.meta.language]
         return max(set(langs), key=langs.count) if langs else "en"
 
@@ -52,6 +81,11 @@ class Book:
             for author in story.meta.authors:
                 seen.setdefault(author.casefold(), author)
         return tuple(seen.values())
+
+    @property
+    def creators(self) -> tuple[str, ...]:
+        """Who the book is by: the user's --author, else the stories' authors."""
+        return self.info.authors or self.authors
 
     @property
     def slug(self) -> str:

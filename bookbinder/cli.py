@@ -13,7 +13,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import BuildOptions, build, collect_inputs, normalize_to, output_target, plural, read_list, read_manifest
+from .api import (
+    BuildOptions, book_info, build, collect_inputs, normalize_to, output_target, parse_metadata, plural, read_list,
+    read_manifest,
+)
 from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
@@ -152,7 +155,19 @@ def _print_record(record: dict) -> None:
               help="One anthology per group: " + "; ".join(f"{k.name}: {k.help}" for k in GROUPINGS.values()) + ".")
 @click.option("--no-infer", is_flag=True, help="Group and filter by stated metadata only, never by inferred.")
 @click.option("--title", help="Book title; with --by, a pattern such as '{group}: Collected'.")
-@click.option("--author", "--editor", "editors", multiple=True, help="The anthology's editor (repeatable).")
+@click.option("--author", "authors", multiple=True,
+              help="The book's author (repeatable): its creator in the EPUB and the PDF, over the stories' own.")
+@click.option("--editor", "editors", multiple=True, help="The anthology's editor (repeatable).")
+@click.option("--language", help="The book's language (en, de, pt-BR...), over what the stories say.")
+@click.option("--series", help="The series the book belongs to.")
+@click.option("--series-index", metavar="N", help="Its number in the series (2, 2.5).")
+@click.option("--cover", type=click.Path(path_type=Path), help="A PNG, JPEG, GIF or WebP image for the cover.")
+@click.option("--css", type=click.Path(path_type=Path), help="Your stylesheet, applied after the book's own.")
+@click.option("--publisher", help="The publisher named in the book (default: bookbinder).")
+@click.option("--date", help="The date of publication (2024-05-01).")
+@click.option("-M", "--metadata", "metadata", multiple=True, metavar="KEY=VALUE",
+              help="Book metadata as pandoc takes it: author, editor, title, language, series, series-index, "
+                   "publisher, date, description, subject (repeatable; the flags above win).")
 @click.option("--sort", type=click.Choice(SORT_KEYS), default="given", show_default=True,
               help="Story order within a book.")
 @click.option("--rating", "max_rating", metavar="RATING", help="Only stories rated at most RATING (unrated ones are left out).")
@@ -169,8 +184,9 @@ def _print_record(record: dict) -> None:
 @_verbose_option
 @_strict_option
 @_follow_links_option
-def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_rating, complete, fandoms,
-              characters, pairings, lists, manifest, page_size, tagged, verbose, strict, follow_links) -> None:
+def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, language, series, series_index, cover,
+              css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
+              manifest, page_size, tagged, verbose, strict, follow_links) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
@@ -183,13 +199,29 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, editors, sort, max_
         sys.exit(1)
     if not inputs and not manifest:
         raise click.UsageError("give at least one story file, folder, --list or --manifest")
+    said: list[str] = []
+    try:
+        given = parse_metadata(metadata)
+        first = lambda key, flag: flag if flag is not None else (given.get(key) or [None])[-1]  # noqa: E731
+        info = book_info(authors=authors or given.get("authors", ()), language=first("language", language),
+                         series=first("series", series), series_index=first("series_index", series_index),
+                         publisher=first("publisher", publisher), date=first("date", date),
+                         description=first("description", None), subjects=given.get("subjects", ()),
+                         cover=cover, css=css, notices=said)
+    except BookbinderError as exc:  # one line, naming the flag or file and what to write instead; exit 2
+        exc.show()
+        sys.exit(exc.exit_code)
+    for line in said:
+        click.echo(f"bookbinder: {line}", err=True)
+    title = title or (given.get("title") or [None])[-1]
+    editors = editors or tuple(given.get("editors", ()))
     filters = Filters(max_rating=max_rating, complete=complete, fandoms=fandoms, characters=characters,
                       pairings=pairings, infer=not no_infer)
     out_file, folder, formats = output_target(out_dir, tuple(formats))
     options = BuildOptions(formats=formats, out_dir=folder or Path("output"), out_file=out_file, title=title,
                            editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
                            print=PrintOptions(page_size=page_size.lower(), tagged=tagged), follow_links=follow_links,
-                           manifest=manifest)
+                           manifest=manifest, info=info)
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:

@@ -82,6 +82,10 @@ class BookMetadata:
     editors: tuple[str, ...]
     subjects: tuple[str, ...]    # fandoms, pairings and tags, in story order, each once
     description: str             # the story's summary, or what the anthology gathers; may be empty
+    publisher: str = "bookbinder"
+    date: str | None = None      # of publication, as the user states it
+    series: str | None = None
+    series_index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,12 +125,16 @@ def compose(book: Book) -> BookPlan:
     toc: list[Entry] = []
     resources: dict[str, Resource] = {}
     lang = book.language
+    if book.is_anthology or book.info.cover:
+        parts.append(Part("cover", "cover", book.title, lang, landmark="cover", landmark_title="Cover"))
+        cover = (partial(bytes, book.info.cover), book.info.cover_type) if book.info.cover else (partial(_cover, book),
+                                                                                                   "image/png")
+        name = "images/cover" + _SUFFIX.get(cover[1], ".png")
+        resources[name] = Resource(name, cover[1], cover[0], cover=True)
     if book.is_anthology:
-        parts += [Part("cover", "cover", book.title, lang, landmark="cover", landmark_title="Cover"),
-                  Part("titlepage", "titlepage", book.title, lang, landmark="titlepage", landmark_title="Title page"),
+        parts += [Part("titlepage", "titlepage", book.title, lang, landmark="titlepage", landmark_title="Title page"),
                   Part("contents", "toc", "Contents", lang, landmark="toc", landmark_title="Contents")]
         toc += [Entry("Title Page", Target("titlepage")), Entry("Contents", Target("contents"))]
-        resources["images/cover.png"] = Resource("images/cover.png", "image/png", partial(_cover, book), cover=True)
     for index, story in enumerate(book.stories):
         title, story_lang = story_title(story), story.meta.language or "en"
         first = index == 0
@@ -142,6 +150,9 @@ def compose(book: Book) -> BookPlan:
         parts.append(Part("credits", "credits", "Credits", lang))
         toc.append(Entry("Credits", Target("credits")))
     return BookPlan(book, book_metadata(book), tuple(parts), tuple(toc), tuple(resources.values()))
+
+
+_SUFFIX = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
 
 
 def _cover(book: Book) -> bytes:
@@ -168,16 +179,22 @@ def story_entry(story: Story, index: int) -> Entry:
 
 
 def book_metadata(book: Book) -> BookMetadata:
+    info = book.info
     subjects: dict[str, None] = {}
     for story in book.stories:
         for value in [*story.meta.fandoms, *(str(p) for p in story.meta.pairings), *story.meta.tags]:
             subjects.setdefault(value)
-    if book.is_anthology:
+    for value in info.subjects:
+        subjects.setdefault(value)
+    if info.description is not None:
+        description = info.description
+    elif book.is_anthology:
         description = book.count_line + (f": {book.collection}." if book.collection else ".")
     else:  # one story: its summary, if it has one
         description = "\n\n".join(b.text for b in book.stories[0].meta.summary) if book.stories else ""
-    return BookMetadata(book.identifier, book.title, book.language, book.authors, book.editors,
-                        tuple(subjects), description)
+    return BookMetadata(book.identifier, book.title, book.language, book.creators, book.editors,
+                        tuple(subjects), description, info.publisher or "bookbinder", info.date, info.series,
+                        info.series_index)
 
 
 def story_images(story: Story) -> Iterator[Image]:
@@ -194,7 +211,7 @@ def part_body(plan: BookPlan, part: Part, links: Links) -> list[etree._Element]:
     book = plan.book
     story = book.stories[part.story] if part.story is not None else None
     if part.kind == "cover":
-        elements = [cover(book)]
+        elements = [cover(plan)]
     elif part.kind == "titlepage":
         elements = [title_page(book)]
     elif part.kind == "toc":
@@ -219,10 +236,12 @@ def _address_images(element: etree._Element, plan: BookPlan, links: Links) -> No
             img.set("src", links.resource(resource))
 
 
-def cover(book: Book) -> etree._Element:
+def cover(plan: BookPlan) -> etree._Element:
+    book = plan.book
     alt = f"Cover: {book.title}" + (f", {book.collection}" if book.collection and book.collection != book.title else "")
+    image = next(r for r in plan.resources if r.cover)
     return E.section({EPUB_TYPE: "cover", "class": "cover", "aria-label": "Cover"},
-                     E.img({"role": "doc-cover"}, src="images/cover.png", alt=alt))
+                     E.img({"role": "doc-cover"}, src=image.name, alt=alt))
 
 
 def title_page(book: Book) -> etree._Element:
@@ -231,8 +250,8 @@ def title_page(book: Book) -> etree._Element:
     if book.collection and book.collection != book.title:
         section.append(E.p(book.collection, {"class": "collection"}))
     section.append(E.p(book.count_line, {"class": "count"}))
-    if book.authors:
-        section.append(E.p("by " + join_names(book.authors), {"class": "byline"}))
+    if book.creators:
+        section.append(E.p("by " + join_names(book.creators), {"class": "byline"}))
     if book.editors:
         section.append(E.p("edited by " + join_names(book.editors), {"class": "editors"}))
     return section

@@ -21,6 +21,7 @@ from ..render import document, serialize
 from .output import build_time, stable_zip
 
 STYLESHEETS = ("base.css", "epub.css")
+USER_STYLESHEET = "user.css"  # --css
 _BODY_CLASS = {"cover": "cover", "titlepage": "titlepage", "toc": "contents", "story-title": "story-titlepage",
                "story": "story", "credits": "credits"}
 
@@ -54,10 +55,13 @@ def write_epub(plan: BookPlan) -> bytes:
     ebook.set_title(meta.title)
     ebook.set_language(meta.language)
     _metadata(ebook, plan)
-    for name in STYLESHEETS:
+    sheets = {name: stylesheet(name) for name in STYLESHEETS}
+    if plan.book.info.css is not None:
+        sheets[USER_STYLESHEET] = plan.book.info.css.encode("utf-8")  # the user's, after the book's own
+    for name, content in sheets.items():
         ebook.add_item(epub.EpubItem(uid=f"css-{name[:-4]}", file_name=f"styles/{name}",
-                                     media_type="text/css", content=stylesheet(name)))
-    documents = _documents(plan, [f"../styles/{n}" for n in STYLESHEETS])
+                                     media_type="text/css", content=content))
+    documents = _documents(plan, [f"../styles/{n}" for n in sheets])
     items = []
     for part in plan.parts:
         items.append(epub.EpubItem(uid=part.id, file_name=_file(part.id), media_type="application/xhtml+xml",
@@ -136,7 +140,14 @@ def _metadata(ebook: epub.EpubBook, plan: BookPlan) -> None:
         ebook.add_metadata("DC", "subject", subject)
     if meta.description:
         ebook.add_metadata("DC", "description", meta.description)
-    ebook.add_metadata("DC", "publisher", "bookbinder")
+    ebook.add_metadata("DC", "publisher", meta.publisher)
+    if meta.date:
+        ebook.add_metadata("DC", "date", meta.date)
+    if meta.series:  # EPUB 3's collection, which calibre and Apple Books read as the series
+        ebook.add_metadata(None, "meta", meta.series, {"property": "belongs-to-collection", "id": "series"})
+        ebook.add_metadata(None, "meta", "series", {"property": "collection-type", "refines": "#series"})
+        if meta.series_index:
+            ebook.add_metadata(None, "meta", meta.series_index, {"property": "group-position", "refines": "#series"})
     for name, value in _accessibility(has_images=bool(plan.resources)):
         ebook.add_metadata(None, "meta", value, {"property": name})
 

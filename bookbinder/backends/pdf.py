@@ -133,16 +133,17 @@ def _marks(tree) -> tuple[Mark, ...]:
 def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
     from weasyprint import HTML
 
-    fonts, stylesheets = _styles(options.page_size, extra_css)
+    fonts, stylesheets = _styles(options.page_size, extra_css, plan.book.info.css)
     html = serialize(tree).decode("utf-8")
     return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
 
 
 @lru_cache(maxsize=8)
-def _styles(page_size: str, extra_css: str):
+def _styles(page_size: str, extra_css: str, user_css: str | None = None):
     """Fonts and parsed stylesheets: built once per process, shared by every story it renders.
 
-    `extra_css` is one of this module's constants, never text from a story."""
+    `extra_css` is one of this module's constants, never text from a story; `user_css` is the
+    user's own --css file, parsed after the book's stylesheets and read through the same fetcher."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -151,6 +152,8 @@ def _styles(page_size: str, extra_css: str):
     fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
     sheets = [_page_css(page_size), stylesheet("base.css").decode("utf-8"),
               stylesheet("print.css").decode("utf-8") + extra_css]
+    if user_css is not None:
+        sheets.append(user_css)
     stylesheets = [CSS(string=sheet, url_fetcher=fetcher, font_config=fonts) for sheet in sheets]
     return fonts, stylesheets
 

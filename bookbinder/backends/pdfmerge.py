@@ -139,5 +139,7 @@ def _metadata(out: pikepdf.Pdf, meta: BookMetadata) -> None:
     if meta.subjects:
         out.docinfo[Name.Keywords] = ", ".join(meta.subjects)
     out.docinfo[Name.Creator] = "bookbinder"
+    if meta.publisher != "bookbinder":
+        out.docinfo[Name("/Publisher")] = meta.publisher
     out.Root.Lang = pikepdf.String(meta.language)
     out.Root.PageMode = Name.UseOutlines

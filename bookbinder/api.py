@@ -338,6 +338,7 @@ class BuildOptions:
     out_file: Path | None = None  # write exactly this file (one book, one format); "-" is standard output
     manifest: Path | None = None  # its stories are added to the inputs; title, editors, sort fill what is not set
     info: BookInfo = BookInfo()   # what the user states about each book built (--author, --series, --cover...)
+    aliases: tuple[tuple[str, str], ...] = ()  # ("Mer", "Meredith Grey"): one name for a person, fandom or pairing
 
 
 def with_manifest(inputs: list[str | Path], options: BuildOptions) -> tuple[list[str | Path], BuildOptions,
@@ -380,7 +381,7 @@ def plan_books(stories: list[Story], options: BuildOptions, single: bool) -> tup
 
 def _plan_books(stories: list[Story], options: BuildOptions, single: bool) -> tuple[list[Book], int]:
     """The books to write (and how many stories the filters left out)."""
-    stories = unify(stories)
+    stories = unify(stories, dict(options.aliases))
     keep = options.filters.predicate()
     chosen = [s for s in stories if keep(s)]
     skipped = len(stories) - len(chosen)

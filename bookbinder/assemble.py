@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from .book import Book, story_title
-from .clean.names import alias_table, fold
+from .clean.names import alias_table, fold, without_medium
 from .errors import BookbinderError, UsageError
 from .ratings import KNOWN_RATINGS, rating_level
 from .model import Pairing, Story
@@ -48,9 +48,15 @@ GROUP_KEYS = tuple(GROUPINGS)
 
 
 # ------------------------------------------------------------------ names across a collection
-def unify(stories: Iterable[Story]) -> list[Story]:
-    """Stories whose characters and pairings use one name per person across the collection."""
+def unify(stories: Iterable[Story], aliases: Mapping[str, str] | None = None) -> list[Story]:
+    """Stories whose characters and pairings use one name per person across the collection.
+
+    `aliases` are the user's own ("Mer" = "Meredith Grey", "GA" = "Grey's Anatomy"): a name whose
+    folded spelling (`fold`) is an alias's becomes that name, in characters, pairings and fandoms."""
     stories = list(stories)
+    if aliases:
+        user = {fold(k): v for k, v in aliases.items()}
+        stories = [_rename(s, {}, lambda n: user.get(fold(n), n)) for s in stories]
     names = [n for s in stories for n in _all_names(s)]
     table = alias_table(names)
     unified = [_rename(s, table) for s in stories]
@@ -63,9 +69,9 @@ def _all_names(story: Story) -> list[str]:
             + list(meta.inferred.characters) + [m for p in meta.inferred.pairings for m in p.members])
 
 
-def _rename(story: Story, table: dict[str, str]) -> Story:
+def _rename(story: Story, table: dict[str, str], rename: Callable[[str], str] | None = None) -> Story:
     def name(n: str) -> str:
-        return table.get(n.casefold(), n)
+        return rename(n) if rename else table.get(n.casefold(), n)
 
     def pairs(ps: tuple[Pairing, ...]) -> tuple[Pairing, ...]:
         return tuple(dict.fromkeys(Pairing.of([name(m) for m in p.members], p.kind) for p in ps))
@@ -75,6 +81,9 @@ def _rename(story: Story, table: dict[str, str]) -> Story:
                        pairings=pairs(meta.inferred.pairings))
     meta = meta.with_(characters=tuple(dict.fromkeys(map(name, meta.characters))), pairings=pairs(meta.pairings),
                       inferred=inferred)
+    if rename:  # the user's aliases name fandoms too
+        meta = meta.with_(fandoms=tuple(dict.fromkeys(map(name, meta.fandoms))),
+                          inferred=replace(meta.inferred, fandoms=tuple(dict.fromkeys(map(name, meta.inferred.fandoms)))))
     return story.with_(meta=meta)
 
 
@@ -139,7 +148,7 @@ def group(stories: list[Story], by: str, infer: bool = True, unified: bool = Fal
             story = story.diagnose(f"{by}-inferred-for-grouping",
                                    f"grouped by its inferred {by} {', '.join(keys)} (no {by} stated)")
         for key in keys or [GROUPINGS[by].no_group]:
-            name = folded.setdefault(fold(key), key)
+            name = folded.setdefault(fold(key), without_medium(key))
             groups.setdefault(name, []).append(story)
     return groups
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import tomllib
 from pathlib import Path
 
 import click
@@ -21,17 +22,58 @@ from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
 from .backends.output import ensure_folder
-from .errors import BookbinderError, DiskFullError, InputError, quoted
+from .errors import BookbinderError, DiskFullError, InputError, UsageError, quoted
 from .pipeline import load_story
 from .readers import READ
 from .report import story_record
 
+CONFIG = "bookbinder.toml"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bookbinder")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Bookbinder: messy story files in, clean XHTML, EPUB anthologies and print PDFs out.
 
-    Reads .txt (any encoding), .md, .html (AO3 and FanFicFare downloads, saved pages) and .epub."""
+    Reads .txt (any encoding), .md, .html (AO3 and FanFicFare downloads, saved pages) and .epub.
+    A bookbinder.toml in the working folder gives defaults: a [build] (or [normalize], [inspect])
+    table of long option names, and an [aliases] table of names ("Mer" = "Meredith Grey")."""
+    try:
+        ctx.default_map, ctx.obj = _config(Path(CONFIG), ctx.command)
+    except BookbinderError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+def _config(path: Path, group: click.Group) -> tuple[dict, dict]:
+    """bookbinder.toml -> (click's default_map, {"aliases": {...}}); ({}, {}) when there is none."""
+    if not path.is_file():
+        return {}, {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"does not parse: {str(exc).splitlines()[0] if str(exc) else exc}", path) from None
+    defaults: dict[str, dict] = {}
+    for section, table in data.items():
+        if section == "aliases":
+            if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+                raise UsageError('[aliases]: write "Short name" = "Full Name" lines', path)
+            continue
+        command = group.commands.get(section)
+        if command is None or not isinstance(table, dict):
+            raise UsageError(f"[{section}]: not a command's table; use [build], [normalize], [inspect] or [aliases]",
+                             path)
+        options = {opt.lstrip("-"): param for param in command.params if isinstance(param, click.Option)
+                   for opt in param.opts if opt.startswith("--")}
+        for key, value in table.items():
+            param = options.get(key)
+            if param is None:
+                raise UsageError(f"[{section}] {key!r}: {section} has no --{key} option", path)
+            if param.multiple and not isinstance(value, list):
+                value = [value]  # author = "Ann" means one author, not three letters
+            defaults.setdefault(section, {})[param.name] = value
+    return defaults, {"aliases": dict(data.get("aliases", {}))}
 
 
 def _verbose_option(f):
@@ -221,7 +263,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
     options = BuildOptions(formats=formats, out_dir=folder or Path("output"), out_file=out_file, title=title,
                            editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
                            print=PrintOptions(page_size=page_size.lower(), tagged=tagged), follow_links=follow_links,
-                           manifest=manifest, info=info)
+                           manifest=manifest, info=info,
+                           aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()))
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:

@@ -110,3 +110,70 @@ def test_metadata_title_and_editor_as_pandoc_takes_them(tmp_path: Path) -> None:
     opf = _opf(tmp_path / "winter-reading.epub")
     assert opf.findtext(".//dc:title", namespaces=NS) == "Winter Reading"
     assert [e.text for e in opf.iterfind(".//dc:contributor", NS)] == ["archivist"]
+
+
+# ------------------------------------------------------------------ bookbinder.toml
+def _two_stories(folder: Path) -> None:
+    for name, who in (("a", "Mer"), ("b", "Meredith Grey")):
+        (folder / f"{name}.txt").write_text(f"{who} walked in. The ward was quiet for once.\n", encoding="utf-8")
+        (folder / f"{name}.meta.toml").write_text(f'title = "Story {name}"\ncharacters = ["{who}"]\n'
+                                                  'fandoms = ["Grey\'s Anatomy (TV)"]\n', encoding="utf-8")
+
+
+def test_bookbinder_toml_gives_defaults_and_aliases(tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    _two_stories(stories)
+    (tmp_path / "bookbinder.toml").write_text('[build]\nby = "character"\nauthor = "Cfg Author"\noutput = "books"\n'
+                                              '\n[aliases]\n"Mer" = "Meredith Grey"\n', encoding="utf-8")
+    result = run("build", "stories", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (tmp_path / "books").iterdir()] == ["meredith-grey.epub"]  # one person, one book
+    opf = _opf(tmp_path / "books" / "meredith-grey.epub")
+    assert [e.text for e in opf.iterfind(".//dc:creator", NS)] == ["Cfg Author"]
+    override = run("build", "stories", "--by", "fandom", "-o", "other", cwd=tmp_path)  # the command line wins
+    assert override.returncode == 0, override.stderr
+    assert [p.name for p in (tmp_path / "other").iterdir()] == ["grey-s-anatomy.epub"]  # AO3's "(TV)" is no part of the name
+
+
+@pytest.mark.parametrize("config, said", [
+    ('[build]\ncolour = "red"\n', "bookbinder.toml: [build] 'colour': build has no --colour option"),
+    ("[build\n", "bookbinder.toml: does not parse"),
+    ('[aliases]\nMer = 3\n', 'bookbinder.toml: [aliases]: write "Short name" = "Full Name" lines'),
+])
+def test_a_bad_bookbinder_toml_is_one_line(tmp_path: Path, config: str, said: str) -> None:
+    (tmp_path / "bookbinder.toml").write_text(config, encoding="utf-8")
+    result = run("build", str(SEED), cwd=tmp_path)
+    assert result.returncode == 2
+    line, = result.stderr.strip().splitlines()
+    assert line.startswith(f"bookbinder: {said}"), line
+
+
+# ------------------------------------------------------------------ --by character is people only
+PLACE_STORY = """Lexie walked into Seattle Grace before dawn. Mark was already at Seattle Grace, as always.
+Lexie looked at Mark. "You're early," Mark said. Lexie shrugged at him and smiled.
+They met again in Seattle Grace at noon. Lexie said nothing; Mark said less. Callie laughed at Mark.
+Later Lexie drove back to Seattle Grace, and Mark was waiting in Mark's old car outside of Seattle Grace.
+"""
+
+
+def test_places_are_not_characters(tmp_path: Path) -> None:
+    """A hospital named as often as a person became a book of its own with --by character. A name
+    is a place when its last word names a kind of place, or when most of its mentions follow "at",
+    "in", "into", "outside (of)" or a word of going and "to" ("back to Seattle Grace")."""
+    (tmp_path / "s.txt").write_text(PLACE_STORY, encoding="utf-8")
+    result = run("build", str(tmp_path / "s.txt"), "--by", "character", "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    books = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "seattle-grace.epub" not in books
+    assert {"lexie.epub", "mark.epub"} <= set(books), books
+
+
+def test_names_looked_at_are_still_people() -> None:
+    from bookbinder.clean.names import _name_counts, is_place
+
+    counts, _, placed = _name_counts("She looked at Derek. Derek said nothing. She was mad at Derek. "
+                                     "In Derek's arms she slept. At Boston General they worked. "
+                                     "They drove to Boston. Later, in Boston, they ate.")
+    assert not is_place("Derek", counts["Derek"], placed["Derek"])
+    assert is_place("Boston", counts["Boston"], placed["Boston"]) and is_place("Boston General", 1, 0)

@@ -65,13 +65,17 @@ def alias_table(names) -> dict[str, str]:
 
 def infer(text: str, stated: Metadata) -> Inferred:
     """The characters the text is about, and the pairing two dominant ones suggest."""
-    counts, full = _name_counts(text)
+    counts, full, placed = _name_counts(text)
     alias = alias_table(list(full.values()) + list(stated.characters) +
                         [m for p in stated.pairings for m in p.members])
     people: Counter[str] = Counter()
+    at_places: Counter[str] = Counter()
     for name, n in counts.items():
-        people[alias.get(name.casefold(), full.get(name, name))] += n
-    ranked = [(name, n) for name, n in people.most_common() if n >= 3][:8]
+        person = alias.get(name.casefold(), full.get(name, name))
+        people[person] += n
+        at_places[person] += placed[name]
+    places = {name for name, n in people.items() if is_place(name, n, at_places[name])}
+    ranked = [(name, n) for name, n in people.most_common() if n >= 3 and name not in places][:8]
     characters = tuple(name for name, _ in ranked)
     pairings: tuple[Pairing, ...] = ()
     if len(ranked) >= 2:
@@ -106,30 +110,61 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[.!?…:\"“”\n]|[,;()—–]")
 _ENDS_SENTENCE = frozenset('.!?…:"“”\n')
 
 
-def _name_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
-    """Capitalised words used as names (never lower-case, seen mid-sentence), and full names."""
+# Words after which a name is a place, not a person: "at Seattle Grace", "in Seattle", "into
+# Mercy West". ("to" and "from" take people as often as places: "said to Mark".)
+_LOCATIVE = frozenset("at in into inside outside near within across throughout".split())
+# ...and "to", "from" and "by" after a word of going: "back to New York", "transferring to Mercy West".
+_GOING = frozenset("""go goes going went gone back move moved moves moving transfer transferred transferring fly flew
+flown flying drive drove driven driving return returned returning come came coming head headed heading way trip
+walk walked walking run ran running leave left leaving away home moved drop dropped stop stopped swing""".split())
+# ...but "at" after a look or a feeling takes a person: "she looked at Mark", "mad at Derek".
+_AT_PERSON = frozenset("""look looks looked looking stare stares stared staring glance glances glanced glancing glare
+glared glaring smile smiles smiled smiling grin grinned grinning laugh laughed laughing yell yelled yelling shout
+shouted shouting snap snapped wink winked nod nodded wave waved point pointed pointing frown frowned scowl scowled
+gape gaped peer peered squint squinted blink blinked mad angry upset furious annoyed cross aimed directed
+jabbed thrown threw swung lunged lunge snarled hissed growled""".split())
+# Last words of the names of places and institutions, which no person bears.
+_PLACE_WORDS = frozenset("""hospital memorial general center centre clinic university college school academy institute
+street st avenue ave road rd lane boulevard park square plaza bar pub cafe café diner restaurant hotel inn motel church
+cathedral station airport city county island lake river mountain mountains hall manor tower bridge mall market
+harbor harbour bay beach valley forest woods hill hills heights ward house""".split())
+
+
+def _name_counts(text: str) -> tuple[Counter[str], dict[str, str], Counter[str]]:
+    """Capitalised words used as names (never lower-case, seen mid-sentence), full names, and how
+    often each was named right after a word of place ("at", "in")."""
     tokens = _TOKEN.findall(text)
     lower = {t.casefold() for t in tokens if t[0].islower()}
     counts: Counter[str] = Counter()
+    placed: Counter[str] = Counter()
     mid: set[str] = set()
     bigrams: Counter[tuple[str, str]] = Counter()
     prev: str | None = None
     sentence_start = True
+    after_place_word = False  # since "at"/"in", only capitalised words (or "the", "of") so far
+    last_lower = ""
     for token in tokens:
         first = token[0]
         if first.islower():  # most tokens: cheap to pass over
             prev, sentence_start = None, False
+            after_place_word = ((token in _LOCATIVE and not (token == "at" and last_lower in _AT_PERSON))
+                                or (token in {"to", "from", "by"} and last_lower in _GOING)
+                                or (after_place_word and token in {"the", "of"}))
+            last_lower = token
             continue
         if len(token) == 1 and not first.isalpha():
             sentence_start = sentence_start or token in _ENDS_SENTENCE
-            prev = None
+            prev, after_place_word = None, False
             continue
         word = token[:-2] if token.endswith(("'s", "’s")) else token.rstrip("'’")
         key = word.casefold().replace("’", "'")
         if not word[:1].isupper() or key in _NOT_NAMES or key in lower or len(word) < 2 or word.isupper():
             prev, sentence_start = None, False
+            after_place_word = after_place_word or key in _LOCATIVE  # "At Boston General", "in New York"
             continue
         counts[word] += 1
+        if after_place_word and word == token:  # "in Mark's arms": a possessive is somebody's
+            placed[word] += 1
         if not sentence_start:
             mid.add(word)
         if prev:
@@ -141,7 +176,14 @@ def _name_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
         if first in names and last in names and first not in full:
             full[first] = f"{first} {last}"
             full[last] = full.get(last, f"{first} {last}")
-    return names, full
+    return names, full, placed
+
+
+def is_place(name: str, mentions: int, placed: int) -> bool:
+    """A name that is a place or an institution, not a person: its last word names a kind of place
+    ("Memorial", "Street"), or most of its mentions follow "at", "in", "into"..."""
+    last = name.split()[-1].casefold() if name.split() else ""
+    return last in _PLACE_WORDS or (mentions >= 2 and placed * 2 >= mentions)
 
 
 # AO3 tells fandoms of one name apart by medium: "Sherlock (TV)", "Les Misérables - Victor Hugo",
@@ -163,3 +205,8 @@ def fold(name: str) -> str:
     text = _DISAMBIGUATOR.sub("", text)
     text = re.sub(r"\s*-\s*", "-", text)
     return " ".join(text.split())
+
+
+def without_medium(name: str) -> str:
+    """"Grey's Anatomy (TV)" -> "Grey's Anatomy": the name a book of that fandom is called."""
+    return _DISAMBIGUATOR.sub("", name).strip() or name

@@ -70,7 +70,7 @@ def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderE
                 else:
                     _report(on_error, InputError("not read: it links to a file outside the folder (give "
                                                  "--follow-links to read it)", found))
-        elif path.exists():
+        elif path.exists() or str(raw) == "-":  # "-": standard input, read by the caller (load_stories' stdin)
             paths.append(path)
         else:
             _report(on_error, InputError("no such file or folder", path))
@@ -160,10 +160,36 @@ def _is_story_file(path: Path) -> bool:
 
 
 # ------------------------------------------------------------------ loading
-def _load_one(path: Path, overrides: Callable[[Path], Sequence[Override]] | None = None) -> Story | BookbinderError:
+@dataclass(frozen=True)
+class Stdin:
+    """A story given on standard input (the input "-"): its bytes, and the format named by --from."""
+
+    data: bytes
+    format: str | None = None
+
+
+MAX_STDIN = 256 * 1024 * 1024  # bytes
+
+
+def read_stdin(stream, fmt: str | None = None) -> Stdin:
+    """Standard input as a story's bytes; UsageError past MAX_STDIN."""
+    data = stream.read(MAX_STDIN + 1)
+    if len(data) > MAX_STDIN:
+        raise UsageError(f"standard input: more than {MAX_STDIN // (1024 * 1024)} MB; give a file instead")
+    return Stdin(data, fmt)
+
+
+def _load_one(path: Path, overrides: Callable[[Path], Sequence[Override]] | None = None,
+              stdin: Stdin | None = None) -> Story | BookbinderError:
     """One story or the error that says why not; a bug in one story never stops the others."""
     try:
-        story = load_story(path, overrides(path) if overrides else ())
+        layers = overrides(path) if overrides else ()
+        if str(path) == "-":
+            if stdin is None:
+                raise InputError("standard input is named, but was not read", "-")
+            story = load_story(path, layers, data=stdin.data, fmt=stdin.format)
+        else:
+            story = load_story(path, layers)
         story.words  # counted here, in the worker, and sent back with the story
         return story
     except BookbinderError as exc:
@@ -178,7 +204,7 @@ def _load_one(path: Path, overrides: Callable[[Path], Sequence[Override]] | None
 
 def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None,
                  follow_links: bool = False, skipped: list[Path] | None = None, notices: list[str] | None = None,
-                 overrides: Callable[[Path], Sequence[Override]] | None = None,
+                 overrides: Callable[[Path], Sequence[Override]] | None = None, stdin: Stdin | None = None,
                  ) -> tuple[list[Story], list[BookbinderError]]:
     """Every story the inputs name, in order, read in parallel on all cores; failures are errors.
 
@@ -189,7 +215,7 @@ def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None,
     paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links, skipped=skipped,
                            notices=notices)
     results: list[Story | BookbinderError] = []
-    for path, result in zip(paths, parallel_map(partial(_load_one, overrides=overrides), paths, workers,
+    for path, result in zip(paths, parallel_map(partial(_load_one, overrides=overrides, stdin=stdin), paths, workers,
                                                  isolate=True)):
         results.append(InputError(f"not read: {result.reason}", path) if isinstance(result, Crash) else result)
         if progress:
@@ -199,12 +225,23 @@ def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None,
     return stories, errors
 
 
-def normalize_to(path: Path, out_dir: Path, stem: str | None = None) -> tuple[Story, Path]:
-    """One story file -> DIR/<stem>.xhtml (the input's stem unless given); the story and the path written."""
-    story = load_story(path)
-    target = Path(out_dir) / f"{stem or path.stem}.xhtml"
+def normalize_to(path: Path, out_dir: Path, stem: str | None = None, stdin: Stdin | None = None
+                 ) -> tuple[Story, Path]:
+    """One story file -> DIR/<stem>.xhtml (the input's stem unless given; "stdin" for "-"); the story
+    and the path written."""
+    story = load_one(path, stdin)
+    target = Path(out_dir) / f"{stem or ('stdin' if str(path) == '-' else path.stem)}.xhtml"
     write_atomic(target, serialize(render_story(story)))
     return story, target
+
+
+def load_one(path: Path, stdin: Stdin | None = None) -> Story:
+    """One story, from its file or, for "-", from `stdin`; BookbinderError when it cannot be read."""
+    if str(path) == "-":
+        if stdin is None:
+            raise InputError("standard input is named, but was not read", "-")
+        return load_story(path, data=stdin.data, fmt=stdin.format)
+    return load_story(path)
 
 
 # ------------------------------------------------------------------ what the user says of the book
@@ -339,6 +376,7 @@ class BuildOptions:
     manifest: Path | None = None  # its stories are added to the inputs; title, editors, sort fill what is not set
     info: BookInfo = BookInfo()   # what the user states about each book built (--author, --series, --cover...)
     aliases: tuple[tuple[str, str], ...] = ()  # ("Mer", "Meredith Grey"): one name for a person, fandom or pairing
+    stdin: Stdin | None = None    # the story the input "-" names
 
 
 def with_manifest(inputs: list[str | Path], options: BuildOptions) -> tuple[list[str | Path], BuildOptions,
@@ -407,7 +445,8 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     inputs, options, manifest = with_manifest(list(inputs), options)
     layers = (lambda path: [o] if (o := manifest.override_for(path)) else []) if manifest else None
     stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links,
-                                          skipped=result.skipped_files, notices=result.notices, overrides=layers)
+                                          skipped=result.skipped_files, notices=result.notices, overrides=layers,
+                                          stdin=options.stdin)
     for story in stories:
         if on_story:
             on_story(story)
@@ -415,7 +454,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
         if not result.errors:
             result.errors.append(InputError("no story files found", ", ".join(map(str, inputs)) or "."))
         return result
-    single = len(inputs) == 1 and Path(inputs[0]).is_file()
+    single = len(inputs) == 1 and (Path(inputs[0]).is_file() or str(inputs[0]) == "-")
     books, result.skipped = plan_books(stories, options, single)
     if not books:
         result.errors.append(BookbinderError(f"the filters left none of the {plural(len(stories), 'story')}"))

@@ -142,4 +142,6 @@ def readable_name(file_name: str) -> str:
 
 def source_name(story: Story) -> str:
     """The story's file name, as a book may print it."""
+    if story.source == "-":
+        return "standard input"
     return xml_safe(story.source.rsplit("/", 1)[-1])

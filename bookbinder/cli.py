@@ -15,16 +15,15 @@ import click
 
 from . import __version__
 from .api import (
-    BuildOptions, book_info, build, collect_inputs, normalize_to, output_target, parse_metadata, plural, read_list,
-    read_manifest,
+    BuildOptions, Stdin, book_info, build, collect_inputs, load_one, normalize_to, output_target, parse_metadata, plural,
+    read_list, read_manifest, read_stdin,
 )
 from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
 from .backends.output import ensure_folder
 from .errors import BookbinderError, DiskFullError, InputError, UsageError, quoted
-from .pipeline import load_story
-from .readers import READ
+from .readers import FORMATS, READ
 from .report import story_record
 
 CONFIG = "bookbinder.toml"
@@ -85,6 +84,22 @@ def _follow_links_option(f):
                         help="Read files in a folder that link to files outside it (skipped otherwise).")(f)
 
 
+def _from_option(f):
+    return click.option("--from", "from_format", type=click.Choice([f.name for f in FORMATS]),
+                        help="The format of standard input (the input -), where its first bytes do not say.")(f)
+
+
+def _stdin(inputs, from_format: str | None) -> Stdin | None:
+    """Standard input, read once, when an input is "-"."""
+    if not any(str(i) == "-" for i in inputs):
+        return None
+    try:
+        return read_stdin(sys.stdin.buffer, from_format)
+    except BookbinderError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
 def _strict_option(f):
     return click.option("--strict", is_flag=True, help="Treat diagnostics (guesses, drops) as failures.")(f)
 
@@ -112,18 +127,21 @@ class _Failures:
               show_default=True, help="Folder for the XHTML documents.")
 @_verbose_option
 @_follow_links_option
-def normalize(inputs: tuple[Path, ...], out_dir: Path, verbose: bool, follow_links: bool) -> None:
+@_from_option
+def normalize(inputs: tuple[Path, ...], out_dir: Path, verbose: bool, follow_links: bool,
+              from_format: str | None) -> None:
     """Write one clean XHTML story document per input: DIR/<input stem>.xhtml.
 
     Two inputs with the same stem (a/story.txt, b/story.txt) are written as story.xhtml and
     story-2.xhtml, and the second is reported, never written over the first."""
     failures = _Failures()
     ensure_folder(out_dir)
+    stdin = _stdin(inputs, from_format)
     used: dict[str, Path] = {}
     for path in collect_inputs(inputs, on_error=failures, follow_links=follow_links):
-        stem = _unique_stem(path, used)
+        stem = _unique_stem(Path("stdin") if str(path) == "-" else path, used)
         try:
-            story, written = normalize_to(path, out_dir, stem)
+            story, written = normalize_to(path, out_dir, stem, stdin)
         except DiskFullError:
             raise
         except BookbinderError as exc:
@@ -150,13 +168,15 @@ def _unique_stem(path: Path, used: dict[str, Path]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the schema in CONTRACT.md).")
 @_verbose_option
 @_follow_links_option
-def inspect(inputs: tuple[Path, ...], as_json: bool, verbose: bool, follow_links: bool) -> None:
+@_from_option
+def inspect(inputs: tuple[Path, ...], as_json: bool, verbose: bool, follow_links: bool, from_format: str | None) -> None:
     """Print a story's metadata and structure."""
     records, failures = [], _Failures()
+    stdin = _stdin(inputs, from_format)
     paths = collect_inputs(inputs, on_error=failures, follow_links=follow_links)
     for path in paths:
         try:
-            story = load_story(path)
+            story = load_one(path, stdin)
         except BookbinderError as exc:
             failures(exc)
             continue
@@ -226,9 +246,10 @@ def _print_record(record: dict) -> None:
 @_verbose_option
 @_strict_option
 @_follow_links_option
+@_from_option
 def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, language, series, series_index, cover,
               css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
-              manifest, page_size, tagged, verbose, strict, follow_links) -> None:
+              manifest, page_size, tagged, verbose, strict, follow_links, from_format) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
@@ -264,7 +285,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
                            editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
                            print=PrintOptions(page_size=page_size.lower(), tagged=tagged), follow_links=follow_links,
                            manifest=manifest, info=info,
-                           aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()))
+                           aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()),
+                           stdin=_stdin(inputs, from_format))
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:

@@ -16,7 +16,7 @@ from typing import Sequence
 from .clean import clean
 from .clean.xmlsafe import scrub
 from .model import Story
-from .readers import read_path
+from .readers import read_data, read_path
 from .sidecar import apply_overrides, read_sidecar, sidecar_path
 
 
@@ -29,17 +29,20 @@ class Override:
     where: Path | None = None        # the file an error in it should name
 
 
-def load_story(path: str | os.PathLike, overrides: Sequence[Override] = ()) -> Story:
+def load_story(path: str | os.PathLike, overrides: Sequence[Override] = (), data: bytes | None = None,
+               fmt: str | None = None) -> Story:
     """One story file, its sidecar metadata file (if any) and `overrides` (lowest first) -> a clean Story.
 
-    YAML front matter is applied by the reader that finds it, as it takes it out of the text."""
+    With `data`, the story is those bytes (standard input, named "-") read as `fmt` or as sniffed;
+    it has no sidecar. YAML front matter is applied by the reader that finds it, as it takes it
+    out of the text."""
     path = Path(path)
-    story = read_path(path)
-    sidecar = sidecar_path(path)
+    story = read_path(path) if data is None else read_data(data, str(path), fmt)
+    sidecar = sidecar_path(path) if data is None else None
     layers = ([Override(sidecar.name, read_sidecar(sidecar), sidecar)] if sidecar else []) + list(overrides)
     for layer in layers:
         if layer.values:
             story = apply_overrides(story, layer.values, layer.origin, layer.where)
     story = clean(story)
     story = scrub(story)
-    return story.with_(mtime=path.stat().st_mtime)
+    return story.with_(mtime=path.stat().st_mtime if data is None else None)

@@ -177,3 +177,34 @@ def test_names_looked_at_are_still_people() -> None:
                                      "They drove to Boston. Later, in Boston, they ate.")
     assert not is_place("Derek", counts["Derek"], placed["Derek"])
     assert is_place("Boston", counts["Boston"], placed["Boston"]) and is_place("Boston General", 1, 0)
+
+
+# ------------------------------------------------------------------ standard input
+def _piped(args: list[str], data: bytes, cwd: Path | None = None):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    return subprocess.run([sys.executable, "-m", "bookbinder", *args], input=data, capture_output=True,
+                          cwd=cwd or ROOT, timeout=120)
+
+
+def test_a_story_on_standard_input(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    ao3 = (ROOT / "tests" / "cases" / "ao3-download" / "input.html").read_bytes()
+    inspected = _piped(["inspect", "--json", "-"], ao3)  # sniffed: HTML by its first bytes
+    assert inspected.returncode == 0, inspected.stderr
+    import json
+    record, = json.loads(inspected.stdout)
+    assert record["source"] == "-" and record["title"] == "Salt & Iron"
+    built = _piped(["build", "-", "-o", str(tmp_path / "salt.epub")], ao3)
+    assert built.returncode == 0, built.stderr
+    assert _opf(tmp_path / "salt.epub").findtext(".//dc:title", namespaces=NS) == "Salt & Iron"
+    markdown = b"# Gulls\n\nThe gulls came back in *March*.\n"
+    as_text = _piped(["normalize", "-", "-o", str(tmp_path / "t")], markdown)
+    as_md = _piped(["normalize", "-", "--from", "markdown", "-o", str(tmp_path / "m")], markdown)
+    assert as_text.returncode == as_md.returncode == 0, (as_text.stderr, as_md.stderr)
+    assert b"<em>March</em>" in (tmp_path / "m" / "stdin.xhtml").read_bytes()
+    empty = _piped(["build", "-", "-o", str(tmp_path / "e.epub")], b"")
+    assert empty.returncode == 1 and empty.stderr.decode().strip().splitlines() == ["bookbinder: -: the file is empty"]

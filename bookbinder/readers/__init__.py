@@ -40,8 +40,8 @@ FORMATS: tuple[Format, ...] = (
     Format("epub", (".epub",), read_epub),
 )
 READERS: dict[str, Reader] = {f.name: f.read for f in FORMATS}
-_SUFFIXES = {suffix: f.name for f in FORMATS for suffix in f.suffixes} | {"": "text"}
-STORY_SUFFIXES = frozenset(_SUFFIXES) - {""}  # what a folder scan reads
+_SUFFIXES = {suffix: f.name for f in FORMATS for suffix in f.suffixes}
+STORY_SUFFIXES = frozenset(_SUFFIXES)  # what a folder scan reads (a file with no suffix, given by name, is sniffed)
 
 
 def _described() -> str:
@@ -96,12 +96,17 @@ def read_path(path: Path) -> Story:
         raise InputError("permission denied", path) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", path) from None
-    fmt = format_of(path, data)
+    return read_data(data, str(path))
+
+
+def read_data(data: bytes, source: str, fmt: str | None = None) -> Story:
+    """Read a story from bytes (a file's, or standard input's as "-"): `fmt` if given (a FORMATS
+    name), else the format `format_of` finds from the name and the content."""
+    fmt = fmt or format_of(Path(source), data)
     reader = READERS.get(fmt)
     if reader is None:
-        raise InputError(f"{fmt} input is not supported yet", path)
-    story = reader(data, str(path))
-    return story
+        raise InputError(f"is not a format bookbinder reads ({fmt}); it reads {READ}", source)
+    return reader(data, source)
 
 
 def _article(kind: str) -> str:

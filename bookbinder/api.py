@@ -23,13 +23,13 @@ from .errors import BookbinderError, BuildError, DiskFullError, InputError, Stor
 from .model import Diagnostic, Story
 from .parallel import MEMORY_MB, Crash, parallel_map
 from .pipeline import Override, load_story
+from .progress import Progress, report, within
 from .readers.fields import parse_date, parse_language
 from .readers import STORY_SUFFIXES
 from .render import render_story, serialize
 from .sidecar import SIDECAR_SUFFIXES
 
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -218,8 +218,7 @@ def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None,
     for path, result in zip(paths, parallel_map(partial(_load_one, overrides=overrides, stdin=stdin), paths, workers,
                                                  isolate=True)):
         results.append(InputError(f"not read: {result.reason}", path) if isinstance(result, Crash) else result)
-        if progress:
-            progress(len(results), len(paths))
+        report(progress, "reading", len(results), len(paths))
     stories = [r for r in results if isinstance(r, Story)]
     errors += [r for r in results if isinstance(r, BookbinderError)]
     return stories, errors
@@ -463,13 +462,13 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
                          f"(--by {options.by}); give -o a folder")
     for story in (s for b in books for s in b.stories):
         result.diagnostics += story.diagnostics
-    result.written, errors = write_books(books, options, result)
+    result.written, errors = write_books(books, options, result, progress)
     result.errors += errors
     return result
 
 
-def write_books(books: list[Book], options: BuildOptions, result: BuildResult | None = None
-                ) -> tuple[list[Path], list[BookbinderError]]:
+def write_books(books: list[Book], options: BuildOptions, result: BuildResult | None = None,
+                progress: Progress | None = None) -> tuple[list[Path], list[BookbinderError]]:
     """Write every book in every format; with `-o -`, the one book's bytes go to `result.data`."""
     written, errors, used = [], [], set()
     for book in books:
@@ -481,22 +480,24 @@ def write_books(books: list[Book], options: BuildOptions, result: BuildResult | 
             if fmt not in BACKENDS:
                 errors.append(BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}"))
                 continue
-            path, failed = _write_one(book, fmt, options, slug, result)
+            label = options.out_file.name if options.out_file and options.out_file != STDOUT else f"{slug}.{fmt}"
+            path, failed = _write_one(book, fmt, options, slug, result, within(progress, label))
             written += [path] if path and path != STDOUT else []
             errors += failed
     return written, errors
 
 
-def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str, result: BuildResult | None
-               ) -> tuple[Path | None, list[BookbinderError]]:
+def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str, result: BuildResult | None,
+               progress: Progress | None = None) -> tuple[Path | None, list[BookbinderError]]:
     """Write one book; a story that cannot be rendered is named and left out, and the rest is written."""
     errors: list[BookbinderError] = []
     while book.stories:
         try:
             if options.out_file == STDOUT and result is not None:
-                result.data = render_book(book, fmt, options.print)
+                result.data = render_book(book, fmt, options.print, progress)
                 return STDOUT, errors
-            return write_book(book, fmt, options.out_dir, slug, options.print, path=options.out_file), errors
+            return write_book(book, fmt, options.out_dir, slug, options.print, path=options.out_file,
+                              progress=progress), errors
         except StoryError as exc:
             errors.append(exc)
             book = book.without(exc.index)

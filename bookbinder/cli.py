@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -243,13 +244,14 @@ def _print_record(record: dict) -> None:
 @click.option("--page-size", type=click.Choice(sorted(PAGE_SIZES), case_sensitive=False), default=DEFAULT_PAGE_SIZE,
               show_default=True, help="PDF page size.")
 @click.option("--tagged", is_flag=True, help="PDF: a tagged, accessible PDF (PDF/UA-1).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error (errors are still shown).")
 @_verbose_option
 @_strict_option
 @_follow_links_option
 @_from_option
 def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, language, series, series_index, cover,
               css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
-              manifest, page_size, tagged, verbose, strict, follow_links, from_format) -> None:
+              manifest, page_size, tagged, quiet, verbose, strict, follow_links, from_format) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
@@ -291,7 +293,7 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:
         raise click.UsageError(exc.message) from None
-    with _progress_bar() as progress:
+    with _Reporter(quiet) as progress:
         result = build(inputs, options, progress=progress, on_story=lambda s: _show_diagnostics(s, verbose))
     for error in result.errors:
         error.show()
@@ -323,27 +325,65 @@ def _report_skipped(files: list[Path], verbose: bool) -> None:
             click.echo(f"bookbinder: skipped {quoted(path)}", err=True)
 
 
-class _progress_bar:
-    """A progress bar on standard error for long runs; silent when it is not a terminal."""
+class _Reporter:
+    """Progress of a whole build on standard error, phase by phase (reading; for each book laying
+    out, merging, writing). On a terminal, a bar for any phase that runs longer than half a second;
+    in a log, a line every 10 s while a phase runs and a line when a phase that took 2 s or more
+    ends, with pages per second where pages are counted. Quick phases say nothing."""
 
-    def __init__(self, threshold: int = 20) -> None:
-        self.threshold, self.bar, self.done = threshold, None, 0
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet, self.tty = quiet, sys.stderr.isatty()
+        self.phase: str | None = None
+        self.bar = None
+        self.start = self.said = 0.0
+        self.state: tuple[int, int, str, str] = (0, 0, "", "")
 
     def __enter__(self):
-        return self.update
+        return None if self.quiet else self
 
-    def update(self, done: int, total: int) -> None:
-        if total < self.threshold or not sys.stderr.isatty():
+    def __call__(self, phase: str, done: int, total: int, unit: str, detail: str) -> None:
+        now = time.monotonic()
+        if phase != self.phase:
+            self._end(now)
+            self.phase, self.start, self.said = phase, now, now
+        self.state = (done, total, unit, detail)
+        if self.tty:
+            if self.bar is None and now - self.start >= 0.5 and done < total:
+                self.bar = click.progressbar(length=total, label=phase, file=sys.stderr, show_pos=True,
+                                             item_show_func=lambda _: self._rate(time.monotonic()))
+                self.bar.__enter__()
+            if self.bar is not None:
+                self.bar.update(done - self.bar.pos)
+        elif now - self.said >= 10 and done < total:
+            click.echo(f"bookbinder: {phase}: {done}/{total} {unit}{self._rate(now, ', ')}", err=True)
+            self.said = now
+        if done >= total:
+            self._end(now)
+
+    def _rate(self, now: float, lead: str = "") -> str:
+        done, total, unit, detail = self.state
+        if not detail:
+            return ""
+        count = detail.split()[0].replace(",", "")
+        if detail.endswith("pages") and count.isdigit() and now > self.start:
+            return f"{lead}{detail} ({int(count) / (now - self.start):.0f} pages/s)"
+        return f"{lead}{detail}"
+
+    def _end(self, now: float) -> None:
+        if self.phase is None:
             return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Reading stories", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.done)
-        self.done = done
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+        elif not self.tty and now - self.start >= 2:
+            done, total, unit, _ = self.state
+            click.echo(f"bookbinder: {self.phase}: {done} {unit} in {now - self.start:.1f} s{self._rate(now, ', ')}",
+                       err=True)
+        self.phase = None
 
     def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+        if not self.quiet:
+            self._end(time.monotonic())
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -208,3 +208,42 @@ def test_a_story_on_standard_input(tmp_path: Path) -> None:
     assert b"<em>March</em>" in (tmp_path / "m" / "stdin.xhtml").read_bytes()
     empty = _piped(["build", "-", "-o", str(tmp_path / "e.epub")], b"")
     assert empty.returncode == 1 and empty.stderr.decode().strip().splitlines() == ["bookbinder: -: the file is empty"]
+
+
+# ------------------------------------------------------------------ progress across the whole job
+def test_the_library_reports_every_phase_of_a_build(tmp_path: Path) -> None:
+    """A 200-story PDF showed a one-second reading bar, then nothing for a minute."""
+    from bookbinder.api import BuildOptions, build
+
+    events: list[tuple[str, int, int, str, str]] = []
+    result = build([SEEDS], BuildOptions(formats=("pdf", "epub"), out_dir=tmp_path),
+                   progress=lambda *event: events.append(event))
+    assert not result.errors, result.errors
+    phases = list(dict.fromkeys(phase for phase, *_ in events))
+    assert phases == ["reading", "collected-stories.pdf: laying out", "collected-stories.pdf: merging",
+                      "collected-stories.pdf: writing", "collected-stories.epub: rendering",
+                      "collected-stories.epub: writing"]
+    last = {phase: (done, total, unit, detail) for phase, done, total, unit, detail in events}
+    assert last["reading"][:3] == (5, 5, "stories")
+    done, total, unit, detail = last["collected-stories.pdf: laying out"]
+    assert (done, total, unit) == (6, 6, "parts") and detail.endswith(" pages")  # five stories and the credits
+
+
+def test_a_log_gets_a_line_per_long_phase(monkeypatch, capsys) -> None:
+    from bookbinder import cli
+
+    clock = iter([0.0, 0.5, 11.0, 12.0, 12.0, 12.5, 13.0, 13.0]).__next__
+    monkeypatch.setattr(cli.time, "monotonic", clock)
+    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: False)
+    with cli._Reporter() as progress:
+        progress("book.pdf: laying out", 0, 3, "parts", "")
+        progress("book.pdf: laying out", 1, 3, "parts", "40 pages")
+        progress("book.pdf: laying out", 2, 3, "parts", "80 pages")    # 11 s in: a line while it runs
+        progress("book.pdf: laying out", 3, 3, "parts", "120 pages")   # done after 12 s: a closing line
+        progress("book.pdf: writing", 0, 1, "files", "")
+        progress("book.pdf: writing", 1, 1, "files", "")              # half a second: nothing
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == ["bookbinder: book.pdf: laying out: 2/3 parts, 80 pages (7 pages/s)",
+                     "bookbinder: book.pdf: laying out: 3 parts in 12.0 s, 120 pages (10 pages/s)"]
+    with cli._Reporter(quiet=True) as progress:
+        assert progress is None  # --quiet: nobody listens

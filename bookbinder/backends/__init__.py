@@ -16,24 +16,25 @@ from ..errors import BookbinderError
 from .epub import write_epub
 from .output import write_atomic
 from .print_options import PrintOptions
+from ..progress import Progress, report
 
 
 @dataclass(frozen=True)
 class Backend:
     name: str
-    write: Callable[..., bytes]          # (plan) -> bytes, or (plan, options) -> bytes
+    write: Callable[..., bytes]          # (plan, progress) -> bytes, or (plan, options, progress) -> bytes
     options: type | None = None          # the options type `write` takes
 
-    def render(self, plan: BookPlan, options: Any = None) -> bytes:
+    def render(self, plan: BookPlan, options: Any = None, progress: Progress | None = None) -> bytes:
         if self.options is None:
-            return self.write(plan)
-        return self.write(plan, options if isinstance(options, self.options) else self.options())
+            return self.write(plan, progress)
+        return self.write(plan, options if isinstance(options, self.options) else self.options(), progress)
 
 
-def _pdf(plan: BookPlan, options: PrintOptions) -> bytes:
+def _pdf(plan: BookPlan, options: PrintOptions, progress: Progress | None = None) -> bytes:
     from .pdf import write_pdf  # WeasyPrint loads only when a PDF is asked for
 
-    return write_pdf(plan, options)
+    return write_pdf(plan, options, progress)
 
 
 BACKENDS: dict[str, Backend] = {b.name: b for b in (
@@ -49,16 +50,18 @@ def backend(fmt: str) -> Backend:
         raise BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}") from None
 
 
-def render_book(book: Book, fmt: str, options: Any = None) -> bytes:
+def render_book(book: Book, fmt: str, options: Any = None, progress: Progress | None = None) -> bytes:
     """`book` as the bytes of a `fmt` file; `options` are used if they are of the type that backend takes."""
     chosen = backend(fmt)
-    return chosen.render(compose(book), options)
+    return chosen.render(compose(book), options, progress)
 
 
 def write_book(book: Book, fmt: str, out_dir: str | Path = "output", slug: str | None = None,
-               options: Any = None, path: Path | None = None) -> Path:
+               options: Any = None, path: Path | None = None, progress: Progress | None = None) -> Path:
     """Render `book` as `fmt` into `path`, or `out_dir/<slug>.<fmt>`, atomically; the path written."""
-    data = render_book(book, fmt, options)
+    data = render_book(book, fmt, options, progress)
     path = Path(path) if path else Path(out_dir) / f"{slug or book.slug}.{fmt}"
+    report(progress, "writing", 0, 1, "files")
     write_atomic(path, data)
+    report(progress, "writing", 1, 1, "files", f"{len(data):,} bytes")
     return path

@@ -17,6 +17,7 @@ from ..book import Book
 from ..compose import BookPlan, Entry, Part, Resource, Target, compose, part_body
 from ..errors import StoryError, story_failure
 from ..parallel import Crash, parallel_map
+from ..progress import Progress, report
 from ..render import document, serialize
 from .output import build_time, stable_zip
 
@@ -47,7 +48,7 @@ def epub_bytes(book: Book) -> bytes:
     return write_epub(compose(book))
 
 
-def write_epub(plan: BookPlan) -> bytes:
+def write_epub(plan: BookPlan, progress: Progress | None = None) -> bytes:
     meta = plan.metadata
     when = build_time(plan.book.newest_input)
     ebook = epub.EpubBook()
@@ -61,7 +62,7 @@ def write_epub(plan: BookPlan) -> bytes:
     for name, content in sheets.items():
         ebook.add_item(epub.EpubItem(uid=f"css-{name[:-4]}", file_name=f"styles/{name}",
                                      media_type="text/css", content=content))
-    documents = _documents(plan, [f"../styles/{n}" for n in sheets])
+    documents = _documents(plan, [f"../styles/{n}" for n in sheets], progress)
     items = []
     for part in plan.parts:
         items.append(epub.EpubItem(uid=part.id, file_name=_file(part.id), media_type="application/xhtml+xml",
@@ -90,7 +91,7 @@ def _file(part_id: str) -> str:
     return f"text/{part_id}.xhtml"
 
 
-def _documents(plan: BookPlan, stylesheets: list[str]) -> dict[str, bytes]:
+def _documents(plan: BookPlan, stylesheets: list[str], progress: Progress | None = None) -> dict[str, bytes]:
     """Every part as a serialised XHTML document; the stories' parts in parallel, each story's
     failure its own (a StoryError naming it)."""
     links = EpubLinks()
@@ -104,7 +105,9 @@ def _documents(plan: BookPlan, stylesheets: list[str]) -> dict[str, bytes]:
             return [(part.id, render(part)) for part in plan.parts if part.story == index]
 
     out = {part.id: render(part) for part in plan.parts if part.story is None}
-    for index, rendered in enumerate(parallel_map(story_documents, range(len(plan.book.stories)))):
+    total = len(plan.book.stories)
+    for index, rendered in enumerate(parallel_map(story_documents, range(total))):
+        report(progress, "rendering", index + 1, total)
         if isinstance(rendered, Crash):
             raise StoryError(f"left out of the book: rendering it failed ({rendered.reason})",
                              plan.book.stories[index].source, index)

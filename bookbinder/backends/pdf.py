@@ -21,6 +21,7 @@ from ..book import Book
 from ..compose import BookPlan, Part, Resource, Target, compose, part_body
 from ..errors import BookbinderError, BuildError, StoryError, story_failure
 from ..parallel import Crash, parallel_map
+from ..progress import Progress, report
 from ..render import E, document, serialize
 from .cover import font_file
 from .epub import stylesheet
@@ -33,12 +34,12 @@ def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
     return write_pdf(compose(book), options)
 
 
-def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions()) -> bytes:
+def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: Progress | None = None) -> bytes:
     """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel."""
     _page_css(options.page_size)  # an unknown size fails before any work
     if options.tagged:
-        return _whole_book(plan, options)
-    return _parallel_book(plan, options)
+        return _whole_book(plan, options, progress)
+    return _parallel_book(plan, options, progress)
 
 
 class PrintLinks:
@@ -63,13 +64,15 @@ def anchor(part_id: str, fragment: str = "") -> str:
     return f"{part_id}--{fragment}" if fragment else part_id
 
 
-def _whole_book(plan: BookPlan, options: PrintOptions) -> bytes:
+def _whole_book(plan: BookPlan, options: PrintOptions, progress: Progress | None = None) -> bytes:
     """One WeasyPrint document: contents numbers from target-counter, folios from counter(page)."""
+    report(progress, "laying out", 0, 1, "books")
     document = _render(plan, print_document(plan), options)
+    report(progress, "laying out", 1, 1, "books", f"{len(document.pages):,} pages")
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=plan.metadata.identifier.encode("ascii"))
 
 
-def _parallel_book(plan: BookPlan, options: PrintOptions) -> bytes:
+def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | None = None) -> bytes:
     """Pass one: every story (and the credits) laid out on its own, one process per core. Pass
     two: the front matter with the page numbers now known, then the merge (folios, outline)."""
     book, links = plan.book, PrintLinks()
@@ -83,7 +86,12 @@ def _parallel_book(plan: BookPlan, options: PrintOptions) -> bytes:
         with story_failure(book.stories[story].source, story):
             return _render_body(plan, options, [print_story(plan, group, links)])
 
-    laid = list(parallel_map(lay_out_group, range(len(groups)), isolate=True))
+    laid, pages = [], 0
+    report(progress, "laying out", 0, len(groups), "parts")
+    for part in parallel_map(lay_out_group, range(len(groups)), isolate=True):
+        laid.append(part)
+        pages += 0 if isinstance(part, Crash) else part.pages
+        report(progress, "laying out", len(laid), len(groups), "parts", f"{pages:,} pages")
     for group, part in zip(groups, laid):
         if isinstance(part, Crash) and group[0].story is not None:
             raise StoryError(f"left out of the book: laying it out failed ({part.reason})",
@@ -98,7 +106,10 @@ def _parallel_book(plan: BookPlan, options: PrintOptions) -> bytes:
         front = _render_body(plan, options, [_element(plan, p, PrintLinks(starts)) for p in front_parts],
                              _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
     size, margins = _page_geometry(options.page_size)
-    return merge(plan.metadata, front, laid, layout, size, margins)
+    report(progress, "merging", 0, 1, "books")
+    merged = merge(plan.metadata, front, laid, layout, size, margins)
+    report(progress, "merging", 1, 1, "books", f"{layout.body_pages:,} pages")
+    return merged
 
 
 _FRONT = {"titlepage", "toc"}  # laid out before the body; the cover is the EPUB's (print covers come apart)

@@ -71,6 +71,9 @@ def _hostile_story(folder: Path, name: str, payload: str, sidecar: bool) -> Path
 
 @pytest.mark.parametrize("tagged", [False, True], ids=["parallel-path", "tagged-path"])
 def test_story_data_never_reaches_the_renderer_as_code(tmp_path: Path, monkeypatch, tagged: bool) -> None:
+    from bookbinder.backends import pdf
+
+    pdf._styles.cache_clear()  # fonts load when the stylesheets are first parsed: here, under the recorder
     recorder = _Recorder(monkeypatch)
     stories = [_hostile_story(tmp_path, f"s{i}-{kind}", payload, kind == "sidecar")
                for i, payload in enumerate(PAYLOADS) for kind in ("front-matter", "sidecar")]

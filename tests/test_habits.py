@@ -247,3 +247,17 @@ def test_a_log_gets_a_line_per_long_phase(monkeypatch, capsys) -> None:
                      "bookbinder: book.pdf: laying out: 3 parts in 12.0 s, 120 pages (10 pages/s)"]
     with cli._Reporter(quiet=True) as progress:
         assert progress is None  # --quiet: nobody listens
+
+
+def test_shell_completion_as_the_readme_says() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    env = {**os.environ, "_BOOKBINDER_COMPLETE": "bash_complete", "COMP_WORDS": "bookbinder build --by ",
+           "COMP_CWORD": "3"}
+    result = subprocess.run([sys.executable, "-m", "bookbinder"], env=env, capture_output=True, text=True, cwd=ROOT)
+    offered = [line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line]
+    assert offered == ["pairing", "fandom", "author", "rating", "character"], result.stdout
+    assert "_BOOKBINDER_COMPLETE=bash_source bookbinder" in (ROOT / "README.md").read_text()

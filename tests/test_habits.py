@@ -261,3 +261,34 @@ def test_shell_completion_as_the_readme_says() -> None:
     offered = [line.split(",", 1)[1] for line in result.stdout.splitlines() if "," in line]
     assert offered == ["pairing", "fandom", "author", "rating", "character"], result.stdout
     assert "_BOOKBINDER_COMPLETE=bash_source bookbinder" in (ROOT / "README.md").read_text()
+
+
+def test_filters_fold_names_as_grouping_does(tmp_path: Path) -> None:
+    """`--fandom "greys anatomy"` matched nothing: the stories say "Grey's Anatomy (TV)"."""
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    _two_stories(stories)
+    result = run("build", str(stories), "--fandom", "greys anatomy", "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["collected-stories.epub"]
+    with zipfile.ZipFile(tmp_path / "out" / "collected-stories.epub") as z:
+        assert sum(n.endswith("-title.xhtml") for n in z.namelist()) == 2
+
+
+def test_the_library_takes_what_the_command_line_takes(tmp_path: Path) -> None:
+    import io
+
+    from bookbinder.api import BuildOptions, book_info, build, read_stdin
+
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    _two_stories(stories)
+    story = b"---\ntitle: Story a\ncharacters: [Mer]\n---\n\nMer walked in. The ward was quiet for once.\n"
+    result = build(["-", str(stories / "b.txt")], BuildOptions(
+        out_dir=tmp_path / "out", by="character", aliases=(("Mer", "Meredith Grey"),),
+        info=book_info(authors=["Lib Author"], series="Tides", series_index="3"),
+        stdin=read_stdin(io.BytesIO(story), "markdown")))
+    assert not result.errors, result.errors
+    assert [p.name for p in result.written] == ["meredith-grey.epub"]
+    opf = _opf(result.written[0])
+    assert [e.text for e in opf.iterfind(".//dc:creator", NS)] == ["Lib Author"]

@@ -440,6 +440,10 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     options = options or BuildOptions(**{k: (Path(v) if k == "out_dir" else v) for k, v in kwargs.items()})
     if options.out_file != STDOUT:  # before any work: a bad -o costs the user nothing
         ensure_folder(options.out_file.parent if options.out_file else options.out_dir)
+    if options.print.impose is not None and "pdf" in options.formats:  # the paper must hold the pages
+        from .backends.impose import check_imposition
+
+        check_imposition(options.print.page_size, options.print.impose)
     result = BuildResult()
     inputs, options, manifest = with_manifest(list(inputs), options)
     layers = (lambda path: [o] if (o := manifest.override_for(path)) else []) if manifest else None
@@ -483,6 +487,9 @@ def write_books(books: list[Book], options: BuildOptions, result: BuildResult | 
             label = options.out_file.name if options.out_file and options.out_file != STDOUT else f"{slug}.{fmt}"
             path, failed = _write_one(book, fmt, options, slug, result, within(progress, label))
             written += [path] if path and path != STDOUT else []
+            imposed = path.with_name(path.stem + ".imposed.pdf") if path and path != STDOUT else None
+            if fmt == "pdf" and options.print.impose is not None and imposed and imposed.exists():
+                written.append(imposed)
             errors += failed
     return written, errors
 
@@ -496,8 +503,11 @@ def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str, result: B
             if options.out_file == STDOUT and result is not None:
                 result.data = render_book(book, fmt, options.print, progress)
                 return STDOUT, errors
-            return write_book(book, fmt, options.out_dir, slug, options.print, path=options.out_file,
-                              progress=progress), errors
+            path = write_book(book, fmt, options.out_dir, slug, options.print, path=options.out_file,
+                              progress=progress)
+            if fmt == "pdf" and options.print.impose is not None:
+                _write_imposed(path, book, options.print.impose, result, progress)
+            return path, errors
         except StoryError as exc:
             errors.append(exc)
             book = book.without(exc.index)
@@ -516,6 +526,23 @@ def plural(n: int, word: str) -> str:
     if n == 1:
         return f"1 {word}"
     return f"{n} {word[:-1]}ies" if word.endswith("y") and word[-2] not in "aeiou" else f"{n} {word}s"
+
+
+def _write_imposed(path: Path, book: Book, impose_options, result: BuildResult | None,
+                   progress: Progress | None) -> Path:
+    """<name>.imposed.pdf beside the reading PDF: its pages on sheets to print, fold and sew."""
+    from .backends.impose import impose
+
+    report(progress, "imposing", 0, 1, "books")
+    imposed = impose(path.read_bytes(), impose_options, book.title)
+    target = path.with_name(path.stem + ".imposed.pdf")
+    write_atomic(target, imposed.pdf)
+    report(progress, "imposing", 1, 1, "books", f"{imposed.sheets} sheets")
+    if result is not None:
+        result.notices.append(f"{quoted(target)}: {plural(len(imposed.signatures), 'signature')} on "
+                              f"{plural(imposed.sheets, 'sheet')} of {impose_options.paper}, "
+                              f"{plural(imposed.blanks, 'blank page')} added to fill the last")
+    return target
 
 
 def _unique_slug(slug: str, used: set[str]) -> str:

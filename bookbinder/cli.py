@@ -21,7 +21,7 @@ from .api import (
 )
 from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
-from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, PrintOptions
+from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, ImposeOptions, PrintOptions
 from .backends.output import ensure_folder
 from .errors import BookbinderError, DiskFullError, InputError, UsageError, quoted
 from .readers import FORMATS, READ
@@ -244,6 +244,20 @@ def _print_record(record: dict) -> None:
 @click.option("--page-size", type=click.Choice(sorted(PAGE_SIZES), case_sensitive=False), default=DEFAULT_PAGE_SIZE,
               show_default=True, help="PDF page size.")
 @click.option("--tagged", is_flag=True, help="PDF: a tagged, accessible PDF (PDF/UA-1).")
+@click.option("--impose", type=click.Choice(["folio", "quarto", "octavo", "sextodecimo"]),
+              help="PDF: also write <name>.imposed.pdf, the pages on sheets to print, fold into signatures and sew.")
+@click.option("--paper", default="letter", show_default=True,
+              help="Imposition: the printer's paper: letter, a4, legal, tabloid, a3, or WxH in mm.")
+@click.option("--sheets-per-signature", type=int, metavar="N", help="Imposition: sheets folded together "
+                                                                     "(default: 4 for folio, 1 for the others).")
+@click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True,
+              help="Imposition: the edge your printer turns the sheet on.")
+@click.option("--paper-thickness", type=float, default=0.1, show_default=True, metavar="MM",
+              help="Imposition: for creep, each leaf moves this much toward the spine per leaf outside it.")
+@click.option("--sewing-stations", type=int, default=4, show_default=True, metavar="N",
+              help="Imposition: marks on the spine of each signature's innermost sheet (0: none).")
+@click.option("--no-marks", is_flag=True, help="Imposition: no fold, sewing or collation marks.")
+@click.option("--no-guide", is_flag=True, help="Imposition: no first sheet explaining the printing.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error (errors are still shown).")
 @_verbose_option
 @_strict_option
@@ -251,7 +265,8 @@ def _print_record(record: dict) -> None:
 @_from_option
 def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, language, series, series_index, cover,
               css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
-              manifest, page_size, tagged, quiet, verbose, strict, follow_links, from_format) -> None:
+              manifest, page_size, tagged, impose, paper, sheets_per_signature, duplex, paper_thickness,
+              sewing_stations, no_marks, no_guide, quiet, verbose, strict, follow_links, from_format) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
@@ -285,7 +300,10 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
     out_file, folder, formats = output_target(out_dir, tuple(formats))
     options = BuildOptions(formats=formats, out_dir=folder or Path("output"), out_file=out_file, title=title,
                            editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
-                           print=PrintOptions(page_size=page_size.lower(), tagged=tagged), follow_links=follow_links,
+                           print=PrintOptions(page_size=page_size.lower(), tagged=tagged, impose=ImposeOptions(
+                               impose, paper, sheets_per_signature, duplex, paper_thickness, not no_guide,
+                               not no_marks, 0 if no_marks else sewing_stations, not no_marks) if impose else None),
+                           follow_links=follow_links,
                            manifest=manifest, info=info,
                            aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()),
                            stdin=_stdin(inputs, from_format))

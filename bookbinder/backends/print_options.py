@@ -9,6 +9,22 @@ DEFAULT_PAGE_SIZE = "6x9in"
 
 
 @dataclass(frozen=True)
+class ImposeOptions:
+    """Signatures for hand binding (`backends.impose`): the fold, the paper, the printer, the marks."""
+
+    scheme: str = "folio"               # folio, quarto, octavo or sextodecimo
+    paper: str = "letter"               # letter, a4, legal, tabloid, a3, or "WxH" in mm ("210x297")
+    sheets_per_signature: int | None = None  # default: 4 for folio, 1 for the others
+    duplex: str = "long"                # the edge the printer turns the sheet on
+    paper_thickness: float = 0.1        # mm, for creep; 0 for none
+    guide: bool = True                  # a first sheet that explains the printing
+    fold_marks: bool = True
+    sewing_stations: int = 4            # marks on the spine of each signature's innermost sheet; 0 for none
+    collation_marks: bool = True
+
+
+@dataclass(frozen=True)
 class PrintOptions:
     page_size: str = DEFAULT_PAGE_SIZE
     tagged: bool = False  # PDF/UA-1: tagged, accessible PDF
+    impose: ImposeOptions | None = None  # also write <name>.imposed.pdf

@@ -1,0 +1,143 @@
+"""Imposition for hand binding (issue 14), checked against the printers' textbooks and on the real file."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from bookbinder.backends.impose import fold_plan, impose, signature_sizes
+from bookbinder.backends.print_options import ImposeOptions
+
+from conftest import SEEDS
+from test_cli import run
+
+
+def _grid(slots, cols: int, rows: int) -> list[list[str]]:
+    cells = {(s.col, s.row): f"{s.page}{'v' if s.rotation == 180 else ''}" for s in slots}
+    return [[cells[(x, y)] for x in range(cols)] for y in range(rows)]
+
+
+def test_folio_signatures_nest_as_a_saddle_stitch() -> None:
+    (a0, b0), (a1, b1) = fold_plan("folio", 2)
+    assert [_grid(side, 2, 1) for side in (a0, b0, a1, b1)] == [[["8", "1"]], [["2", "7"]], [["6", "3"]], [["4", "5"]]]
+
+
+def test_quarto_and_octavo_are_the_textbook_formes() -> None:
+    """The outer and inner formes of the printing manuals (v: the page stands upside down)."""
+    (outer, inner), = fold_plan("quarto", 1)
+    assert _grid(outer, 2, 2) == [["5v", "4v"], ["8", "1"]]
+    assert _grid(inner, 2, 2) == [["3v", "6v"], ["2", "7"]]
+    (outer, inner), = fold_plan("octavo", 1)
+    assert _grid(outer, 4, 2) == [["5v", "12v", "9v", "8v"], ["4", "13", "16", "1"]]
+    assert _grid(inner, 4, 2) == [["7v", "10v", "11v", "6v"], ["2", "15", "14", "3"]]
+
+
+@pytest.mark.parametrize("scheme, sheets", [("folio", 1), ("folio", 4), ("quarto", 2), ("octavo", 1),
+                                            ("sextodecimo", 1)])
+def test_every_page_once_and_conjugates_share_a_sheet(scheme: str, sheets: int) -> None:
+    plan = fold_plan(scheme, sheets)
+    pages = [slot.page for front, back in plan for slot in front + back]
+    assert sorted(pages) == list(range(1, len(pages) + 1))
+    n = len(pages)
+    for front, back in plan:  # a leaf's two pages are back to back: one on each side of the same sheet
+        sides = {slot.page: "A" for slot in front} | {slot.page: "B" for slot in back}
+        for page in range(1, n + 1, 2):
+            if page in sides:
+                assert sides[page + 1] != sides[page]
+        # and a page and its conjugate (p, n+1-p) are printed side by side on the same sheet side
+        for slot in front + back:
+            assert (n + 1 - slot.page) in sides
+
+
+def test_the_last_signature_is_as_small_as_its_pages_allow() -> None:
+    assert signature_sizes(54, "folio", 3) == [3, 3, 3, 3, 2]   # 6 pages left: 2 sheets, 2 blank
+    assert signature_sizes(48, "folio", 3) == [3, 3, 3, 3]
+    assert signature_sizes(9, "octavo", 1) == [1]
+    assert signature_sizes(5, "folio", 4) == [2]
+
+
+# ------------------------------------------------------------------ on the real file
+_PLACE = re.compile(rb"q (\S+) (\S+) (\S+) (\S+) (\S+) (\S+) cm /P(\d+) Do Q")
+
+
+def _placements(pdf: bytes) -> list[list[tuple[int, tuple[float, ...]]]]:
+    """Each sheet side: (page of the book, its matrix), as drawn."""
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return [[(int(m[7]), tuple(float(v) for v in m.groups()[:6])) for m in _PLACE.finditer(page.Contents.read_bytes())]
+                for page in doc.pages]
+
+
+@pytest.fixture(scope="module")
+def reading_pdf(tmp_path_factory) -> bytes:
+    out = tmp_path_factory.mktemp("reading")
+    result = run("build", str(SEEDS), "-f", "pdf", "--page-size", "a5", "-o", str(out / "seeds.pdf"))
+    assert result.returncode == 0, result.stderr
+    return (out / "seeds.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("sheets", [1, 2, 4])
+def test_sheets_hold_the_pages_in_fold_order_with_creep(reading_pdf: bytes, sheets: int) -> None:
+    thickness_mm = 0.2
+    options = ImposeOptions("folio", "a4", sheets, "short", thickness_mm, guide=False)
+    result = impose(reading_pdf, options)
+    with pikepdf.open(io.BytesIO(reading_pdf)) as doc:
+        total = len(doc.pages)
+        w = float(doc.pages[0].mediabox[2])
+    assert result.signatures == signature_sizes(total, "folio", sheets)
+    sides = _placements(result.pdf)
+    assert len(sides) == 2 * sum(result.signatures)
+    first, side_index = 0, 0
+    x0 = (841.89 - 2 * w) / 2  # a4 turned to landscape, the two pages centred
+    for size in result.signatures:
+        for front, back in fold_plan("folio", size):
+            for slots in (front, back):
+                drawn = dict(sides[side_index])
+                expected = {first + s.page: s for s in slots if first + s.page <= total}
+                assert set(drawn) == set(expected), (side_index, sorted(drawn), sorted(expected))
+                for page, slot in expected.items():
+                    a, b, c, d, e, f = drawn[page]
+                    assert (a, d) == (1.0, 1.0)  # folio pages stand upright
+                    creep = slot.depth * thickness_mm * 72 / 25.4
+                    toward_spine = -creep if slot.page % 2 else creep  # a recto moves left, a verso right
+                    assert e == pytest.approx(x0 + slot.col * w + toward_spine, abs=0.01)
+                side_index += 1
+        first += size * 4
+    assert result.blanks == first - total
+
+
+def test_quarto_sheets_turn_the_upper_pages(reading_pdf: bytes) -> None:
+    result = impose(reading_pdf, ImposeOptions("quarto", "a3", None, "short", 0, guide=False))
+    side = dict(_placements(result.pdf)[0])
+    assert side[5][:4] == (-1.0, 0.0, 0.0, -1.0) and side[1][:4] == (1.0, 0.0, 0.0, 1.0)
+
+
+def test_the_cli_writes_the_imposed_pdf_beside_the_reading_one(tmp_path: Path) -> None:
+    result = run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-f", "pdf", "--page-size", "a5",
+                 "--impose", "folio", "--paper", "a4", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["losing-grip.imposed.pdf", "losing-grip.pdf"]
+    assert "losing-grip.imposed.pdf" in result.stdout
+    assert "signature" in result.stderr and "blank page" in result.stderr
+    with pikepdf.open(tmp_path / "losing-grip.pdf") as reading:
+        pages = len(reading.pages)
+    with pikepdf.open(tmp_path / "losing-grip.imposed.pdf") as doc:
+        guide = doc.pages[0].Contents.read_bytes()
+        assert b"/P1 Do" not in guide  # the guide is a sheet of its own, with no book page on it
+        sheets = sum(signature_sizes(pages, "folio", 4))  # one signature, as few sheets as the pages need
+        assert sheets == -(-pages // 4) and len(doc.pages) == 1 + 2 * sheets
+
+
+@pytest.mark.parametrize("flags, said", [
+    (["--impose", "folio"], "folio: 2x1 pages of 6.00x9.00 in need a sheet of 12.00x9.00 in"),
+    (["--impose", "folio", "--page-size", "a5", "--paper", "napkin"], "--paper 'napkin': choose letter"),
+    (["--impose", "octavo", "--page-size", "a5", "--paper", "a4"], "octavo: 4x2 pages"),
+])
+def test_an_imposition_that_cannot_be_done_is_one_line_before_any_work(tmp_path: Path, flags, said: str) -> None:
+    result = run("build", str(SEEDS), "-f", "pdf", "-o", str(tmp_path), *flags)
+    assert result.returncode == 2
+    line, = result.stderr.strip().splitlines()
+    assert line.startswith(f"bookbinder: {said}"), line
+    assert not list(tmp_path.iterdir())

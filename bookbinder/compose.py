@@ -263,10 +263,9 @@ def contents(book: Book, links: Links) -> etree._Element:
     for index, story in enumerate(book.stories):
         target = Target(_title_id(index))
         page = links.page(target)
-        if page is None:
-            link = E.a(story_title(story), href=links.href(target))
-        else:  # laid out apart from the stories: the page is known, there is no anchor to point at
-            link = E.span(story_title(story), {"data-page": str(page)})
+        link = E.a(story_title(story), href=links.href(target))
+        if page is not None:  # laid out apart from the stories: the page is known, and printed as it is
+            link.set("data-page", str(page))
         entry = E.li(E.p(link, {"class": "toc-title"}))
         entry.append(E.p(story_line(story), {"class": "toc-details"}))
         items.append(entry)

@@ -167,3 +167,24 @@ def test_same_inputs_same_pdf(tmp_path: Path, monkeypatch) -> None:
     first = build(stories, BuildOptions(formats=("pdf",), out_dir=tmp_path / "a")).written[0].read_bytes()
     second = build(stories, BuildOptions(formats=("pdf",), out_dir=tmp_path / "b")).written[0].read_bytes()
     assert first == second
+
+
+def test_page_labels_are_the_printed_folios(seeds_pdf: PdfReader) -> None:
+    """A viewer's page box says what the page says: roman numerals on the front matter, then folios."""
+    labels = seeds_pdf.page_labels
+    printed = {i: _folio(seeds_pdf, i) for i in range(len(seeds_pdf.pages))}
+    assert all(labels[i] == folio for i, folio in printed.items() if folio), [(labels[i], f) for i, f in printed.items()]
+    first_body = min(i for i, folio in printed.items() if folio == "1")
+    assert labels[:first_body] == ["i", "ii", "iii", "iv"][:first_body]
+
+
+def test_contents_entries_link_to_their_stories(seeds_pdf: PdfReader) -> None:
+    """In the parallel path the contents was laid out apart from the stories, without links."""
+    page = next(i for i in range(len(seeds_pdf.pages)) if _text(seeds_pdf, i).lstrip().startswith("Contents"))
+    targets = set()
+    for annot in seeds_pdf.pages[page].get("/Annots") or []:
+        dest = annot.get_object().get("/Dest")
+        assert dest is not None, annot.get_object()  # a link inside the book, not a URI
+        targets.add(seeds_pdf.get_page_number(dest[0].get_object()))
+    folio_page = _page_of_folio(seeds_pdf)
+    assert targets == {folio_page[n] for n in _contents(seeds_pdf).values()}

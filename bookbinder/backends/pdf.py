@@ -26,7 +26,7 @@ from ..render import E, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
-from .pdfmerge import Layout, Mark, Part as LaidOut, lay_out, merge
+from .pdfmerge import PAGE_LINK, Layout, Mark, Part as LaidOut, lay_out, merge
 from .print_options import PAGE_SIZES, PrintOptions
 
 
@@ -51,6 +51,10 @@ class PrintLinks:
         self.starts = starts
 
     def href(self, target: Target) -> str:
+        if self.starts is not None and target.part in self.starts:
+            # Laid out apart from the stories: a link to the page by number, which the merge turns
+            # into a link inside the book (PAGE_LINK in pdfmerge).
+            return f"{PAGE_LINK}{self.starts[target.part]}"
         return "#" + anchor(target.part, target.fragment)
 
     def resource(self, resource: Resource) -> str:
@@ -183,7 +187,7 @@ _NO_FOLIOS = """
 @page :right { @bottom-right { content: none; } }
 """
 _LITERAL_PAGE_NUMBERS = """
-section.contents p.toc-title span[data-page]::after { content: leader(". ") attr(data-page); }
+section.contents p.toc-title [data-page]::after { content: leader(". ") attr(data-page); }
 """
 
 

@@ -17,6 +17,9 @@ from ..compose import BookMetadata
 from .cover import font_file
 
 
+PAGE_LINK = "bookbinder-page:"  # a front-matter link to a body folio, made a link inside the book here
+
+
 @dataclass(frozen=True)
 class Mark:
     label: str
@@ -68,6 +71,8 @@ def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Lay
         if i + 1 not in layout.blanks:
             _overlay(out, Page(out.pages[front_pages + i]), Page(folios.pages[i]), f"/BBFolio{i + 1}")
     _outline(out, front, parts, layout, front_pages)
+    _page_links(out, front_pages, layout.body_pages)
+    _page_labels(out, front_pages)
     _metadata(out, meta)
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True,
@@ -75,6 +80,29 @@ def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Lay
     for src in sources:
         src.close()
     return buffer.getvalue()
+
+
+def _page_links(out: pikepdf.Pdf, front_pages: int, body_pages: int) -> None:
+    """The contents' links (to `PAGE_LINK` + folio) as links to the body's pages."""
+    for page in out.pages[:front_pages]:
+        for annot in page.get("/Annots") or []:
+            action = annot.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if not uri.startswith(PAGE_LINK) or not uri[len(PAGE_LINK):].isdigit():
+                continue
+            folio = int(uri[len(PAGE_LINK):])
+            if 1 <= folio <= body_pages:
+                del annot["/A"]
+                annot.Dest = pikepdf.Array([out.pages[front_pages + folio - 1].obj, Name.Fit])
+
+
+def _page_labels(out: pikepdf.Pdf, front_pages: int) -> None:
+    """A viewer's page numbers as the book's: roman for the front matter, then the folios from 1."""
+    nums: list = []
+    if front_pages:
+        nums += [0, pikepdf.Dictionary(S=Name.r)]
+    nums += [front_pages, pikepdf.Dictionary(S=Name.D)]
+    out.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
 def _overlay(out: pikepdf.Pdf, page: Page, other: Page, name: str) -> None:

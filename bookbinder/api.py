@@ -487,9 +487,11 @@ def write_books(books: list[Book], options: BuildOptions, result: BuildResult | 
             label = options.out_file.name if options.out_file and options.out_file != STDOUT else f"{slug}.{fmt}"
             path, failed = _write_one(book, fmt, options, slug, result, within(progress, label))
             written += [path] if path and path != STDOUT else []
-            imposed = path.with_name(path.stem + ".imposed.pdf") if path and path != STDOUT else None
-            if fmt == "pdf" and options.print.impose is not None and imposed and imposed.exists():
-                written.append(imposed)
+            for extra in (".imposed.pdf", ".cover.pdf"):  # beside a PDF: its imposition and its cover spread
+                companion = path.with_name(path.stem + extra) if path and path != STDOUT and fmt == "pdf" else None
+                wanted = options.print.impose if extra == ".imposed.pdf" else options.print.pod
+                if companion is not None and wanted is not None and companion.exists():
+                    written.append(companion)
             errors += failed
     return written, errors
 
@@ -507,6 +509,8 @@ def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str, result: B
                               progress=progress)
             if fmt == "pdf" and options.print.impose is not None:
                 _write_imposed(path, book, options.print.impose, result, progress)
+            if fmt == "pdf" and options.print.pod is not None and options.print.pod.cover_pdf:
+                _write_cover_spread(path, book, options.print, result)
             return path, errors
         except StoryError as exc:
             errors.append(exc)
@@ -542,6 +546,31 @@ def _write_imposed(path: Path, book: Book, impose_options, result: BuildResult |
         result.notices.append(f"{quoted(target)}: {plural(len(imposed.signatures), 'signature')} on "
                               f"{plural(imposed.sheets, 'sheet')} of {impose_options.paper}, "
                               f"{plural(imposed.blanks, 'blank page')} added to fill the last")
+    return target
+
+
+def _write_cover_spread(path: Path, book: Book, print_options: PrintOptions, result: BuildResult | None) -> Path:
+    """<name>.cover.pdf beside the interior: back, spine and front, sized by its final page count."""
+    import pikepdf
+
+    from .backends.cover import cover_image
+    from .backends.pod import cover_spread
+    from .compose import book_metadata
+
+    with pikepdf.open(path) as interior:
+        pages = len(interior.pages)
+        box = interior.pages[0].mediabox
+        trim = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
+    meta = book_metadata(book)
+    front = book.info.cover or cover_image(book)
+    spread = cover_spread(book.title, ", ".join(meta.authors or meta.editors), meta.description, pages, trim, front,
+                          print_options.pod.paper_color, print_options.pod.guides)
+    target = path.with_name(path.stem + ".cover.pdf")
+    write_atomic(target, spread.pdf)
+    if result is not None:
+        result.notices.append(f"{quoted(target)}: cover spread {spread.width / 72:.3f} x {spread.height / 72:.3f} in "
+                              f"with bleed, spine {spread.spine / 72:.3f} in for {pages} pages "
+                              f"({print_options.pod.paper_color} paper)")
     return target
 
 

@@ -21,7 +21,7 @@ from .api import (
 )
 from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
-from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, ImposeOptions, PrintOptions
+from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, ImposeOptions, PodOptions, PrintOptions
 from .backends.output import ensure_folder
 from .errors import BookbinderError, DiskFullError, InputError, UsageError, quoted
 from .readers import FORMATS, READ
@@ -258,6 +258,12 @@ def _print_record(record: dict) -> None:
               help="Imposition: marks on the spine of each signature's innermost sheet (0: none).")
 @click.option("--no-marks", is_flag=True, help="Imposition: no fold, sewing or collation marks.")
 @click.option("--no-guide", is_flag=True, help="Imposition: no first sheet explaining the printing.")
+@click.option("--pod", type=click.Choice(["kdp"]), help="PDF: an interior for print on demand (Amazon KDP): the "
+                                                       "gutter by page count, no trailing blank, and a cover spread.")
+@click.option("--paper-color", type=click.Choice(["white", "cream"]), default="white", show_default=True,
+              help="Print on demand: the paper, which sets the spine's width.")
+@click.option("--no-cover-pdf", is_flag=True, help="Print on demand: no <name>.cover.pdf.")
+@click.option("--cover-guides", is_flag=True, help="Print on demand: trim, spine and barcode guides on the cover.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error (errors are still shown).")
 @_verbose_option
 @_strict_option
@@ -266,7 +272,8 @@ def _print_record(record: dict) -> None:
 def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, language, series, series_index, cover,
               css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
               manifest, page_size, tagged, impose, paper, sheets_per_signature, duplex, paper_thickness,
-              sewing_stations, no_marks, no_guide, quiet, verbose, strict, follow_links, from_format) -> None:
+              sewing_stations, no_marks, no_guide, pod, paper_color, no_cover_pdf, cover_guides, quiet, verbose, strict,
+              follow_links, from_format) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
@@ -302,7 +309,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
                            editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
                            print=PrintOptions(page_size=page_size.lower(), tagged=tagged, impose=ImposeOptions(
                                impose, paper, sheets_per_signature, duplex, paper_thickness, not no_guide,
-                               not no_marks, 0 if no_marks else sewing_stations, not no_marks) if impose else None),
+                               not no_marks, 0 if no_marks else sewing_stations, not no_marks) if impose else None,
+                               pod=PodOptions(pod, paper_color, not no_cover_pdf, cover_guides) if pod else None),
                            follow_links=follow_links,
                            manifest=manifest, info=info,
                            aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()),

@@ -141,3 +141,68 @@ def test_an_imposition_that_cannot_be_done_is_one_line_before_any_work(tmp_path:
     line, = result.stderr.strip().splitlines()
     assert line.startswith(f"bookbinder: {said}"), line
     assert not list(tmp_path.iterdir())
+
+
+# ------------------------------------------------------------------ print on demand (KDP)
+@pytest.mark.parametrize("pages, gutter, spine_white, spine_cream", [
+    (100, 0.375, 0.2252, 0.25), (300, 0.5, 0.6756, 0.75), (700, 0.75, 1.5764, 1.75)])
+def test_kdp_gutter_and_spine_follow_the_published_formulas(pages, gutter, spine_white, spine_cream) -> None:
+    from bookbinder.backends.pod import kdp_gutter, spine_width
+
+    assert kdp_gutter(pages) == gutter
+    assert spine_width(pages, "white") == pytest.approx(spine_white)
+    assert spine_width(pages, "cream") == pytest.approx(spine_cream)
+
+
+@pytest.mark.parametrize("pages", [100, 300, 700])
+def test_cover_spread_size_and_boxes(pages: int) -> None:
+    from bookbinder.backends.cover import cover_image
+    from bookbinder.backends.pod import cover_spread
+    from bookbinder.book import Book
+
+    front = cover_image(Book("Tides", ()))
+    spread = cover_spread("Tides", "hedgerow", "A blurb.", pages, (432.0, 648.0), front, "white")
+    spine = pages * 0.002252
+    with pikepdf.open(io.BytesIO(spread.pdf)) as doc:
+        page = doc.pages[0]
+        media = [float(v) for v in page.MediaBox]
+        trim = [float(v) for v in page.TrimBox]
+        bleed = [float(v) for v in page.BleedBox]
+    assert media == pytest.approx([0, 0, (12 + spine + 0.25) * 72, (9 + 0.25) * 72], abs=0.01)
+    assert bleed == pytest.approx(media, abs=0.01)
+    assert trim == pytest.approx([9, 9, (12 + spine + 0.125) * 72, (9 + 0.125) * 72], abs=0.01)
+
+
+def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    result = run("build", str(SEEDS), "-f", "pdf", "--pod", "kdp", "--paper-color", "cream", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["collected-stories.cover.pdf", "collected-stories.pdf"]
+    reader = PdfReader(tmp_path / "collected-stories.pdf")
+    pages = len(reader.pages)
+    last = reader.pages[-1].extract_text() or ""
+    assert "Bound with bookbinder" in last  # no blank page after the credits
+    def left_edge(index: int) -> float:
+        """Where most lines of the page start: the text block's left edge (indents, heads and folios aside)."""
+        from collections import Counter
+        xs: list[float] = []
+
+        def visit(text, cm, tm, font, size):
+            if text.strip():
+                xs.append(round(cm[4] + tm[4] * cm[0], 1))
+
+        reader.pages[index].extract_text(visitor_text=visit)
+        return Counter(xs).most_common(1)[0][0]
+
+    body = [i for i in range(pages) if reader.page_labels[i].isdigit() and len(reader.pages[i].extract_text() or "") > 400]
+    recto = next(i for i in body if int(reader.page_labels[i]) % 2)
+    verso = next(i for i in body if not int(reader.page_labels[i]) % 2)
+    gutter = (0.375 + 0.125) * 72  # KDP's least for 24-150 pages, and an eighth of an inch more
+    outer = 0.625 * 72             # print.css's outside margin
+    # The text starts where the margin ends, the same way on both sides: the difference is the gutter's.
+    assert left_edge(recto) - left_edge(verso) == pytest.approx(gutter - outer, abs=0.5)
+    with pikepdf.open(tmp_path / "collected-stories.cover.pdf") as cover:
+        width = float(cover.pages[0].MediaBox[2]) / 72
+    assert width == pytest.approx(2 * 6 + pages * 0.0025 + 0.25, abs=0.001)
+    assert f"for {pages} pages (cream paper)" in result.stderr

@@ -11,7 +11,9 @@ from stylesheets written with a title in them.
 """
 from __future__ import annotations
 
+import io
 import logging
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,11 +37,45 @@ def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
 
 
 def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: Progress | None = None) -> bytes:
-    """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel."""
+    """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel.
+    For print on demand, the gutter follows the page count: laid out again if the count crosses
+    into a band that needs a wider one (rarely: the first guess comes from the word count)."""
     _page_css(options.page_size)  # an unknown size fails before any work
+    if options.pod is None:
+        return _lay_out(plan, options, progress)
+    from . import pod
+
+    gutter = pod.kdp_gutter(max(pod.KDP_PAGES[0], min(pod.KDP_PAGES[1], _estimated_pages(plan, options))))
+    for _ in range(3):
+        data = _lay_out(plan, replace(options, gutter=gutter + _GUTTER_EASE), progress)
+        needed = pod.kdp_gutter(_page_count(data))
+        if needed <= gutter:
+            return data
+        gutter = needed
+    return data
+
+
+_GUTTER_EASE = 0.125  # inches over the service's least gutter: type does not run into the binding
+
+
+def _lay_out(plan: BookPlan, options: PrintOptions, progress: Progress | None) -> bytes:
     if options.tagged:
         return _whole_book(plan, options, progress)
     return _parallel_book(plan, options, progress)
+
+
+def _estimated_pages(plan: BookPlan, options: PrintOptions) -> int:
+    """Pages from the word count, at the words a page of this size holds (about 300 on 6x9 in)."""
+    (width, height), _ = _page_geometry(options.page_size)
+    per_page = 300 * (width * height) / (432 * 648)
+    return int(sum(s.words for s in plan.book.stories) / per_page) + 4 * len(plan.book.stories) + 4
+
+
+def _page_count(pdf: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return len(doc.pages)
 
 
 class PrintLinks:
@@ -111,7 +147,7 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
                              _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
     size, margins = _page_geometry(options.page_size)
     report(progress, "merging", 0, 1, "books")
-    merged = merge(plan.metadata, front, laid, layout, size, margins)
+    merged = merge(plan.metadata, front, laid, layout, size, margins, trailing_blank=options.pod is None)
     report(progress, "merging", 1, 1, "books", f"{layout.body_pages:,} pages")
     return merged
 
@@ -148,13 +184,13 @@ def _marks(tree) -> tuple[Mark, ...]:
 def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
     from weasyprint import HTML
 
-    fonts, stylesheets = _styles(options.page_size, extra_css, plan.book.info.css)
+    fonts, stylesheets = _styles(options.page_size, extra_css, plan.book.info.css, options.gutter)
     html = serialize(tree).decode("utf-8")
     return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
 
 
 @lru_cache(maxsize=8)
-def _styles(page_size: str, extra_css: str, user_css: str | None = None):
+def _styles(page_size: str, extra_css: str, user_css: str | None = None, gutter: float | None = None):
     """Fonts and parsed stylesheets: built once per process, shared by every story it renders.
 
     `extra_css` is one of this module's constants, never text from a story; `user_css` is the
@@ -166,7 +202,7 @@ def _styles(page_size: str, extra_css: str, user_css: str | None = None):
     fetcher = build_fetcher()
     fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
     sheets = [_page_css(page_size), stylesheet("base.css").decode("utf-8"),
-              stylesheet("print.css").decode("utf-8") + extra_css]
+              stylesheet("print.css").decode("utf-8") + extra_css + _gutter_css(gutter)]
     if user_css is not None:
         sheets.append(user_css)
     stylesheets = [CSS(string=sheet, url_fetcher=fetcher, font_config=fonts) for sheet in sheets]
@@ -261,6 +297,14 @@ def _prefix_ids(element: etree._Element, part_id: str) -> None:
 
 
 # ------------------------------------------------------------------ styles and fonts
+def _gutter_css(gutter: float | None) -> str:
+    """The inside margin, in inches (a number this module computed, never story text)."""
+    if gutter is None:
+        return ""
+    inches = float(gutter)
+    return f"\n@page :left {{ margin-right: {inches:.3f}in; }}\n@page :right {{ margin-left: {inches:.3f}in; }}\n"
+
+
 def _page_css(page_size: str) -> str:
     size = PAGE_SIZES.get(page_size.casefold())
     if size is None:

@@ -55,19 +55,23 @@ def lay_out(parts: list[Part]) -> Layout:
 
 
 def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Layout, size: tuple[float, float],
-          margins: tuple[float, float]) -> bytes:
+          margins: tuple[float, float], trailing_blank: bool = True) -> bytes:
+    """The book: front matter, then the parts, each opening on a recto. `trailing_blank=False`
+    (print on demand) leaves out the blank verso after the last part."""
     out = pikepdf.new()
     sources = []  # kept open until the book is saved: pikepdf copies their objects lazily
-    for part in [front, *parts] if front else parts:
+    everything = [front, *parts] if front else parts
+    for number, part in enumerate(everything, 1):
         src = pikepdf.open(io.BytesIO(part.pdf))
         sources.append(src)
         out.pages.extend(src.pages)
-        if len(out.pages) % 2:
+        if len(out.pages) % 2 and (trailing_blank or number < len(everything)):
             out.add_blank_page(page_size=size)
-    front_pages = len(out.pages) - layout.body_pages
+    body_pages = layout.body_pages - (0 if trailing_blank or layout.body_pages not in layout.blanks else 1)
+    front_pages = len(out.pages) - body_pages
     folios = pikepdf.open(io.BytesIO(folio_overlay(layout, size, margins)))
     sources.append(folios)
-    for i in range(layout.body_pages):
+    for i in range(body_pages):
         if i + 1 not in layout.blanks:
             _overlay(out, Page(out.pages[front_pages + i]), Page(folios.pages[i]), f"/BBFolio{i + 1}")
     _outline(out, front, parts, layout, front_pages)

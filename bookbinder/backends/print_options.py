@@ -24,7 +24,20 @@ class ImposeOptions:
 
 
 @dataclass(frozen=True)
+class PodOptions:
+    """A print-on-demand service's rules (`backends.pod`): the interior's gutter by page count, no
+    trailing blank page, and a cover spread."""
+
+    service: str = "kdp"
+    paper_color: str = "white"          # white or cream: the spine's width
+    cover_pdf: bool = True              # also write <name>.cover.pdf
+    guides: bool = False                # trim, spine and barcode guides on the cover
+
+
+@dataclass(frozen=True)
 class PrintOptions:
     page_size: str = DEFAULT_PAGE_SIZE
     tagged: bool = False  # PDF/UA-1: tagged, accessible PDF
     impose: ImposeOptions | None = None  # also write <name>.imposed.pdf
+    pod: PodOptions | None = None        # lay out for a print-on-demand service
+    gutter: float | None = None          # inside margin in inches, over the stylesheet's

@@ -16,11 +16,16 @@ from conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
-def seeds_pdf(tmp_path_factory) -> PdfReader:
+def seeds_pdf_path(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pdf")
     result = build([SEEDS], BuildOptions(formats=("pdf",), out_dir=out, title="The Seeds"))
     assert not result.errors, result.errors
-    return PdfReader(result.written[0])
+    return result.written[0]
+
+
+@pytest.fixture(scope="module")
+def seeds_pdf(seeds_pdf_path: Path) -> PdfReader:
+    return PdfReader(seeds_pdf_path)
 
 
 def _text(reader: PdfReader, index: int) -> str:
@@ -188,3 +193,37 @@ def test_contents_entries_link_to_their_stories(seeds_pdf: PdfReader) -> None:
         targets.add(seeds_pdf.get_page_number(dest[0].get_object()))
     folio_page = _page_of_folio(seeds_pdf)
     assert targets == {folio_page[n] for n in _contents(seeds_pdf).values()}
+
+
+def test_the_book_face_is_embedded_once(seeds_pdf_path: Path) -> None:
+    """Each story's part brought its own subset of the face (200 stories, 200 copies); the merge keeps
+    one font file per face, holding every glyph any page draws."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    with pikepdf.open(seeds_pdf_path) as pdf:
+        files: dict[str, set] = {}
+        used: dict[str, set[int]] = {}
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" and obj.get("/Subtype") == "/Type0":
+                cid_font = obj.DescendantFonts[0]
+                face = str(cid_font.FontDescriptor.FontName).split("+", 1)[-1]
+                files.setdefault(face, set()).add(cid_font.FontDescriptor.FontFile2.objgen)
+                widths, i = list(cid_font.get("/W", [])), 0
+                while i < len(widths):  # [first [w w w]] or [first last w]
+                    first = int(widths[i])
+                    if isinstance(widths[i + 1], pikepdf.Array):
+                        used.setdefault(face, set()).update(range(first, first + len(widths[i + 1])))
+                        i += 2
+                    else:
+                        used.setdefault(face, set()).update(range(first, int(widths[i + 1]) + 1))
+                        i += 3
+        assert files and all(len(streams) == 1 for streams in files.values()), files
+        for face, (objgen,) in files.items():
+            font = TTFont(io.BytesIO(pdf.get_object(objgen).read_bytes()))
+            order, glyf = font.getGlyphOrder(), font["glyf"]
+            empty = [cid for cid in used.get(face, ()) if cid and order[cid] != "space"
+                     and not (glyf[order[cid]].numberOfContours or glyf[order[cid]].isComposite())]
+            assert len(empty) <= 2, (face, empty)  # spaces of other widths have no outline either

@@ -77,12 +77,73 @@ def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Lay
     _outline(out, front, parts, layout, front_pages)
     _page_links(out, front_pages, layout.body_pages)
     _page_labels(out, front_pages)
+    share_fonts(out)
     _metadata(out, meta)
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     for src in sources:
         src.close()
+    return buffer.getvalue()
+
+
+def share_fonts(out: pikepdf.Pdf) -> int:
+    """One embedded font file per face for the whole book, where each part brought its own subset.
+
+    WeasyPrint subsets the book face for each part it lays out, keeping the glyph ids of the
+    whole font (the glyphs a part does not use are left empty). So the subsets of one face line up
+    glyph by glyph, and one font holding every glyph any part uses serves every part unchanged.
+    Returns how many font files were folded into others."""
+    faces: dict[str, list[pikepdf.Dictionary]] = {}
+    for obj in out.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == Name.FontDescriptor and "/FontFile2" in obj:
+            faces.setdefault(str(obj.FontName).split("+", 1)[-1], []).append(obj)
+    folded = 0
+    for descriptors in faces.values():
+        streams = list({d.FontFile2.objgen: d.FontFile2 for d in descriptors}.values())
+        if len(streams) < 2:
+            continue
+        merged = _union_of_subsets([s.read_bytes() for s in streams])
+        if merged is None:
+            continue  # subsets that do not line up: left as they are
+        shared = out.make_stream(merged)
+        shared.Length1 = len(merged)
+        for d in descriptors:
+            d.FontFile2 = shared
+        folded += len(streams) - 1
+    return folded
+
+
+def _union_of_subsets(fonts: list[bytes]) -> bytes | None:
+    """TrueType subsets of one font, with the font's glyph ids kept -> one font with all their glyphs."""
+    from fontTools.ttLib import TTFont
+
+    loaded = [TTFont(io.BytesIO(data)) for data in fonts]
+    if any("glyf" not in f for f in loaded):
+        return None
+    base = max(loaded, key=lambda f: len(f.getGlyphOrder()))
+    order = list(base.getGlyphOrder())
+    glyf, hmtx = base["glyf"], base["hmtx"]
+    for other in loaded:
+        if other is base:
+            continue
+        names = other.getGlyphOrder()
+        for index, name in enumerate(names):
+            glyph = other["glyf"][name]
+            if not (glyph.numberOfContours or glyph.isComposite()):
+                continue
+            target = order[index]
+            current = glyf[target]
+            if current.numberOfContours or current.isComposite():
+                continue  # the base has this glyph already
+            if glyph.isComposite():
+                for component in glyph.components:  # components are named: name them as the base does
+                    component.glyphName = order[names.index(component.glyphName)]
+            glyf[target] = glyph
+            hmtx[target] = other["hmtx"][name]
+    base["post"].formatType = 3.0  # glyph names differ between the subsets; a PDF font needs none
+    buffer = io.BytesIO()
+    base.save(buffer)
     return buffer.getvalue()
 
 

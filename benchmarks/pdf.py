@@ -7,7 +7,7 @@ one standalone HTML file of all stories, which WeasyPrint (the same version book
 renders with the same page, margins and type as bookbinder's default (6x9in, 10.5pt, 1.4
 leading, indented paragraphs, justified and hyphenated: the stylesheet a pandoc user would add),
 so both set about the same pages; the two steps are timed together. Prints each one's time, peak memory of the whole
-process tree, page count, and the ratios.
+process tree, page count, file size, and the ratios.
 """
 from __future__ import annotations
 
@@ -50,13 +50,14 @@ def main() -> None:
                   f"{utf8}/*.txt && {sys.executable} -m weasyprint -s {tmp / 'page.css'} {tmp / 'book.html'} "
                   f"{tmp / 'pandoc.pdf'}")
         theirs = measure(["bash", "-c", script])
+        mine, other = tmp / "bb" / "benchmark.pdf", tmp / "pandoc.pdf"
         print(f"{n} stories")
         print(f"  bookbinder:          {ours.seconds:7.2f} s  peak {ours.peak_mb:6.0f} MB  "
-              f"{pages(tmp / 'bb' / 'benchmark.pdf')} pages (exit {ours.returncode})")
+              f"{pages(mine)} pages  {mine.stat().st_size / 1e6:6.2f} MB (exit {ours.returncode})")
         print(f"  pandoc -> WeasyPrint: {theirs.seconds:7.2f} s  peak {theirs.peak_mb:6.0f} MB  "
-              f"{pages(tmp / 'pandoc.pdf')} pages (exit {theirs.returncode})")
+              f"{pages(other)} pages  {other.stat().st_size / 1e6:6.2f} MB (exit {theirs.returncode})")
         print(f"  ratio: bookbinder is {theirs.seconds / ours.seconds:.2f}x faster; "
-              f"memory {ours.peak_mb / theirs.peak_mb:.2f}x")
+              f"memory {ours.peak_mb / theirs.peak_mb:.2f}x; file size {mine.stat().st_size / other.stat().st_size:.2f}x")
 
 
 if __name__ == "__main__":

@@ -124,27 +124,30 @@ def _union_of_subsets(fonts: list[bytes]) -> bytes | None:
     base = max(loaded, key=lambda f: len(f.getGlyphOrder()))
     order = list(base.getGlyphOrder())
     glyf, hmtx = base["glyf"], base["hmtx"]
+    have = _outlined(base)  # by the offsets alone: no glyph is decoded unless it is copied
     for other in loaded:
         if other is base:
             continue
         names = other.getGlyphOrder()
-        for index, name in enumerate(names):
+        for index in sorted(_outlined(other) - have):
+            name = names[index]
             glyph = other["glyf"][name]
-            if not (glyph.numberOfContours or glyph.isComposite()):
-                continue
-            target = order[index]
-            current = glyf[target]
-            if current.numberOfContours or current.isComposite():
-                continue  # the base has this glyph already
             if glyph.isComposite():
                 for component in glyph.components:  # components are named: name them as the base does
                     component.glyphName = order[names.index(component.glyphName)]
-            glyf[target] = glyph
-            hmtx[target] = other["hmtx"][name]
+            glyf[order[index]] = glyph
+            hmtx[order[index]] = other["hmtx"][name]
+            have.add(index)
     base["post"].formatType = 3.0  # glyph names differ between the subsets; a PDF font needs none
     buffer = io.BytesIO()
     base.save(buffer)
     return buffer.getvalue()
+
+
+def _outlined(font) -> set[int]:
+    """The glyph ids that have an outline in a TrueType font, from its offsets table."""
+    loca = font["loca"]
+    return {i for i in range(len(loca) - 1) if loca[i + 1] > loca[i]}
 
 
 def _page_links(out: pikepdf.Pdf, front_pages: int, body_pages: int) -> None:

@@ -22,12 +22,13 @@ from .book import Book, BookInfo, story_title
 from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError, UsageError, quoted
 from .model import Diagnostic, Story
 from .parallel import MEMORY_MB, Crash, parallel_map
+from .cache import StoryCache
 from .pipeline import Override, load_story
 from .progress import Progress, report, within
 from .readers.fields import parse_date, parse_language
 from .readers import STORY_SUFFIXES
 from .render import render_story, serialize
-from .sidecar import SIDECAR_SUFFIXES
+from .sidecar import SIDECAR_SUFFIXES, sidecar_path
 
 
 
@@ -180,8 +181,16 @@ def read_stdin(stream, fmt: str | None = None) -> Stdin:
 
 
 def _load_one(path: Path, overrides: Callable[[Path], Sequence[Override]] | None = None,
-              stdin: Stdin | None = None) -> Story | BookbinderError:
+              stdin: Stdin | None = None, store: StoryCache | None = None, keys: dict | None = None
+              ) -> Story | BookbinderError:
     """One story or the error that says why not; a bug in one story never stops the others."""
+    result = _read_one(path, overrides, stdin)
+    if store is not None and keys and path in keys and isinstance(result, Story):
+        store.store(keys[path], result.with_(mtime=None))
+    return result
+
+
+def _read_one(path: Path, overrides, stdin: Stdin | None) -> Story | BookbinderError:
     try:
         layers = overrides(path) if overrides else ()
         if str(path) == "-":
@@ -205,23 +214,56 @@ def _load_one(path: Path, overrides: Callable[[Path], Sequence[Override]] | None
 def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None,
                  follow_links: bool = False, skipped: list[Path] | None = None, notices: list[str] | None = None,
                  overrides: Callable[[Path], Sequence[Override]] | None = None, stdin: Stdin | None = None,
-                 ) -> tuple[list[Story], list[BookbinderError]]:
+                 cache: Path | None = None) -> tuple[list[Story], list[BookbinderError]]:
     """Every story the inputs name, in order, read in parallel on all cores; failures are errors.
 
     Each input is read in a worker process with its own memory limit (`parallel.MEMORY_MB`), so
     an input that would exhaust memory, or crash a library, fails alone, in one line. `overrides`
-    gives the layers of metadata stated for a path beyond its sidecar (a manifest entry), lowest first."""
+    gives the layers of metadata stated for a path beyond its sidecar (a manifest entry), lowest first.
+    With `cache` (a folder), stories whose inputs are unchanged are read back from it (`cache.StoryCache`),
+    and the others are kept there once read."""
     errors: list[BookbinderError] = []
     paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links, skipped=skipped,
                            notices=notices)
+    found: dict[int, Story] = {}   # read from the cache, by place in `paths`
+    keys: dict[Path, str] = {}     # what the workers store their stories under
+    store = StoryCache(cache) if cache is not None else None
+    if store is not None:
+        for i, path in enumerate(paths):
+            key = _cache_key(store, path, overrides)
+            story = store.load(key) if key else None
+            if story is not None:
+                found[i] = story.with_(mtime=path.stat().st_mtime)
+            elif key:
+                keys[path] = key
+    todo = [path for i, path in enumerate(paths) if i not in found]
+    read = parallel_map(partial(_load_one, overrides=overrides, stdin=stdin, store=store, keys=keys), todo, workers,
+                        isolate=True)
     results: list[Story | BookbinderError] = []
-    for path, result in zip(paths, parallel_map(partial(_load_one, overrides=overrides, stdin=stdin), paths, workers,
-                                                 isolate=True)):
-        results.append(InputError(f"not read: {result.reason}", path) if isinstance(result, Crash) else result)
-        report(progress, "reading", len(results), len(paths))
+    for i, path in enumerate(paths):
+        if i in found:
+            results.append(found[i])
+        else:
+            result = next(read)
+            results.append(InputError(f"not read: {result.reason}", path) if isinstance(result, Crash) else result)
+        report(progress, "reading", len(results), len(paths), "stories",
+               f"{len(found)} from the cache" if store is not None else "")
     stories = [r for r in results if isinstance(r, Story)]
     errors += [r for r in results if isinstance(r, BookbinderError)]
     return stories, errors
+
+
+def _cache_key(store: StoryCache, path: Path, overrides) -> str | None:
+    """The key a story file is cached under, or None for what is never cached (standard input, a
+    file that cannot be read: its worker says why)."""
+    if str(path) == "-":
+        return None
+    try:
+        data = path.read_bytes()
+        sidecar = sidecar_path(path)
+        return store.key(path, data, sidecar.read_bytes() if sidecar else None, overrides(path) if overrides else ())
+    except OSError:
+        return None
 
 
 def normalize_to(path: Path, out_dir: Path, stem: str | None = None, stdin: Stdin | None = None
@@ -376,6 +418,7 @@ class BuildOptions:
     info: BookInfo = BookInfo()   # what the user states about each book built (--author, --series, --cover...)
     aliases: tuple[tuple[str, str], ...] = ()  # ("Mer", "Meredith Grey"): one name for a person, fandom or pairing
     stdin: Stdin | None = None    # the story the input "-" names
+    cache: Path | None = None     # a folder of normalized stories (cache.StoryCache); None reads every story
 
 
 def with_manifest(inputs: list[str | Path], options: BuildOptions) -> tuple[list[str | Path], BuildOptions,
@@ -449,7 +492,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     layers = (lambda path: [o] if (o := manifest.override_for(path)) else []) if manifest else None
     stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links,
                                           skipped=result.skipped_files, notices=result.notices, overrides=layers,
-                                          stdin=options.stdin)
+                                          stdin=options.stdin, cache=options.cache)
     for story in stories:
         if on_story:
             on_story(story)

@@ -24,6 +24,7 @@ from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, ImposeOptions, PodOptions, PrintOptions
 from .backends.output import ensure_folder
 from .errors import BookbinderError, DiskFullError, InputError, UsageError, quoted
+from .cache import default_folder as default_cache_folder
 from .readers import FORMATS, READ
 from .report import story_record
 
@@ -265,6 +266,10 @@ def _print_record(record: dict) -> None:
 @click.option("--no-cover-pdf", is_flag=True, help="Print on demand: no <name>.cover.pdf.")
 @click.option("--cover-guides", is_flag=True, help="Print on demand: trim, spine and barcode guides on the cover.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error (errors are still shown).")
+@click.option("--cache-dir", type=click.Path(path_type=Path),
+              help="Where normalized stories are kept, so a rebuild reads only what changed "
+                   "(default: $BOOKBINDER_CACHE_DIR, else the user's cache folder). Safe to delete.")
+@click.option("--no-cache", is_flag=True, help="Read every story again; keep nothing.")
 @_verbose_option
 @_strict_option
 @_follow_links_option
@@ -272,8 +277,8 @@ def _print_record(record: dict) -> None:
 def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, language, series, series_index, cover,
               css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
               manifest, page_size, tagged, impose, paper, sheets_per_signature, duplex, paper_thickness,
-              sewing_stations, no_marks, no_guide, pod, paper_color, no_cover_pdf, cover_guides, quiet, verbose, strict,
-              follow_links, from_format) -> None:
+              sewing_stations, no_marks, no_guide, pod, paper_color, no_cover_pdf, cover_guides, quiet, cache_dir,
+              no_cache, verbose, strict, follow_links, from_format) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
@@ -314,7 +319,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
                            follow_links=follow_links,
                            manifest=manifest, info=info,
                            aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()),
-                           stdin=_stdin(inputs, from_format))
+                           stdin=_stdin(inputs, from_format),
+                           cache=None if no_cache else (cache_dir or default_cache_folder()))
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:

@@ -16,6 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
 SEEDS = ROOT / "seeds"
 
+# The command line keeps normalized stories in a cache folder; the tests' commands keep theirs in a
+# folder of their own, never in the user's (subprocesses inherit this).
+import tempfile  # noqa: E402
+
+os.environ.setdefault("BOOKBINDER_CACHE_DIR", tempfile.mkdtemp(prefix="bookbinder-test-cache-"))
+
 
 def pytest_addoption(parser):
     parser.addoption("--regen", action="store_true", help="rewrite golden files from the current output")

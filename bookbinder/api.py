@@ -45,6 +45,7 @@ class BuildResult:
     data: bytes | None = None  # the book itself, when it goes to standard output (-o -)
     skipped_files: list[Path] = field(default_factory=list)  # files in the folders given that are not stories
     notices: list[str] = field(default_factory=list)  # what a user should know that is no failure
+    up_to_date: list[Path] = field(default_factory=list)  # books already written from the same inputs (cache)
 
 
 # ------------------------------------------------------------------ inputs
@@ -548,8 +549,7 @@ def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str, result: B
             if options.out_file == STDOUT and result is not None:
                 result.data = render_book(book, fmt, options.print, progress)
                 return STDOUT, errors
-            path = write_book(book, fmt, options.out_dir, slug, options.print, path=options.out_file,
-                              progress=progress)
+            path = _write_or_keep(book, fmt, options, slug, result, progress)
             if fmt == "pdf" and options.print.impose is not None:
                 _write_imposed(path, book, options.print.impose, result, progress)
             if fmt == "pdf" and options.print.pod is not None and options.print.pod.cover_pdf:
@@ -566,6 +566,26 @@ def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str, result: B
             return None, errors + [BuildError(f"could not be written: {type(exc).__name__}: {exc} (please report "
                                               "this)", Path(options.out_dir) / f"{slug}.{fmt}")]
     return None, errors
+
+
+def _write_or_keep(book: Book, fmt: str, options: BuildOptions, slug: str, result: BuildResult | None,
+                   progress: Progress | None) -> Path:
+    """Write the book, unless (with a cache) the same inputs and options made the file that is there."""
+    target = Path(options.out_file) if options.out_file else Path(options.out_dir) / f"{slug}.{fmt}"
+    companions = options.print.impose is not None or options.print.pod is not None
+    if options.cache is None or companions:  # an imposition or a cover spread beside it: made each time
+        return write_book(book, fmt, options.out_dir, slug, options.print, path=options.out_file, progress=progress)
+    from .cache import WrittenBooks, book_digest
+
+    books, digest = WrittenBooks(options.cache), book_digest(book, fmt, options.print)
+    if books.up_to_date(target, digest):
+        if result is not None:
+            result.up_to_date.append(target)
+        return target
+    data = render_book(book, fmt, options.print, progress)
+    write_atomic(target, data)
+    books.remember(target, digest, data)
+    return target
 
 
 def plural(n: int, word: str) -> str:

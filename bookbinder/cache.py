@@ -101,6 +101,10 @@ class StoryCache:
 
 
 def _encode(value):
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {"_": type(value).__name__,
                 **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
@@ -131,3 +135,48 @@ def _decode(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise ValueError("not an entry")
+
+
+# ------------------------------------------------------------------ books already written
+def book_digest(book, fmt: str, options) -> str:
+    """What a book file is made from: its stories (every field, their files' times included), the
+    book's own settings, the format and its options, and bookbinder's code."""
+    h = hashlib.sha256()
+    for part in (code_fingerprint(), fmt, repr(options), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                 json.dumps(_encode(_book_fields(book)), sort_keys=True)):
+        h.update(part.encode("utf-8"))
+    for story in book.stories:
+        h.update(json.dumps(_encode(story), ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _book_fields(book):
+    return {"title": book.title, "collection": book.collection, "editors": list(book.editors), "info": book.info}
+
+
+class WrittenBooks:
+    """Which book files this cache saw written, and from what: a book whose digest and file are
+    unchanged is up to date and need not be made again."""
+
+    def __init__(self, folder: str | os.PathLike) -> None:
+        self.folder = Path(folder) / "books"
+
+    def _record(self, target: Path) -> Path:
+        return self.folder / f"{hashlib.sha256(str(Path(target).resolve()).encode()).hexdigest()}.json"
+
+    def up_to_date(self, target: Path, digest: str) -> bool:
+        try:
+            record = json.loads(self._record(target).read_text(encoding="utf-8"))
+            return (record.get("digest") == digest
+                    and record.get("sha256") == hashlib.sha256(Path(target).read_bytes()).hexdigest())
+        except Exception:  # noqa: BLE001 - no record, a damaged one, or no file: make the book
+            return False
+
+    def remember(self, target: Path, digest: str, data: bytes) -> None:
+        from .backends.output import write_atomic
+
+        record = {"digest": digest, "sha256": hashlib.sha256(data).hexdigest(), "path": str(target)}
+        try:
+            write_atomic(self._record(target), json.dumps(record).encode("utf-8"))
+        except Exception:  # noqa: BLE001 - only costs a rebuild next time
+            pass

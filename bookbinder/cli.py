@@ -336,6 +336,10 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
         sys.stdout.flush()
     for path in result.written:
         click.echo(str(path), err=result.data is not None)  # stdout holds the book itself with -o -
+    if result.up_to_date:  # one line, not one a book: a library rebuild may keep hundreds
+        fresh = len(result.written) - len(result.up_to_date)
+        click.echo(f"bookbinder: {plural(len(result.up_to_date), 'book')} already up to date "
+                   f"(the same inputs made them); {plural(fresh, 'file')} written", err=True)
     if result.skipped and result.written:  # when they left none, the error above says so
         click.echo(f"bookbinder: the filters left out {plural(result.skipped, 'story')}", err=True)
     _report_skipped(result.skipped_files, verbose)

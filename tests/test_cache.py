@@ -120,3 +120,25 @@ def test_the_command_line_uses_the_cache_and_no_cache_keeps_nothing(tmp_path: Pa
     other = tmp_path / "other"
     result = run("build", str(SEEDS), "-o", str(tmp_path / "b"), "--cache-dir", str(other), "--no-cache")
     assert result.returncode == 0 and not other.exists()
+
+
+def test_a_book_whose_inputs_are_unchanged_is_not_made_again(tmp_path: Path) -> None:
+    lib = _library(tmp_path)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    first = build([lib], BuildOptions(out_dir=out, by="pairing", cache=cache))
+    assert not first.errors and not first.up_to_date and len(first.written) >= 2
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in first.written}
+    again = build([lib], BuildOptions(out_dir=out, by="pairing", cache=cache))
+    assert sorted(again.up_to_date) == sorted(first.written)
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in again.written} == before  # not even touched
+    # One story changes: only its book is made again. A book file changed by hand is made again too.
+    (lib / "ao3.html").write_text((lib / "ao3.html").read_text(encoding="utf-8").replace("the sea", "the ocean"),
+                                  encoding="utf-8")
+    tampered = next(p for p in first.written if "kit" in p.name)  # the sidecar story's book: no AO3 story in it
+    tampered.write_bytes(b"not a book")
+    third = build([lib], BuildOptions(out_dir=out, by="pairing", cache=cache))
+    remade = set(third.written) - set(third.up_to_date)
+    assert tampered in remade and third.up_to_date and not set(third.up_to_date) & remade
+    assert tampered.read_bytes().startswith(b"PK")
+    fresh = build([lib], BuildOptions(out_dir=tmp_path / "fresh", by="pairing"))
+    assert {p.name: p.read_bytes() for p in fresh.written} == {p.name: p.read_bytes() for p in third.written}

@@ -490,6 +490,8 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
         check_imposition(options.print.page_size, options.print.impose)
     result = BuildResult()
     inputs, options, manifest = with_manifest(list(inputs), options)
+    if options.cache is not None:  # laid-out PDF parts are kept beside the stories
+        options = replace(options, print=replace(options.print, parts_cache=str(options.cache)))
     layers = (lambda path: [o] if (o := manifest.override_for(path)) else []) if manifest else None
     stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links,
                                           skipped=result.skipped_files, notices=result.notices, overrides=layers,

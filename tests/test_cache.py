@@ -142,3 +142,21 @@ def test_a_book_whose_inputs_are_unchanged_is_not_made_again(tmp_path: Path) -> 
     assert tampered.read_bytes().startswith(b"PK")
     fresh = build([lib], BuildOptions(out_dir=tmp_path / "fresh", by="pairing"))
     assert {p.name: p.read_bytes() for p in fresh.written} == {p.name: p.read_bytes() for p in third.written}
+
+
+def test_a_pdf_lays_out_only_the_story_added_and_is_the_same_book(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    for p in sorted(SEEDS.glob("*.txt"))[:4]:
+        shutil.copy(p, lib / p.name)
+    cache = tmp_path / "cache"
+    options = BuildOptions(formats=("pdf",), out_dir=tmp_path / "cached", cache=cache)
+    assert not build([lib], options).errors
+    assert len(list((cache / "parts").glob("*.pdf"))) == 4
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[4], lib / "zz-added.txt")
+    warm = build([lib], options)  # four parts from the cache, one laid out
+    assert not warm.errors
+    assert len(list((cache / "parts").glob("*.pdf"))) == 5
+    fresh = build([lib], BuildOptions(formats=("pdf",), out_dir=tmp_path / "fresh"))
+    assert warm.written[0].read_bytes() == fresh.written[0].read_bytes()

@@ -118,13 +118,23 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
     book, links = plan.book, PrintLinks()
     groups = _body_groups(plan)
 
+    parts = PartCache(options.parts_cache) if options.parts_cache else None
+
     def lay_out_group(index: int) -> LaidOut:
         group = groups[index]
         story = group[0].story
         if story is None:
             return _render_body(plan, options, [_element(plan, part, links) for part in group])
+        key = parts.key(plan, group, options) if parts else None
+        kept = parts.load(key) if parts else None
+        if kept is not None:
+            return kept
         with story_failure(book.stories[story].source, story):
-            return _render_body(plan, options, [print_story(plan, group, links)])
+            # Laid out alone, a story's ids need no prefix: so its part is the same wherever it stands.
+            laid = _render_body(plan, options, [print_story(plan, group, links, alone=True)])
+        if parts:
+            parts.store(key, laid)
+        return laid
 
     laid, pages = [], 0
     report(progress, "laying out", 0, len(groups), "parts")
@@ -150,6 +160,61 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
     merged = merge(plan.metadata, front, laid, layout, size, margins, trailing_blank=options.pod is None)
     report(progress, "merging", 1, 1, "books", f"{layout.body_pages:,} pages")
     return merged
+
+
+class PartCache:
+    """Each story's laid-out part, kept by what makes it (the story, the book's title in the running
+    heads, the print options, the user's stylesheet, bookbinder's code): adding a story to a book
+    lays out that story alone. Entries are checked like the story cache's: never trusted."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = Path(folder) / "parts"
+
+    def key(self, plan: BookPlan, group: list[Part], options: PrintOptions) -> str:
+        import hashlib
+        import json
+
+        from ..cache import _encode, code_fingerprint
+
+        story = plan.book.stories[group[0].story].with_(mtime=None)
+        entry = plan.toc[[e.target.part for e in plan.toc].index(group[0].id)]
+        h = hashlib.sha256()
+        for part in (code_fingerprint(), plan.book.title, repr(replace(options, parts_cache=None)),
+                     plan.book.info.css or "", str(bool(entry.children)), json.dumps(_encode(story))):
+            h.update(len(part).to_bytes(8, "big") + part.encode("utf-8"))
+        return h.hexdigest()
+
+    def load(self, key: str) -> LaidOut | None:
+        import json
+
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            pdf = (self.folder / f"{key}.pdf").read_bytes()
+            if meta.get("key") != key or len(pdf) != meta.get("size"):
+                return None
+            return LaidOut(pdf, int(meta["pages"]), _marks_from(meta["marks"]))
+        except Exception:  # noqa: BLE001 - absent, truncated or foreign: lay the story out again
+            return None
+
+    def store(self, key: str, laid: LaidOut) -> None:
+        import json
+
+        from .output import write_atomic
+
+        try:
+            write_atomic(self.folder / f"{key}.pdf", laid.pdf)
+            write_atomic(self.folder / f"{key}.json", json.dumps(
+                {"key": key, "size": len(laid.pdf), "pages": laid.pages, "marks": _marks_to(laid.marks)}).encode())
+        except Exception:  # noqa: BLE001 - only costs a layout next time
+            pass
+
+
+def _marks_to(marks) -> list:
+    return [[m.label, m.page, _marks_to(m.children)] for m in marks]
+
+
+def _marks_from(data) -> tuple[Mark, ...]:
+    return tuple(Mark(str(label), int(page), _marks_from(children)) for label, page, children in data)
 
 
 _FRONT = {"titlepage", "toc"}  # laid out before the body; the cover is the EPUB's (print covers come apart)
@@ -270,16 +335,18 @@ def _element(plan: BookPlan, part: Part, links: PrintLinks) -> etree._Element:
     return element
 
 
-def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks) -> etree._Element:
-    """A story's parts as one article: its title page (an opening page) and its text."""
+def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks, alone: bool = False) -> etree._Element:
+    """A story's parts as one article: its title page (an opening page) and its text. `alone`: the
+    article is laid out on its own (no other story shares its ids), so its ids need no prefix."""
     entry = plan.toc[[e.target.part for e in plan.toc].index(parts[0].id)]
     # Chapters are bookmarked where the contents list them: a story of several chapters.
     article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language})
     for part in parts:
         wrapper = E.section if part.kind == "story-title" else E.div
-        inner = wrapper({"class": "story-titlepage" if part.kind == "story-title" else "story-text",
-                         "id": part.id}, *part_body(plan, part, links))
-        _prefix_ids(inner, part.id)
+        css = "story-titlepage" if part.kind == "story-title" else "story-text"
+        name = css if alone else part.id
+        inner = wrapper({"class": css, "id": name}, *part_body(plan, part, links))
+        _prefix_ids(inner, name)
         article.append(inner)
     return article
 

@@ -7,6 +7,7 @@ the outline is rebuilt from each part's bookmarks at its final page.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -118,7 +119,9 @@ def _union_of_subsets(fonts: list[bytes]) -> bytes | None:
     """TrueType subsets of one font, with the font's glyph ids kept -> one font with all their glyphs."""
     from fontTools.ttLib import TTFont
 
-    loaded = [TTFont(io.BytesIO(data)) for data in fonts]
+    # In a fixed order (the most glyphs, then by content), so the result depends on the subsets alone.
+    fonts = sorted(fonts, key=lambda data: (-len(data), hashlib.sha256(data).digest()))
+    loaded = [TTFont(io.BytesIO(data), recalcTimestamp=False) for data in fonts]  # no clock in the book
     if any("glyf" not in f for f in loaded):
         return None
     base = max(loaded, key=lambda f: len(f.getGlyphOrder()))
@@ -139,6 +142,8 @@ def _union_of_subsets(fonts: list[bytes]) -> bytes | None:
             hmtx[order[index]] = other["hmtx"][name]
             have.add(index)
     base["post"].formatType = 3.0  # glyph names differ between the subsets; a PDF font needs none
+    for name in base.getGlyphOrder():  # every glyph compiled afresh: the same glyphs give the same bytes
+        glyf[name].expand(glyf)
     buffer = io.BytesIO()
     base.save(buffer)
     return buffer.getvalue()

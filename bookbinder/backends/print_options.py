@@ -41,3 +41,4 @@ class PrintOptions:
     impose: ImposeOptions | None = None  # also write <name>.imposed.pdf
     pod: PodOptions | None = None        # lay out for a print-on-demand service
     gutter: float | None = None          # inside margin in inches, over the stylesheet's
+    parts_cache: str | None = None       # a folder where each story's laid-out part is kept (cache.py)

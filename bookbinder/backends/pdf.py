@@ -120,15 +120,15 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
 
     parts = PartCache(options.parts_cache) if options.parts_cache else None
 
+    keys = {i: parts.key(plan, g, options) for i, g in enumerate(groups) if g[0].story is not None} if parts else {}
+    kept = {i: laid for i, key in keys.items() if (laid := parts.load(key)) is not None}  # read here: no worker needed
+
     def lay_out_group(index: int) -> LaidOut:
         group = groups[index]
         story = group[0].story
         if story is None:
             return _render_body(plan, options, [_element(plan, part, links) for part in group])
-        key = parts.key(plan, group, options) if parts else None
-        kept = parts.load(key) if parts else None
-        if kept is not None:
-            return kept
+        key = keys.get(index)
         with story_failure(book.stories[story].source, story):
             # Laid out alone, a story's ids need no prefix: so its part is the same wherever it stands.
             laid = _render_body(plan, options, [print_story(plan, group, links, alone=True)])
@@ -138,10 +138,13 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
 
     laid, pages = [], 0
     report(progress, "laying out", 0, len(groups), "parts")
-    for part in parallel_map(lay_out_group, range(len(groups)), isolate=True):
+    fresh = parallel_map(lay_out_group, [i for i in range(len(groups)) if i not in kept], isolate=True)
+    for index in range(len(groups)):
+        part = kept[index] if index in kept else next(fresh)
         laid.append(part)
         pages += 0 if isinstance(part, Crash) else part.pages
-        report(progress, "laying out", len(laid), len(groups), "parts", f"{pages:,} pages")
+        report(progress, "laying out", len(laid), len(groups), "parts",
+               f"{pages:,} pages" + (f", {len(kept)} from the cache" if kept else ""))
     for group, part in zip(groups, laid):
         if isinstance(part, Crash) and group[0].story is not None:
             raise StoryError(f"left out of the book: laying it out failed ({part.reason})",

@@ -20,7 +20,6 @@ import math
 from dataclasses import dataclass
 
 import pikepdf
-from pikepdf import Name
 
 from ..errors import UsageError
 from .print_options import ImposeOptions

@@ -28,7 +28,7 @@ from ..render import E, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
-from .pdfmerge import PAGE_LINK, Layout, Mark, Part as LaidOut, lay_out, merge
+from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, lay_out, merge
 from .print_options import PAGE_SIZES, PrintOptions
 
 

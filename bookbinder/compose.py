@@ -103,6 +103,10 @@ class BookPlan:
     def landmarks(self) -> tuple[Part, ...]:
         return tuple(p for p in self.parts if p.landmark)
 
+    def entry(self, part_id: str) -> Entry | None:
+        """The contents entry that points at a part."""
+        return next((e for e in self.toc if e.target.part == part_id), None)
+
     def resource(self, name: str) -> Resource | None:
         return next((r for r in self.resources if r.name == name), None)
 

@@ -41,6 +41,20 @@ def _font(size: int, style: str = "Regular") -> ImageFont.FreeTypeFont | ImageFo
     return ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
 
 
+def reportlab_face() -> str:
+    """The book face registered with reportlab (for the pages it draws: folios, the imposition guide,
+    the cover spread), or Helvetica where the face is not installed."""
+    path = font_file("Regular")
+    if not path:
+        return "Helvetica"
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "BookbinderSerif" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("BookbinderSerif", str(path)))
+    return "BookbinderSerif"
+
+
 def cover_image(book: Book) -> bytes:
     digest = hashlib.sha256(book.title.encode("utf-8")).digest()
     ground, ink, rule = _PALETTES[digest[0] % len(_PALETTES)]

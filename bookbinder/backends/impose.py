@@ -140,19 +140,24 @@ def sheet_geometry(scheme: str, page: tuple[float, float], paper: tuple[float, f
 def check_imposition(page_size: str, options: ImposeOptions) -> None:
     """UsageError, before any work, for an imposition that cannot be done: an unknown fold or
     paper, or pages (at `page_size`, a PAGE_SIZES name) that do not fit the paper at print size."""
-    from .print_options import PAGE_SIZES
+    from .print_options import page_points
 
+    _check_options(options)
+    sheet_geometry(options.scheme, page_points(page_size), paper_size(options.paper))
+
+
+def _check_options(options: ImposeOptions) -> int:
+    """The sheets in a signature; UsageError for a fold, duplex, count or thickness that cannot be."""
     if options.scheme not in SCHEMES:
         raise UsageError(f"--impose {options.scheme!r}: choose {', '.join(SCHEMES)}")
     if options.duplex not in {"long", "short"}:
         raise UsageError("--duplex: long or short")
-    if options.sheets_per_signature is not None and not 1 <= options.sheets_per_signature <= 32:
+    sheets = options.sheets_per_signature or DEFAULT_SHEETS[options.scheme]
+    if not 1 <= sheets <= 32:
         raise UsageError("--sheets-per-signature: from 1 to 32")
     if not 0 <= options.paper_thickness <= 1:
         raise UsageError("--paper-thickness: in millimetres, from 0 to 1 (office paper is about 0.1)")
-    units = {"mm": MM, "in": 72.0}
-    width, height = (float(v[:-2]) * units[v[-2:]] for v in PAGE_SIZES[page_size.casefold()].split())
-    sheet_geometry(options.scheme, (width, height), paper_size(options.paper))
+    return sheets
 
 
 @dataclass(frozen=True)
@@ -165,13 +170,7 @@ class Imposition:
 
 def impose(reading_pdf: bytes, options: ImposeOptions, title: str = "") -> Imposition:
     """The reading PDF's pages on sheets, signature by signature, with marks and the guide sheet."""
-    if options.scheme not in SCHEMES:
-        raise UsageError(f"--impose {options.scheme!r}: choose {', '.join(SCHEMES)}")
-    sheets = options.sheets_per_signature or DEFAULT_SHEETS[options.scheme]
-    if not 1 <= sheets <= 32:
-        raise UsageError("--sheets-per-signature: from 1 to 32")
-    if options.duplex not in {"long", "short"}:
-        raise UsageError("--duplex: long or short")
+    sheets = _check_options(options)
     source = pikepdf.open(io.BytesIO(reading_pdf))
     first = source.pages[0].mediabox
     page = (float(first[2]) - float(first[0]), float(first[3]) - float(first[1]))
@@ -290,18 +289,11 @@ def _guide(paper: tuple[float, float], options: ImposeOptions, title: str, pages
     """A first sheet, printed on its own, that says how to print, fold and sew the rest."""
     from reportlab.pdfgen import canvas
 
-    from .cover import font_file
+    from .cover import reportlab_face
 
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=paper, invariant=1)
-    face = "Helvetica"
-    path = font_file("Regular")
-    if path:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-        if "BookbinderSerif" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("BookbinderSerif", str(path)))
-        face = "BookbinderSerif"
+    face = reportlab_face()
     lines = [f"{title or 'This book'}: printing guide", "",
              f"{pages} pages, imposed {options.scheme}: {per_sheet} pages a sheet, "
              f"{len(sizes)} signature{'s' if len(sizes) != 1 else ''}, {sum(sizes)} sheets of {options.paper} "

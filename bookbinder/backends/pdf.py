@@ -29,7 +29,7 @@ from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
 from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, lay_out, merge
-from .print_options import PAGE_SIZES, PrintOptions
+from .print_options import PAGE_SIZES, PrintOptions, page_points
 
 
 def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
@@ -180,7 +180,7 @@ class PartCache:
         from ..cache import _encode, code_fingerprint
 
         story = plan.book.stories[group[0].story].with_(mtime=None)
-        entry = plan.toc[[e.target.part for e in plan.toc].index(group[0].id)]
+        entry = plan.entry(group[0].id)
         h = hashlib.sha256()
         for part in (code_fingerprint(), plan.book.title, repr(replace(options, parts_cache=None)),
                      plan.book.info.css or "", str(bool(entry.children)), json.dumps(_encode(story))):
@@ -297,10 +297,7 @@ section.contents p.toc-title [data-page]::after { content: leader(". ") attr(dat
 
 def _page_geometry(page_size: str) -> tuple[tuple[float, float], tuple[float, float]]:
     """(width, height) and (inner, outer) margins in points, as print.css sets them."""
-    units = {"mm": 72 / 25.4, "in": 72.0}
-    w, h = PAGE_SIZES[page_size.casefold()].split()
-    to_pt = lambda v: float(v[:-2]) * units[v[-2:]]  # noqa: E731
-    return (to_pt(w), to_pt(h)), (0.875 * 72, 0.625 * 72)
+    return page_points(page_size), (0.875 * 72, 0.625 * 72)
 
 
 # ------------------------------------------------------------------ the print document
@@ -341,7 +338,7 @@ def _element(plan: BookPlan, part: Part, links: PrintLinks) -> etree._Element:
 def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks, alone: bool = False) -> etree._Element:
     """A story's parts as one article: its title page (an opening page) and its text. `alone`: the
     article is laid out on its own (no other story shares its ids), so its ids need no prefix."""
-    entry = plan.toc[[e.target.part for e in plan.toc].index(parts[0].id)]
+    entry = plan.entry(parts[0].id)
     # Chapters are bookmarked where the contents list them: a story of several chapters.
     article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language})
     for part in parts:

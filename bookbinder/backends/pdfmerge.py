@@ -15,7 +15,7 @@ import pikepdf
 from pikepdf import Name, OutlineItem, Page
 
 from ..compose import BookMetadata
-from .cover import font_file
+from .cover import reportlab_face
 
 
 PAGE_LINK = "bookbinder-page:"  # a front-matter link to a body folio, made a link inside the book here
@@ -190,16 +190,9 @@ def _overlay(out: pikepdf.Pdf, page: Page, other: Page, name: str) -> None:
 
 def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[float, float]) -> bytes:
     """One page per body page, the folio at the outer foot (blank versos left empty)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    face = "Helvetica"
-    path = font_file("Regular")
-    if path:
-        if "BookbinderSerif" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("BookbinderSerif", str(path)))
-        face = "BookbinderSerif"
+    face = reportlab_face()
     width, height = size
     inner, outer = margins
     buffer = io.BytesIO()

@@ -54,23 +54,16 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
     (MediaBox with the bleed, BleedBox, TrimBox the book's outline)."""
     import pikepdf
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    from .cover import font_file
+    from .cover import reportlab_face
 
     bleed, spine = BLEED * 72, spine_width(pages, paper) * 72
     w, h = trim
     width, height = 2 * w + spine + 2 * bleed, h + 2 * bleed
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
-    face = "Helvetica"
-    path = font_file("Regular")
-    if path:
-        if "BookbinderSerif" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("BookbinderSerif", str(path)))
-        face = "BookbinderSerif"
+    face = reportlab_face()
     image = ImageReader(io.BytesIO(front_png))
     front_x = bleed + w + spine
     # The front design fills the front panel and its bleed; the same ground runs across spine and back.

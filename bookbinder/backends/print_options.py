@@ -8,6 +8,13 @@ PAGE_SIZES = {"a5": "148mm 210mm", "5.5x8.5in": "5.5in 8.5in", "6x9in": "6in 9in
 DEFAULT_PAGE_SIZE = "6x9in"
 
 
+def page_points(page_size: str) -> tuple[float, float]:
+    """(width, height) in points of a PAGE_SIZES name."""
+    units = {"mm": 72 / 25.4, "in": 72.0}
+    width, height = (float(v[:-2]) * units[v[-2:]] for v in PAGE_SIZES[page_size.casefold()].split())
+    return width, height
+
+
 @dataclass(frozen=True)
 class ImposeOptions:
     """Signatures for hand binding (`backends.impose`): the fold, the paper, the printer, the marks."""

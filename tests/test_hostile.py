@@ -696,3 +696,19 @@ def test_fanficfare_contents_inside_broken_markup_are_dropped_with_their_words(t
     dropped = " ".join(d.text for d in story.diagnostics)
     assert "Arrival Bay" in dropped and "Departure Point" in dropped
     assert "The second chapter, in words." in story.body_text
+
+
+def test_a_line_of_thousands_of_spans_keeps_its_words_and_says_what_it_dropped(tmp_path: Path) -> None:
+    """Past 1,000 formatting elements in one line the formatting goes (a hostile page of '<i>x</i>'
+    repeated would cost every later step per element); every word stays, and it is said."""
+    from bookbinder import load_story
+    from bookbinder.model import Span
+
+    path = tmp_path / "spans.html"
+    path.write_text("<p>" + " ".join(f"<i>word{i}</i>" for i in range(1500)) + "</p>", encoding="utf-8")
+    story = load_story(path)
+    assert all(f"word{i}" in story.body_text for i in range(1500))
+    (paragraph,) = story.chapters[0].blocks
+    assert sum(isinstance(item, Span) for item in paragraph.inlines) == 1000
+    said = [d for d in story.diagnostics if d.code == "formatting-dropped"]
+    assert len(said) == 1 and "500 formatting elements" in said[0].message

@@ -124,6 +124,7 @@ class WorkReader:
         links = [text_of(a) for a in element.iter("a")]
         names = links or [re.sub(r"^by\s+", "", text_of(element), flags=re.I)]
         self.fields.authors += [n for n in names if n]
+        self.diagnostics.append(Diagnostic("header-field", "AO3 byline read as the authors", spaced_text(element)))
 
     # -- text
     def blocks(self, element: etree._Element) -> tuple[Block, ...]:

@@ -14,6 +14,8 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from lxml import etree
+
 from .assemble import Filters, anthology, books_by, order, unify
 from .backends import BACKENDS, render_book, write_book
 from .backends.output import ensure_folder, write_atomic
@@ -206,6 +208,10 @@ def _read_one(path: Path, overrides, stdin: Stdin | None) -> Story | BookbinderE
         return exc
     except MemoryError:
         return InputError(f"not read: it needs more memory than one input may use ({MEMORY_MB} MB)", path)
+    except etree.LxmlError as exc:  # libxml2 out of memory says so, or gives up with "unknown error" at line 0
+        if re.search(r"memory allocation failed|^unknown error \(.*line 0\)$", str(exc), re.IGNORECASE):
+            return InputError(f"not read: it needs more memory than one input may use ({MEMORY_MB} MB)", path)
+        return InputError(f"could not be read: {type(exc).__name__}: {exc} (please report this)", path)
     except RecursionError:
         return InputError("not read: it is nested too deeply", path)
     except Exception as exc:  # noqa: BLE001 - reported in one line, the batch goes on

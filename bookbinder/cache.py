@@ -22,11 +22,11 @@ from typing import Sequence
 
 from . import __version__
 from .model import (
-    Chapter, Diagnostic, Image, Inferred, LineGroup, Metadata, Note, Pairing, Paragraph, SceneBreak, Span, Story,
+    Chapter, Diagnostic, Heading, Image, Inferred, LineGroup, Metadata, Note, Pairing, Paragraph, SceneBreak, Span, Story,
 )
 
 FORMAT = 1  # of an entry; bumped when the layout of an entry changes
-_TYPES = {cls.__name__: cls for cls in (Story, Metadata, Inferred, Chapter, Paragraph, LineGroup, SceneBreak, Image,
+_TYPES = {cls.__name__: cls for cls in (Story, Metadata, Inferred, Chapter, Paragraph, LineGroup, Heading, SceneBreak, Image,
                                         Span, Note, Pairing, Diagnostic)}
 ENV = "BOOKBINDER_CACHE_DIR"
 

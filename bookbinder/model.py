@@ -52,6 +52,18 @@ class LineGroup:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A heading inside a chapter's text (a site's own chapter heading under FanFicFare's, a section
+    title within a chapter): shown as a heading, never read as story paragraphs."""
+
+    inlines: tuple[Inline, ...]
+
+    @property
+    def text(self) -> str:
+        return inline_text(self.inlines)
+
+
+@dataclass(frozen=True)
 class SceneBreak:
     """A thematic break between scenes; `marker` keeps what the source used, for diagnostics."""
 
@@ -76,7 +88,7 @@ class Image:
         return ""
 
 
-Block = Union[Paragraph, LineGroup, SceneBreak, Image]
+Block = Union[Paragraph, LineGroup, Heading, SceneBreak, Image]
 
 
 @dataclass(frozen=True)

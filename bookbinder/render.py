@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from .model import Block, Chapter, Image, Inline, LineGroup, Note, Paragraph, SceneBreak, Span, Story
+from .model import Block, Chapter, Heading, Image, Inline, LineGroup, Note, Paragraph, SceneBreak, Span, Story
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -114,7 +114,7 @@ def chapter_parts(chapter: Chapter, number: int, level: int = 2) -> list[etree._
     section.set("id", f"chapter-{number}")
     if chapter.heading:
         section.append(_heading(level, chapter.heading))
-    section.extend(blocks(chapter.blocks))
+    section.extend(blocks(chapter.blocks, level + 1))
     parts.append(section)
     parts += afterword(chapter.end_notes, level, f"End notes for {name}", compact=True)
     return parts
@@ -137,11 +137,16 @@ def notes(items: tuple[Note, ...], level: int) -> list[etree._Element]:
     return out
 
 
-def blocks(items) -> list[etree._Element]:
-    return [_block(b) for b in items]
+def blocks(items, level: int = 3) -> list[etree._Element]:
+    return [_block(b, level) for b in items]
 
 
-def _block(block: Block) -> etree._Element:
+def _block(block: Block, level: int = 3) -> etree._Element:
+    if isinstance(block, Heading):
+        h = _heading(level, "")
+        h.set("class", "subhead")
+        _fill(h, block.inlines)
+        return h
     if isinstance(block, Paragraph):
         p = E.p()
         _fill(p, block.inlines)

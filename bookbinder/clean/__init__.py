@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import py3langid
 
-from ..model import Inline, LineGroup, Note, Paragraph, Span, Story
+from ..model import Heading, Inline, LineGroup, Note, Paragraph, Span, Story
 from .names import canonical, infer
 from .typography import smarten
 
@@ -57,7 +57,7 @@ def _blocks(blocks):
     for i, b in enumerate(blocks):
         if i in done:
             continue
-        if isinstance(b, Paragraph):
+        if isinstance(b, (Paragraph, Heading)):
             blocks[i] = replace(b, inlines=smarten_inlines(b.inlines))
         elif isinstance(b, LineGroup):
             blocks[i] = replace(b, lines=tuple(smarten_inlines(line) for line in b.lines))

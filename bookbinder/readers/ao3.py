@@ -26,6 +26,9 @@ from .structure import body_blocks
 
 _MESSAGE = re.compile(r"^(posted originally on the archive of our own|please drop by the archive"
                       r"|see the end of the (work|chapter) for|\(see the end of the (work|chapter) for)", re.I)
+# The preface's list of related works ("Translation into Русский available: …", "A translation of …",
+# "Inspired by …"), from otwarchive's _download_preface and works/_work_header_notes.
+_RELATED = re.compile(r"^\s*(translation into .+ available|a translation of|inspired by)\b", re.I)
 _TAG_LABELS = {
     "rating": "rating", "ratings": "rating", "archive warning": "warnings", "archive warnings": "warnings",
     "category": "categories", "categories": "categories", "fandom": "fandoms", "fandoms": "fandoms",
@@ -154,11 +157,19 @@ class WorkReader:
         self.diagnostics.append(Diagnostic("note-moved", f"AO3 {label!r} moved out of the story text",
                                            f"{label}\n" + spaced_text(quote)))
 
+    def related(self, element: etree._Element) -> None:
+        """AO3's related-works lines are notes about the work, never its text."""
+        blocks = tuple(b for li in element.iter("li") for b in self.blocks(li))
+        if blocks:
+            self.fields.notes.append(Note(blocks, "Related Works"))
+            self.diagnostics.append(Diagnostic("note-moved", "AO3 related works moved out of the story text",
+                                               spaced_text(element)))
+
     def content(self, element: etree._Element) -> None:
         if not self.chapters:
             self.chapters.append(_Chapter())
         self.chapters[-1].elements.append(element)
-        self.chapters[-1].units += units_of([element], self.diagnostics, self.images)
+        self.chapters[-1].units += units_of([element], self.diagnostics, self.images, headings=True)
 
     def heading(self, text: str) -> None:
         if self.chapters and not self.chapters[-1].units and self.chapters[-1].heading is None:
@@ -244,6 +255,8 @@ def _walk_download(element: etree._Element, r: WorkReader, tags: etree._Element 
         elif child.tag == "p" and has_class(child, "byline"):
             r.diagnostics.append(Diagnostic("header-field", "AO3 chapter byline read", text))
             r.fields.authors += [text_of(a) for a in child.iter("a")]
+        elif child.tag == "ul" and not r.chapters and _RELATED.match(text):
+            r.related(child)
         elif child.tag == "dl" and r.afterword:
             r.drop("AO3 list of works inspired by this one", said)
         elif child.tag in {"div", "body"} and _holds_structure(child):

@@ -4,18 +4,26 @@ HTML: `<h1>Title by Author</h1>`, a table of `<b>Label:</b>` rows, a table of co
 `<h2>` chapter titles each followed by a `<div>` of text. EPUB: a `fff_titlepage` document with
 `<b>Label:</b> value<br/>` lines, then `fff_chapter` documents opening with their title.
 FanFicFare's "Category" is the story's fandom; its packaging fields (Packaged, Publisher,
-Chapters, URLs) are reported and dropped. FanFicFare's TXT output is plain text for the text reader.
+Chapters, URLs) are reported and dropped. Its TXT output (writer_txt) has a reader of its own below,
+which gives the same story model.
 """
 from __future__ import annotations
 
 import copy
+import re
+from dataclasses import replace
 
 from lxml import etree
 
-from ..model import Diagnostic, Story
+from ..errors import InputError
+from ..model import Chapter, Diagnostic, Pairing, Story
 from .ao3 import WorkReader
-from .fields import field_of
-from .html import ImageLoader, Page, has_class, spaced_text, text_of
+from .fields import FIELD_OF, field_of, parse_words, split_list
+from .html import ImageLoader, Page, has_class, parse_page, spaced_text, text_of
+from .inline import paragraph
+from .patterns import chapter_heading
+from .segment import segment
+from .structure import body_blocks
 
 _PACKAGING = {"packaged", "publisher", "chapters", "story url", "author url", "site", "storyid", "extratags"}
 
@@ -107,3 +115,162 @@ def _value_of(label: etree._Element) -> etree._Element:
         moved, nxt = nxt, nxt.getnext()
         value.append(copy.deepcopy(moved))
     return value
+
+
+# ---------------------------------------------------------------- TXT
+# FanFicFare's writer_txt: "\n{title}\nby {author}\n", a title page of "Label: value" lines (values
+# wrapped at 78 columns, the summary over several paragraphs), "TABLE OF CONTENTS" and one entry per
+# chapter, then each chapter as its title indented by a tab (expanded to 8 spaces when wrapped)
+# followed by html2text's rendering of the chapter (### headings, _italics_, * * * for <hr>), and
+# "End file." at the very end.
+_TXT_LABEL = re.compile(r"^(?P<key>[A-Z][A-Za-z ]{0,30}):(?:\s+(?P<value>.*))?$")
+_TXT_LABELS = {"category", "genre", "language", "characters", "relationships", "status", "published", "updated",
+               "packaged", "rating", "warnings", "chapters", "words", "publisher", "story url", "author url",
+               "summary", "series", "collections", "fandoms", "freeform tags", "ships", "site"}
+_CHAPTER_LINE = re.compile(r"^(?:\t| {8})(?P<title>\S.*)$")
+_HTML_TAG = re.compile(r"</?(?:p|br|div|span|i|b|em|strong|u|s)\b[^>]*>", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
+
+
+def is_fanficfare_text(lines: list[str]) -> bool:
+    """FanFicFare's TXT: its packaging labels on the title page, before a TABLE OF CONTENTS."""
+    head = [line.strip() for line in lines[:400]]
+    if "TABLE OF CONTENTS" not in head:
+        return False
+    labels = {m["key"].casefold() for line in head[:head.index("TABLE OF CONTENTS")] if (m := _TXT_LABEL.match(line))}
+    return len(labels & {"packaged", "publisher", "story url", "author url"}) >= 2
+
+
+def read_fanficfare_text(lines: list[str], source: str, diagnostics: list[Diagnostic]) -> Story:
+    r = WorkReader(source, None)
+    r.diagnostics += diagnostics
+    lines = [line.rstrip("\r") for line in lines]
+    toc = next(i for i, line in enumerate(lines) if line.strip() == "TABLE OF CONTENTS")
+    i = _txt_byline(lines, r)
+    _txt_title_page(lines[i:toc], r)
+    entries, first = _txt_contents(lines, toc)
+    r.drop("table of contents", "\n".join(line for line in lines[toc:first] if line.strip()))
+    starts = _txt_chapter_starts(lines, first, entries)
+    if not starts:
+        raise InputError("is FanFicFare text, but its chapters do not match its table of contents", source)
+    end = len(lines)
+    while end > starts[-1][1] and not lines[end - 1].strip():
+        end -= 1
+    if end > starts[-1][1] and lines[end - 1].strip() == "End file.":
+        end -= 1
+        r.diagnostics.append(Diagnostic("trailer-dropped", "FanFicFare's 'End file.' dropped", "End file."))
+    parts, headings = [], []
+    for n, (title_at, text_at) in enumerate(starts):
+        stop = starts[n + 1][0] if n + 1 < len(starts) else end
+        headings.append(" ".join(line.strip() for line in lines[title_at:text_at] if line.strip()))
+        parts.append([replace(u, lines=(h["text"],), heading=True) if u.single and (h := _MD_HEADING.match(u.text)) else u
+                      for u in segment(lines[text_at:stop])])
+    chapters = []
+    for heading, (notes, blocks, end_notes) in zip(headings, body_blocks(parts, r.diagnostics)):
+        h = chapter_heading(heading)
+        label, title = (h[0], h[1]) if h else (None, heading)
+        chapters.append(Chapter(heading, blocks, notes=notes, end_notes=end_notes, title=title, label=label))
+    r.diagnostics.append(Diagnostic("layout-recognized", "read as FanFicFare's TXT output"))
+    return Story(source, r.fields.metadata(), tuple(chapters), tuple(r.diagnostics))
+
+
+def _txt_byline(lines: list[str], r: WorkReader) -> int:
+    """The title line and the "by" lines under it; the index after them."""
+    i = next(k for k, line in enumerate(lines) if line.strip())
+    r.fields.title = lines[i].strip()
+    i += 1
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if lines[i].startswith("by "):
+        by = []
+        while i < len(lines) and lines[i].strip():
+            by.append(lines[i].strip())
+            i += 1
+        text = " ".join(by)
+        r.fields.authors += [a.strip() for a in text[3:].split(", ") if a.strip()]
+        r.diagnostics.append(Diagnostic("header-field", "FanFicFare byline read as the authors", text))
+    r.diagnostics.append(Diagnostic("header-field", "FanFicFare title line read as the title", r.fields.title))
+    return i
+
+
+def _txt_title_page(lines: list[str], r: WorkReader) -> None:
+    entries: list[tuple[str, list[str]]] = []
+    for line in lines:
+        m = _TXT_LABEL.match(line)
+        if m and m["key"].casefold() in _TXT_LABELS | set(FIELD_OF):
+            entries.append((m["key"], [m["value"] or ""]))
+        elif entries:
+            entries[-1][1].append(line)
+        elif line.strip():
+            r.fields.tags.append(line.strip())
+    for key, value_lines in entries:
+        value = " ".join(v.strip() for v in value_lines if v.strip())
+        said = f"{key}: " + "\n".join(value_lines).strip()
+        k = key.casefold()
+        if k in _PACKAGING:
+            r.drop(f"FanFicFare packaging field {key!r}", said)
+            continue
+        r.diagnostics.append(Diagnostic("header-field", f"FanFicFare field {key!r} read as metadata", said))
+        if k == "summary":
+            text = "\n".join(value_lines).strip()
+            if _HTML_TAG.search(text):  # the site's description, written out as its HTML
+                page = parse_page(f"<html><body><div>{text}</div></body></html>", r.source)
+                r.fields.summary = list(r.blocks(page.body))
+            else:
+                r.fields.summary = [paragraph(" ".join(p.split())) for p in re.split(r"\n\s*\n", text) if p.strip()]
+        elif k in {"category", "fandoms"}:
+            r.fields.fandoms += split_list(value)
+        elif k == "characters":  # as the HTML title page gives them: "Chloe B." keeps its full stop
+            r.fields.characters += [c.strip() for c in value.split(",") if c.strip()]
+        elif k in {"relationships", "ships"}:
+            for item in split_list(value):
+                pairing = Pairing.parse(item)
+                if pairing:
+                    r.fields.pairings.append(pairing)
+                else:
+                    r.fields.characters.append(item)
+        elif k in {"genre", "freeform tags"}:
+            r.fields.tags += split_list(value)
+        elif k == "words":
+            r.fields.stated_words = parse_words(value)
+        elif (name := field_of(key)) is not None:
+            r.fields.add(name, value, key)
+        else:
+            r.fields.tags.append(f"{key}: {value}")
+
+
+def _txt_contents(lines: list[str], toc: int) -> tuple[list[str], int]:
+    """The contents entries (each may wrap) and the index of the first chapter's title line."""
+    entries: list[str] = []
+    i = toc + 1
+    current: list[str] = []
+    while i < len(lines) and not _CHAPTER_LINE.match(lines[i]):
+        if lines[i].strip():
+            current.append(lines[i].strip())
+        elif current:
+            entries.append(" ".join(current))
+            current = []
+        i += 1
+    if current:
+        entries.append(" ".join(current))
+    return entries, i
+
+
+def _txt_chapter_starts(lines: list[str], first: int, entries: list[str]) -> list[tuple[int, int]]:
+    """(title line, first text line) of each chapter: an indented line that opens the next contents entry."""
+    starts: list[tuple[int, int]] = []
+    want = iter(entries)
+    entry = next(want, None)
+    i = first
+    while i < len(lines) and entry is not None:
+        m = _CHAPTER_LINE.match(lines[i])
+        if m and entry.startswith(m["title"].strip()[:40]):
+            j = i + 1
+            while j < len(lines) and lines[j].strip():
+                j += 1
+            starts.append((i, j))
+            entry = next(want, None)
+            i = j
+            continue
+        i += 1
+    return starts

@@ -7,14 +7,23 @@ from __future__ import annotations
 
 import re
 
-from ..model import Diagnostic
+from ..model import Diagnostic, Note
 from .fields import FieldSet, field_of
 from .patterns import chapter_heading
-from .segment import Unit
+from .inline import paragraph
+from .segment import Unit, segment
 
 _START = re.compile(r"^\s*\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*$", re.IGNORECASE)
-_END = re.compile(r"^\s*(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*|"
+# The 1990s licence ends its header: "*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*".
+_SMALL_PRINT_END = re.compile(r"^\s*\*\s*END\s*\*?\s*THE SMALL PRINT!.*\*\s*END\s*\*\s*$", re.IGNORECASE)
+_END = re.compile(r"^\s*\**\s*(?:\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*|"
                   r"End of (?:the )?Project Gutenberg'?s? .*|End of this Project Gutenberg .*)$", re.IGNORECASE)
+# Early etexts name themselves on their first lines: "The Project Gutenberg Etext of Rashomon by
+# AKUTAGAWA Ryunosuke", "This is the February 1992 Project Gutenberg release of:" then "Paradise Lost
+# by John Milton".
+_ETEXT_OF = re.compile(r"^\s*(?:the )?project gutenberg(?:'s)? e-?(?:text|book) of\s+(?P<what>\S.*?)\s*$",
+                       re.IGNORECASE)
+_RELEASE_OF = re.compile(r"^\s*this is the\b.{0,40}\bproject gutenberg\b.{0,30}\bof:?\s*$", re.IGNORECASE)
 _FIELD = re.compile(r"^(?P<key>Title|Author|Release [Dd]ate|Language|Translator|Editor|Illustrator|Credits|"
                     r"Posting [Dd]ate|Original publication)\s*:\s*(?P<value>.*)$")
 _PRODUCED = re.compile(r"^(?:produced by|e-?text prepared by|transcribed by|this e-?book was produced by)\b",
@@ -23,19 +32,83 @@ _CONTENTS = re.compile(r"^\s*(?:table of )?contents\.?\s*$", re.IGNORECASE)
 
 
 def strip_gutenberg(lines: list[str], fields: FieldSet, diagnostics: list[Diagnostic]) -> list[str]:
-    start = next((i for i, line in enumerate(lines) if _START.match(line)), None)
+    """The book's own lines, without Project Gutenberg's header, licence and credits, in every era's form."""
+    start = next((i for i, line in enumerate(lines) if _START.match(line) or _SMALL_PRINT_END.match(line)), None)
     if start is None:
-        return lines
-    _read_header(lines[:start], fields)
+        start = _early_etext(lines, fields)
+        if start is None:
+            return lines
+    else:
+        _read_header(lines[:start], fields)
     end = next((i for i in range(start + 1, len(lines)) if _END.match(lines[i])), len(lines))
     diagnostics.append(Diagnostic(
         "cruft-dropped", f"Project Gutenberg header ({start} lines) and licence ({len(lines) - end} lines) dropped",
         "\n".join(lines[:start + 1] + lines[end:])))
-    return lines[start + 1:end]
+    body = lines[start + 1:end]
+    return _title_page(_credits(body, diagnostics), fields, diagnostics)
+
+
+def _early_etext(lines: list[str], fields: FieldSet) -> int | None:
+    """The last header line of an etext with no licence block: its name line, or up to the title's repeat."""
+    top = [(i, line.strip()) for i, line in enumerate(lines[:40]) if line.strip()][:4]
+    for n, (i, text) in enumerate(top):
+        m = _ETEXT_OF.match(text)
+        named = m["what"] if m else (top[n + 1][1] if _RELEASE_OF.match(text) and n + 1 < len(top) else None)
+        if named:
+            _title_by(named, fields)
+            repeat = _repeat_of(lines, i + 1, fields.title)
+            return repeat - 1 if repeat is not None else i
+    return None
+
+
+def _title_by(named: str, fields: FieldSet) -> None:
+    """"Rashomon by AKUTAGAWA Ryunosuke" -> the title and the author, where the header did not give them."""
+    title, _, author = named.rpartition(" by ") if " by " in named else (named, "", "")
+    fields.title = fields.title or title.strip(" ,.*") or None
+    if author.strip() and not fields.authors:
+        fields.authors.append(author.strip(" ,.*"))
+
+
+def _repeat_of(lines: list[str], after: int, title: str | None) -> int | None:
+    """The line, after `after`, that gives the title alone again: the book's own title page."""
+    if not title:
+        return None
+    want = title.casefold()
+    return next((i for i in range(after, min(len(lines), after + 400)) if lines[i].strip().casefold() == want), None)
+
+
+def _credits(body: list[str], diagnostics: list[Diagnostic]) -> list[str]:
+    """The producers' credit that opens the text ("Produced by … Proofreading Team"), reported and dropped."""
+    i = next((k for k, line in enumerate(body) if line.strip()), 0)
+    if i >= len(body) or not _PRODUCED.match(body[i].strip()):
+        return body
+    j = i + 1
+    while j < len(body) and body[j].strip() and len(body[j].strip()) > 40 and not body[j].strip().isupper():
+        j += 1  # the credit carries on over wrapped lines
+    diagnostics.append(Diagnostic("front-matter-dropped", "the producers' credit dropped", "\n".join(body[i:j])))
+    return body[:i] + body[j:]
+
+
+def _title_page(body: list[str], fields: FieldSet, diagnostics: list[Diagnostic]) -> list[str]:
+    """A book that gives its title, then front matter (a title page, a translator's note), then its
+    title again over the text: the front matter becomes a note, the text starts at the repeat."""
+    title = (fields.title or "").casefold()
+    first = next((i for i, line in enumerate(body[:60]) if line.strip().casefold() == title), None) if title else None
+    repeat = _repeat_of(body, first + 1, fields.title) if first is not None else None
+    if repeat is None or repeat > len(body) // 4:
+        return body
+    matter = [line for line in body[first + 1:repeat] if line.strip()]
+    if matter:
+        fields.notes.append(Note(tuple(paragraph(" ".join(u.lines)) for u in segment(body[first + 1:repeat])),
+                                 "Front Matter"))
+        diagnostics.append(Diagnostic("front-matter-moved", f"the book's front matter ({len(matter)} lines) moved "
+                                      "out of the text into the notes", "\n".join(matter)))
+    return body[repeat:]
 
 
 def _read_header(lines: list[str], fields: FieldSet) -> None:
     key, value = None, ""
+    named = next((m["what"] for line in lines[:40] if (m := _ETEXT_OF.match(line.strip()))), None)
     for line in lines + [""]:
         m = _FIELD.match(line.strip())
         if key and (m or not line.strip() or not line.startswith((" ", "\t"))):
@@ -45,6 +118,8 @@ def _read_header(lines: list[str], fields: FieldSet) -> None:
             key, value = m["key"], m["value"]
         elif key and line.strip():
             value += " " + line.strip()
+    if named:
+        _title_by(named, fields)
 
 
 def _set(fields: FieldSet, key: str, value: str) -> None:

@@ -222,8 +222,9 @@ class Matter:
             return 1
         if self._tag_line(t):
             return 1
-        if _PLEA.search(t) and len(t.split()) <= 40 and not _QUOTED.search(t):
-            self.note("cruft-dropped", f"review plea {t[:60]!r} dropped", t)
+        if is_review_plea(t):  # the author's own words: kept, as an end note
+            self.fields.end_notes.insert(0, Note((paragraph(t),), "Author's Note"))
+            self.note("note-moved", f"review plea {t[:60]!r} moved to the end notes", t)
             return 1
         if _TRAILER.match(t):
             self.note("trailer-dropped", f"end marker {t!r} dropped", t)
@@ -280,6 +281,22 @@ class Matter:
 def is_note_start(text: str) -> bool:
     """A paragraph that opens with a note label ("A/N:", "Author's Note:", "Disclaimer:")."""
     return bool(_LABELLED_NOTE.match(text) or _AN_BARE.match(text))
+
+
+# fanfiction.net's habit, carried along when stories move to AO3 or are copied out: a chapter that
+# ends by asking for reviews ("Review! Press that little button", "R&R please").
+_ASK = re.compile(
+    r"(?:^|[.!?:)]\s+|\bplease,?\s+|\bso\s+)(?:review|r\s*(?:&|and)\s*r)\b|\bread\s+(?:&|and)\s+review\b"
+    r"|\bpress (?:that|the) (?:little |lovely |\w+ )?(?:\w+ )?button\b|\bleave (?:me )?a review\b"
+    r"|\breviews? (?:make|are|keep|feed|motivate|inspire)s?\b|\bhit (?:that|the) review\b", re.IGNORECASE)
+
+
+def is_review_plea(text: str) -> bool:
+    """A short paragraph, not dialogue, that asks the reader for reviews."""
+    if len(text.split()) > 60 or text.lstrip()[:1] in "\"“‘'«„":
+        return False
+    prose = _QUOTED.sub(" ", text)
+    return bool(_ASK.search(prose) or (_PLEA.search(prose) and len(text.split()) <= 40))
 
 
 def _note_tail(text: str) -> bool:

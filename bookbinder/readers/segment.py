@@ -17,6 +17,7 @@ from functools import cached_property
 from statistics import quantiles
 
 from ..model import Image, Inline
+from .patterns import chapter_heading
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,13 @@ def _split_wrapped(block: list[str], width: int) -> list[tuple[bool, list[str]]]
         # An indented first line, or a short line that ends a sentence or precedes a
         # "Key: value" header line, closes a paragraph.
         prev_short = len(prev) < 0.6 * width
-        if i and (indents[i] > indents[i - 1]
-                  or prev_short and (_SENTENCE_END.search(prev) or _FIELD_START.match(line.strip()))):
+        # A chapter heading line ("CHAPTER IV", "BOOK II.") stands alone, whatever its punctuation.
+        heading = (prev_short and chapter_heading(prev)) or (len(line.strip()) < 0.6 * width and chapter_heading(line))
+        # Greedy wrapping broke the line early: the next word would have fitted, so the paragraph ended.
+        fitted = len(prev) + 1 + len(line.split()[0]) <= width if line.split() else False
+        if i and (indents[i] > indents[i - 1] or heading
+                  or (prev_short or fitted) and _SENTENCE_END.search(prev)
+                  or prev_short and _FIELD_START.match(line.strip())):
             paragraphs.append([])
         paragraphs[-1].append(line)
     return [(False, [_unwrap(p)]) for p in paragraphs if p]

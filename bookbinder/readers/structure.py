@@ -9,8 +9,8 @@ import re
 from collections import Counter
 
 from ..clean.emphasis import emphasize
-from ..model import Block, Chapter, Diagnostic, LineGroup, Note, Paragraph, SceneBreak, Span
-from .header import is_note_start, note_label, strip_label
+from ..model import Block, Chapter, Diagnostic, Heading, LineGroup, Note, Paragraph, SceneBreak, Span
+from .header import is_note_start, is_review_plea, note_label, strip_label
 from .inline import line_group, paragraph
 from .patterns import bare_numeral, chapter_heading, heading_text, is_marker, numeral_value
 from .segment import Unit
@@ -107,6 +107,11 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool) -> tuple[Block
         if pending is not None and blocks:
             blocks.append(SceneBreak(pending))
         pending = None
+        if u.heading and u.image is None:
+            block = unit_block(u)
+            blocks.append(Heading(block.inlines if isinstance(block, Paragraph) else (u.text,)))
+            i += 1
+            continue
         run = _verse_run(units, i, usual)
         if run > 1:
             blocks.append(line_group([line for v in units[i:i + run] for line in v.lines]))
@@ -187,7 +192,7 @@ def _leading_notes(units: list[Unit]) -> tuple[tuple[Note, ...], list[Unit]]:
 
 def _trailing_notes(units: list[Unit]) -> tuple[tuple[Note, ...], list[Unit]]:
     notes = []
-    while len(units) > 1 and is_note_start(units[-1].text):
+    while len(units) > 1 and (is_note_start(units[-1].text) or is_review_plea(units[-1].text)):
         notes.insert(0, Note((paragraph(strip_label(units[-1].text)),), note_label(units[-1].text)))
         units = units[:-1]
     return tuple(notes), units

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, take_front_matter
+from .fanficfare import is_fanficfare_text, read_fanficfare_text
 from .fields import FieldSet
 from .gutenberg import drop_book_front, strip_gutenberg
 from .header import Matter
@@ -20,6 +21,9 @@ from .structure import build_chapters
 def read_text(text: str, source: str) -> Story:
     overrides, text, diagnostics = take_front_matter(text)
     book_fields = FieldSet()
+    if is_fanficfare_text(text.split("\n")):
+        story = read_fanficfare_text(text.split("\n"), source, diagnostics)
+        return apply_overrides(story, overrides, "YAML front matter") if overrides else story
     lines = strip_gutenberg(text.split("\n"), book_fields, diagnostics)
     lines = rejoin_pages(lines, diagnostics)
     story = read_units(segment(lines), source, diagnostics, book_fields)
@@ -43,6 +47,8 @@ def read_units(units: list[Unit], source: str, diagnostics: list[Diagnostic], bo
 
 def _merge(book: FieldSet, story: FieldSet) -> FieldSet:
     """Fields the container states (a Gutenberg header, an HTML head) fill what the text did not."""
+    if book.title and story.title and story.title.casefold() == book.title.casefold():
+        story.title = book.title  # "THE LITTLE LAMP" on the title page; the header's "Title:" is cased
     for name in ("title", "language", "published"):
         if getattr(story, name) is None:
             setattr(story, name, getattr(book, name))

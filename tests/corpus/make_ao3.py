@@ -241,8 +241,8 @@ def works() -> list[Work]:
          ("Additional Tags", ["Scene Breaks", "Size Kink but not like that"])],
         [Chapter(t4, spaced(b4, {8: '<p align="center">* * *</p>', 20: "<hr />",
                                  30: '<p style="text-align: center;">~*~</p>'})),
-         Chapter(t5, spaced(b5, {6: "<p>&nbsp;</p>", 12: '<p style="text-align: center;"><strong>oOoOo</strong></p>',
-                                 25: "<p> </p>\n<p>&nbsp;</p>"}))],
+         Chapter(t5, spaced(b5, {12: '<p>&nbsp;</p>\n<p style="text-align: center;"><strong>oOoOo</strong></p>\n<p>&nbsp;</p>',
+                                 25: '<p> </p>\n<p align="center">* * *</p>\n<p>&nbsp;</p>'}))],
         summary=p("Alice is the wrong size, twice."), completed="2019-04-02"))
 
     t8, b8 = alice[7]

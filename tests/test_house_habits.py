@@ -116,3 +116,26 @@ def test_fanficfare_txt_html_and_epub_give_one_story() -> None:
     assert stories[0].scene_breaks == stories[1].scene_breaks
     assert not any("Packaged" in c.blocks[0].text for c in stories[0].chapters if c.blocks)
     assert "layout-recognized" in codes(stories[0])
+
+
+# -- AO3's PDF download, as pdftotext gives it (plain and -layout): the model of the HTML download
+def test_text_of_an_ao3_pdf_reads_as_the_ao3_download() -> None:
+    from pathlib import Path
+
+    made = Path(__file__).parent / "corpus" / "made"
+    html = read_data((made / "ao3-chaptered.html").read_bytes(), "w.html")
+    for name in ("ao3-chaptered.pdf.txt", "ao3-chaptered.layout.txt"):
+        text = read_data((made / name).read_bytes(), name)
+        for field in ("title", "authors", "rating", "warnings", "categories", "fandoms", "pairings", "characters",
+                      "tags", "series", "status", "published", "updated", "stated_words", "language"):
+            assert getattr(text.meta, field) == getattr(html.meta, field), (name, field)
+        assert [c.heading for c in text.chapters] == [c.heading for c in html.chapters]
+        assert words(" ".join(b.text for b in text.meta.summary)) == words(" ".join(b.text for b in html.meta.summary))
+        assert [len(c.notes) for c in text.chapters] == [len(c.notes) for c in html.chapters]
+        assert [len(c.end_notes) for c in text.chapters] == [len(c.end_notes) for c in html.chapters]
+        assert [words(c.summary[0].text) if c.summary else [] for c in text.chapters] == \
+               [words(c.summary[0].text) if c.summary else [] for c in html.chapters]
+        body = text.body_text
+        assert "Posted originally" not in body and "Chapter End Notes" not in body and "Please drop by" not in body
+        assert body.split()[:8] == html.body_text.split()[:8]
+        assert abs(len(words(body)) - len(words(html.body_text))) <= 0.01 * len(words(html.body_text))

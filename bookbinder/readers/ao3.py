@@ -84,33 +84,35 @@ class WorkReader:
                 dd = dd.getnext()
             if dd is None:
                 continue
-            label = text_of(dt).rstrip(":").strip().casefold()
-            name = _TAG_LABELS.get(label)
             items = [text_of(a) for a in dd.iter("a")] or [i.strip() for i in text_of(dd).split(",")]
-            items = [i for i in items if i]
-            self.diagnostics.append(Diagnostic("header-field", f"AO3 tag list {label!r} read as metadata",
-                                               f"{spaced_text(dt)} {spaced_text(dd)}"))
-            if name == "stats":
-                self.stats(dd)
-            elif name in {"pairings", "characters"}:
-                for item in items:
-                    pairing = Pairing.parse(item) if name == "pairings" else None
-                    if pairing:
-                        self.fields.pairings.append(pairing)
-                    else:
-                        self.fields.characters.append(item)
-            elif name == "rating":
-                self.fields.rating = ", ".join(items)
-            elif name == "language":
-                self.fields.language = dd.get("lang") or parse_language(text_of(dd))
-            elif name == "series":
-                m = re.search(r"part\s+(\d+)\s+of\s+(.+)", text_of(dd), re.I)
-                self.fields.series = (m.group(2).split(",")[0].strip() if m else text_of(dd)) or None
-            elif name in {"warnings", "categories", "fandoms", "tags"}:
-                getattr(self.fields, name).extend(items)
+            self.tag(text_of(dt), items, text_of(dd), f"{spaced_text(dt)} {spaced_text(dd)}", dd.get("lang"))
 
-    def stats(self, dd: etree._Element) -> None:
-        text = text_of(dd)
+    def tag(self, label: str, items: list[str], value: str, said: str, lang: str | None = None) -> None:
+        """One entry of AO3's tag list ("Relationship:" and its tags), from a page or its PDF's text."""
+        label = label.rstrip(":").strip().casefold()
+        name = _TAG_LABELS.get(label)
+        items = [i for i in items if i]
+        self.diagnostics.append(Diagnostic("header-field", f"AO3 tag list {label!r} read as metadata", said))
+        if name == "stats":
+            self.stats(value)
+        elif name in {"pairings", "characters"}:
+            for item in items:
+                pairing = Pairing.parse(item) if name == "pairings" else None
+                if pairing:
+                    self.fields.pairings.append(pairing)
+                else:
+                    self.fields.characters.append(item)
+        elif name == "rating":
+            self.fields.rating = ", ".join(items)
+        elif name == "language":
+            self.fields.language = lang or parse_language(value)
+        elif name == "series":
+            m = re.search(r"part\s+(\d+)\s+of\s+(.+)", value, re.I)
+            self.fields.series = (m.group(2).split(",")[0].strip() if m else value) or None
+        elif name in {"warnings", "categories", "fandoms", "tags"}:
+            getattr(self.fields, name).extend(items)
+
+    def stats(self, text: str) -> None:
         found = dict((k.casefold(), v) for k, v in re.findall(r"([A-Za-z]+):\s*([0-9][0-9,/?-]*)", text))
         self.fields.published = parse_date(found.get("published", "")) or self.fields.published
         done = found.get("completed")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, take_front_matter
+from .ao3text import is_ao3_text, read_ao3_text
 from .fanficfare import is_fanficfare_text, read_fanficfare_text
 from .fields import FieldSet
 from .gutenberg import drop_book_front, strip_gutenberg
@@ -26,7 +27,8 @@ def read_text(text: str, source: str) -> Story:
         return apply_overrides(story, overrides, "YAML front matter") if overrides else story
     lines = strip_gutenberg(text.split("\n"), book_fields, diagnostics)
     lines = rejoin_pages(lines, diagnostics)
-    story = read_units(segment(lines), source, diagnostics, book_fields)
+    story = read_ao3_text(lines, source, diagnostics) if is_ao3_text(lines) else None
+    story = story or read_units(segment(lines), source, diagnostics, book_fields)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
 
 

@@ -99,7 +99,9 @@ class Work:
 def preface(w: Work) -> str:
     rows = []
     for name, items in w.tags:
-        label = name if len(items) == 1 else (name if name.endswith("s") else name + "s")
+        plural = {"Category": "Categories", "Archive Warning": "Archive Warnings", "Fandom": "Fandoms", "Rating": "Ratings",
+                  "Relationship": "Relationships", "Character": "Characters"}
+        label = name if len(items) == 1 else plural.get(name, name)
         links = ", ".join(f'<a href="{SITE}/tags/{html.escape(i)}">{html.escape(i)}</a>' for i in items)
         rows.append(f"<dt>{label}:</dt>\n<dd>{links}</dd>")
     rows.append(f"<dt>Language:</dt>\n<dd>{w.language}</dd>")

@@ -1,0 +1,197 @@
+"""Text pulled out of AO3's PDF download (pdftotext, plain or -layout): the same story as the HTML.
+
+The PDF is AO3's HTML download printed (otwarchive app/views/downloads/), so its text runs:
+"Preface", the title, "Posted originally on the Archive of Our Own at URL.", the tag list as
+"Label:" lines with their values below (or beside) them, "Stats:", the title again, "by" and the
+creators, "Summary" and "Notes" with their text, related works ("Translation into … available"),
+"See the end of the work for more notes"; then each chapter ("Chapter 3: Title", or for a one-shot
+the title once more) with "Chapter Summary", "Chapter Notes", "See the end of the chapter for notes"
+and "Chapter End Notes"; then "Afterword", "End Notes", "Works inspired by this one:" and "Please
+drop by the Archive and comment …". Labels name what follows them; the text has no other marks, so a
+chapter's summary or notes run to the next label, or, where none follows, one paragraph.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..model import Diagnostic, Note, Story
+from .ao3 import _RELATED, _TAG_LABELS, WorkReader, _Chapter
+from .inline import paragraph
+from .patterns import is_marker
+from .segment import Unit, segment
+
+_POSTED = re.compile(r"^posted originally on the archive of our own\b", re.IGNORECASE)
+_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{2,20}):\s*(?P<value>.*)$")
+_CHAPTER = re.compile(r"^Chapter (?P<n>\d+)(?::\s*(?P<title>.+))?$")
+_SEE_END = re.compile(r"^\(?see the end of the (?P<what>work|chapter) for (?:more )?notes\.?\)?$", re.IGNORECASE)
+_PLEASE = re.compile(r"^please drop by the archive and comment\b", re.IGNORECASE)
+_SECTIONS = {"summary", "notes", "chapter summary", "chapter notes", "chapter end notes", "end notes",
+             "works inspired by this one:"}
+
+
+def is_ao3_text(lines: list[str]) -> bool:
+    head = [line.strip() for line in lines[:80] if line.strip()][:12]
+    return any(_POSTED.match(line) for line in head)
+
+
+def read_ao3_text(lines: list[str], source: str, diagnostics: list[Diagnostic]) -> Story | None:
+    r = WorkReader(source, None)
+    r.diagnostics += diagnostics
+    start = _preface(lines, r)
+    if start is None:
+        return None
+    units = segment(_labels_alone(lines[start:], r.fields.title))
+    # Blank lines in a PDF's text are the layout's spacing; AO3's scene breaks are rules or marker lines.
+    _Body(r, [replace(u, gap=1) for u in units]).walk()
+    return r.story()
+
+
+def _labels_alone(lines: list[str], title: str | None) -> list[str]:
+    """Each label, heading and message on a paragraph of its own: the text gives them no blank lines."""
+    out: list[str] = []
+    for line in lines:
+        t = line.strip()
+        low = t.casefold()
+        alone = (low in _SECTIONS or low == "afterword" or t == title or _CHAPTER.match(t) or _SEE_END.match(t)
+                 or is_marker(t))
+        opens = alone or _PLEASE.match(t) or _RELATED.match(t.lstrip("•· "))
+        out += [""] if opens else []
+        out.append(line)
+        out += [""] if alone else []
+    return out
+
+
+def _preface(lines: list[str], r: WorkReader) -> int | None:
+    """The title, the posted-at line, the tag list and the byline; the index of the line after them."""
+    text = [line.strip() for line in lines]
+    posted = next(i for i, t in enumerate(text) if _POSTED.match(t))
+    top = [t for t in text[:posted] if t]
+    if top and top[0].casefold() == "preface":
+        r.drop("AO3 section heading", top.pop(0))
+    r.fields.title = " ".join(top) or None
+    i = posted
+    said = []
+    while i < len(text) and text[i] and len(said) < 4:
+        said.append(text[i])
+        i += 1
+        if said[-1].endswith("."):
+            break
+    if m := re.search(r"at (https?://\S+?)\.?$", "".join(said[-2:]) if len(said) > 1 else said[0]):
+        r.fields.url = m.group(1)
+    r.drop("AO3 message", " ".join(said))
+    label, value = None, []
+    while i < len(text):
+        t = text[i]
+        m = _LABEL.match(t)
+        if m and m["label"].casefold() in _TAG_LABELS:
+            _tag(r, label, value)
+            label, value = m["label"], [m["value"]] if m["value"] else []
+        elif label and t and t != r.fields.title:
+            value.append(t)
+        elif label and (value or t == r.fields.title):
+            break  # the blank line or the title after the last entry
+        elif not label and t:
+            return None
+        i += 1
+    _tag(r, label, value)
+    while i < len(text) and (not text[i] or text[i] == r.fields.title):
+        i += 1
+    if i < len(text) and text[i].startswith("by "):
+        by = text[i]
+        r.fields.authors += [a.strip() for a in re.split(r",\s*|\s+and\s+", by[3:]) if a.strip()]
+        r.diagnostics.append(Diagnostic("header-field", "AO3 byline read as the authors", by))
+        i += 1
+    return i
+
+
+def _tag(r: WorkReader, label: str | None, value: list[str]) -> None:
+    if label is None:
+        return
+    joined = " ".join(value)
+    r.tag(label, [v.strip() for v in joined.split(",")], joined, f"{label}: {joined}")
+
+
+class _Body:
+    """Walks the units after the byline, routing each by the last label seen."""
+
+    def __init__(self, r: WorkReader, units: list[Unit]) -> None:
+        self.r, self.units = r, units
+        self.where: str | None = "start"
+        self.next_chapter = 1
+
+    def walk(self) -> None:
+        for k, u in enumerate(self.units):
+            t = u.text.strip()
+            low = t.casefold()
+            if _SEE_END.match(t) or _PLEASE.match(t):
+                self.r.drop("AO3 message", t)
+                if (m := _SEE_END.match(t)) and m["what"].casefold() == "work":
+                    self.where = "start"  # the preface goes on: related works, then the text
+                elif self.where not in {"afterword", "end notes", "inspired"}:
+                    self.where = "text"
+            elif low in _SECTIONS and not self.r.afterword or low in {"end notes", "works inspired by this one:"}:
+                self.r.drop("AO3 label", t)
+                self.where = "inspired" if low.startswith("works inspired") else low
+                if low in {"chapter summary", "chapter notes"} and not self._label_ahead(k):
+                    self.where += " (one paragraph)"
+            elif (m := _CHAPTER.match(t)) and int(m["n"]) == self.next_chapter and not self.r.afterword:
+                self.next_chapter += 1
+                self.r.chapters.append(_Chapter(heading=t))
+                self.where = "text"
+            elif low == "afterword":
+                self.r.afterword = True
+                self.r.drop("AO3 section heading", t)
+                self.where = "afterword"
+            elif not self.r.chapters and _RELATED.match(t.lstrip("•· ")):
+                self._note(self.r.fields.notes, u, "Related Works")
+            elif not self.r.chapters and self.where in {"start", "summary", "notes"} and t == self.r.fields.title:
+                self.r.drop("AO3 title heading", t)  # a one-shot's text opens under its title
+                self.r.chapters.append(_Chapter())
+                self.where = "text"
+            else:
+                self._route(u)
+
+    def _label_ahead(self, k: int) -> bool:
+        """A "See the end of the chapter" line or "Chapter Notes" label closes this summary or note."""
+        for u in self.units[k + 1:k + 40]:
+            t = u.text.strip()
+            if _SEE_END.match(t) or t.casefold() == "chapter notes":
+                return True
+            if _CHAPTER.match(t) or t.casefold() in {"afterword", "chapter end notes"}:
+                return False
+        return False
+
+    def _route(self, u: Unit) -> None:
+        r, where = self.r, self.where
+        current = r.chapters[-1] if r.chapters else None
+        one = where is not None and where.endswith("(one paragraph)")
+        if where == "summary" and not current:
+            r.fields.summary.append(paragraph(u.text))
+        elif where in {"notes", "start"} and not current:
+            self._note(r.fields.notes, u, "Notes")
+        elif where is not None and where.startswith("chapter summary") and current:
+            current.summary += (paragraph(u.text),)
+        elif where is not None and where.startswith("chapter notes") and current:
+            self._note(current.notes, u, "Notes")
+        elif where == "chapter end notes" and current:
+            self._note(current.end_notes, u, "End Notes")
+        elif where in {"end notes", "afterword"}:
+            self._note(r.fields.end_notes, u, "End Notes")
+        elif where == "inspired":
+            r.drop("AO3 list of works inspired by this one", u.text)
+        else:
+            if current is None:
+                current = _Chapter()
+                r.chapters.append(current)
+            current.units.append(u)
+        if one:
+            self.where = "text"
+
+    def _note(self, notes: list[Note], u: Unit, label: str) -> None:
+        """Paragraphs of one note gather into it; the report names where they went."""
+        if notes and notes[-1].label == label:
+            notes[-1] = Note(notes[-1].blocks + (paragraph(u.text),), label)
+        else:
+            notes.append(Note((paragraph(u.text),), label))
+        self.r.diagnostics.append(Diagnostic("note-moved", f"AO3 {label.casefold()} moved out of the story text", u.text))

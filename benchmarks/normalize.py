@@ -1,39 +1,64 @@
-"""Benchmark: normalize a generated corpus and report words per second.
+"""Benchmark: normalize plain-text and HTML stories and report words per second.
 
-    python benchmarks/normalize.py [N]      # default 200 stories
+    python benchmarks/normalize.py [N] [--against DIR]
 
-Runs `bookbinder normalize` over the corpus in one process (the CLI a user runs), and in the
-same run the library call alone, and prints words, seconds and words per second for each.
+N (default 200) text stories are generated from the seeds (benchmarks/corpus.py); the HTML set
+is the development corpus's HTML inputs (AO3 downloads, FanFicFare pages), each read N // 10 times.
+Each measurement runs `load_story` over the whole set in a fresh process. With --against DIR (a
+checkout of another bookbinder commit, e.g. `git worktree add /tmp/old <commit>`), the same sets
+are read by that checkout in the same run, and the ratio is printed.
 """
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
+
+_TIMER = """
+import json, sys, time
+from pathlib import Path
+from bookbinder.pipeline import load_story
+paths = [Path(p) for p in json.loads(sys.argv[1])]
+start = time.perf_counter()
+words = sum(load_story(p).words for p in paths)
+print(json.dumps([words, time.perf_counter() - start]))
+"""
+
+
+def measure(checkout: Path, paths: list[Path]) -> tuple[int, float]:
+    env = dict(os.environ, PYTHONPATH=str(checkout), BOOKBINDER_CACHE_DIR=tempfile.mkdtemp())
+    done = subprocess.run([sys.executable, "-c", _TIMER, json.dumps([str(p) for p in paths])],
+                          check=True, capture_output=True, text=True, env=env, cwd=checkout)
+    words, seconds = json.loads(done.stdout.strip().splitlines()[-1])
+    return words, seconds
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("n", nargs="?", type=int, default=200)
+    parser.add_argument("--against", type=Path, help="another bookbinder checkout to measure in the same run")
+    args = parser.parse_args()
+    html = sorted((ROOT / "tests" / "corpus" / "made").glob("*.html"))
     with tempfile.TemporaryDirectory() as tmp:
-        paths = generate(n, Path(tmp) / "corpus")
-        from bookbinder.pipeline import load_story
-
-        start = time.perf_counter()
-        words = sum(load_story(p).words for p in paths)
-        library = time.perf_counter() - start
-
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bookbinder", "normalize", *map(str, paths), "-o", str(Path(tmp) / "out")],
-                       check=True, capture_output=True)
-        cli = time.perf_counter() - start
-    print(f"corpus: {n} stories, {words:,} body words")
-    print(f"library load_story: {library:6.2f} s  {words / library:10,.0f} words/s")
-    print(f"bookbinder normalize (CLI, writes XHTML): {cli:6.2f} s  {words / cli:10,.0f} words/s")
+        sets = {"text": generate(args.n, Path(tmp) / "corpus"), "html": html * max(1, args.n // 10)}
+        for name, paths in sets.items():
+            words, seconds = measure(ROOT, paths)
+            line = f"{name:>4}: {len(paths)} files, {words:,} words: {seconds:6.2f} s, {words / seconds:10,.0f} words/s"
+            if args.against:
+                old_words, old_seconds = measure(args.against, paths)
+                line += (f"  | against {args.against}: {old_seconds:6.2f} s, {old_words / old_seconds:10,.0f} words/s"
+                         f"  | words/s now/then {(words / seconds) / (old_words / old_seconds):.2f}x,"
+                         f" time then/now {old_seconds / seconds:.2f}x")
+            print(line)
 
 
 if __name__ == "__main__":

@@ -139,3 +139,141 @@ def test_text_of_an_ao3_pdf_reads_as_the_ao3_download() -> None:
         assert "Posted originally" not in body and "Chapter End Notes" not in body and "Please drop by" not in body
         assert body.split()[:8] == html.body_text.split()[:8]
         assert abs(len(words(body)) - len(words(html.body_text))) <= 0.01 * len(words(html.body_text))
+
+
+# -- Project Gutenberg, the 1990s: a centred title page (title, author's name, edition), chapters
+#    "CHAPTER I" with the title on the next line, poems set off by extra blank lines, a song
+#    announced by a colon, and a three-line star block as the one break
+GUTENBERG_1990S = """
+
+
+                ALICE'S ADVENTURES IN WONDERLAND
+
+                          Lewis Carroll
+
+               THE MILLENNIUM FULCRUM EDITION 2.9
+
+
+
+
+                            CHAPTER I
+
+                      Advice from a Caterpillar
+
+
+  The Caterpillar and Alice looked at each other for some time in
+silence: at last the Caterpillar took the hookah out of its mouth.
+
+  `Repeat, "YOU ARE OLD, FATHER WILLIAM,"' said the Caterpillar.
+
+
+    `You are old, Father William,' the young man said,
+      `And your hair has become very white;'
+
+
+  `That is not said right,' said the Caterpillar, and it sang:--
+
+
+`"Will you walk a little faster?" said a whiting to a snail.
+"There's a porpoise close behind us, and he's treading on my tail.'
+
+
+  It was all very well to say `Drink me,' but the wise little Alice
+was not going to do THAT in a hurry.
+
+     *       *       *       *       *       *       *
+
+         *       *       *       *       *       *
+
+     *       *       *       *       *       *       *
+
+  `What a curious feeling!' said Alice.
+
+                            CHAPTER II
+
+                        Who Stole the Tarts?
+
+
+  The King and Queen of Hearts were seated on their throne.
+
+                             THE END
+"""
+
+
+def test_gutenberg_1990s_title_page_chapters_verse_and_star_block() -> None:
+    story = read_data(GUTENBERG_1990S.encode(), "alice.txt")
+    assert story.meta.authors == ("Lewis Carroll",)
+    assert [c.title for c in story.chapters] == ["Advice from a Caterpillar", "Who Stole the Tarts?"]
+    assert story.body_text.startswith("The Caterpillar and Alice")
+    assert story.scene_breaks == 1  # the star block; the space around verse and after "sang:--" is not a break
+    assert "MILLENNIUM" in " ".join(b.text for n in story.meta.notes for b in n.blocks)
+    assert not missing_words(GUTENBERG_1990S, story)
+
+
+# -- Project Gutenberg etexts of 1999-2001: "*END*THE SMALL PRINT!" ends the header, the title and
+#    author come from "The Project Gutenberg Etext of X by Y"; Japanese texts indent paragraphs with
+#    a full-width space after an English title page and a digitizer's note; errata follow THE END
+ETEXT_1999 = ("The Project Gutenberg Etext of Rashomon by AKUTAGAWA Ryunosuke\r\r"
+              "Copyright laws are changing all over the world.\r\r"
+              "*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*\r\r\r"
+              "RASHOMON\rBy AKUTAGAWA Ryunosuke\r\rA note from the digitizer\r\r"
+              "The text was taken from a 1917 edition.\r\r\r"
+              "羅生門\r\r芥川龍之介\r\r"
+              "\u3000或日の暮方の事である。一人の下人が、羅生門の下で雨やみを待っていた。広い門\r"
+              + "の下には、この男の外に誰もいない。ただ、所々丹塗の剥げた、大きな円柱に、きりぎ\r" * 30 +
+              "りすが一匹とまっている。\r"
+              "\u3000下人は、既に、雨を冒して、京都の町へ強盗を働きに急いでいた。\r"
+              "--(THE END)--\r[A: Insitent]\r[B: The original had the character,\r    sans description]\r")
+
+
+def test_gutenberg_etext_of_1999_with_japanese_text_and_errata() -> None:
+    data = ETEXT_1999.encode("shift_jis")
+    story = read_data(data, "rashomon.txt")
+    assert (story.meta.title, story.meta.authors) == ("Rashomon", ("AKUTAGAWA Ryunosuke",))
+    assert story.body_text.startswith("或日の暮方の事である。")
+    assert story.body_text.rstrip().endswith("急いでいた。")
+    assert len(story.chapters[0].blocks) == 2 and story.scene_breaks == 0
+    notes = " ".join(b.text for n in (*story.meta.notes, *story.meta.end_notes) for b in n.blocks)
+    assert "digitizer" in notes and "Insitent" in notes and "sans description" in notes
+    assert "Copyright laws" not in story.body_text
+
+
+# -- an etext with no licence: its name line, a title page, then a contents list (never chapters)
+ETEXT_CONTENTS = """The Project Gutenberg Etext of LOC WORKSHOP ON ELECTRONIC TEXTS
+
+                      WORKSHOP ON ELECTRONIC TEXTS
+
+                               PROCEEDINGS
+
+                          Edited by James Daly
+
+               ***   ***   ***   ******   ***   ***   ***
+
+                            TABLE OF CONTENTS
+
+Acknowledgements
+
+Proceedings
+   Welcome
+      Prosser Gifford and Carl Fleischhauer
+
+   Session I.  Content in a New Form:  Who Will Use It and What Will They Do?
+      James Daly (Moderator)
+         Discussion
+
+               ***   ***   ***   ******   ***   ***   ***
+
+I would like to thank Carl Fleischhauer and Prosser Gifford for the
+opportunity to learn about areas of human activity unknown to me. The help
+given by others is acknowledged on a separate page.
+
+*End of The Project Gutenberg Etext of LOC WORKSHOP ON ELECTRONIC ETEXTS
+"""
+
+
+def test_a_contents_list_after_a_title_page_is_never_chapters() -> None:
+    story = read_data(ETEXT_CONTENTS.encode(), "lcet10.txt")
+    assert len(story.chapters) == 1
+    assert story.body_text.startswith("I would like to thank")
+    assert "contents-dropped" in codes(story) and "front-matter-moved" in codes(story)
+    assert story.meta.title in {"LOC WORKSHOP ON ELECTRONIC TEXTS", "WORKSHOP ON ELECTRONIC TEXTS"}

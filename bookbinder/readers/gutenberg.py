@@ -9,7 +9,7 @@ import re
 
 from ..model import Diagnostic, Note
 from .fields import FieldSet, field_of
-from .patterns import chapter_heading
+from .patterns import chapter_heading, is_marker
 from .inline import paragraph
 from .segment import Unit, segment
 
@@ -28,6 +28,7 @@ _FIELD = re.compile(r"^(?P<key>Title|Author|Release [Dd]ate|Language|Translator|
                     r"Posting [Dd]ate|Original publication)\s*:\s*(?P<value>.*)$")
 _PRODUCED = re.compile(r"^(?:produced by|e-?text prepared by|transcribed by|this e-?book was produced by)\b",
                        re.IGNORECASE)
+_PROSE = re.compile(r"[a-z,;][.!?][\"”’']?\s+[\"“]?[A-Z]")
 _CONTENTS = re.compile(r"^\s*(?:table of )?contents\.?\s*$", re.IGNORECASE)
 
 
@@ -77,6 +78,19 @@ def _repeat_of(lines: list[str], after: int, title: str | None) -> int | None:
     return next((i for i in range(after, min(len(lines), after + 400)) if lines[i].strip().casefold() == want), None)
 
 
+def _indented_start(body: list[str]) -> int | None:
+    """Japanese etexts open each paragraph with a full-width space; what comes before the first such
+    paragraph (an English title page, a digitizer's note, the title and author in Japanese) is front."""
+    cjk = sum(1 for line in body for c in line if "\u3040" <= c <= "\u9fff")
+    if cjk < sum(len(line) for line in body) // 3:
+        return None
+    start = next((i for i, line in enumerate(body)  # the full-width space may arrive as a plain one
+                  if line[:1].isspace() and "\u3040" <= line.lstrip()[:1] <= "\u9fff" and len(line.strip()) > 10), None)
+    if start is None or start > max(len(body) // 4, 60) or not any(line.strip() for line in body[:start]):
+        return None
+    return start
+
+
 def _credits(body: list[str], diagnostics: list[Diagnostic]) -> list[str]:
     """The producers' credit that opens the text ("Produced by … Proofreading Team"), reported and dropped."""
     i = next((k for k, line in enumerate(body) if line.strip()), 0)
@@ -96,6 +110,8 @@ def _title_page(body: list[str], fields: FieldSet, diagnostics: list[Diagnostic]
     first = next((i for i, line in enumerate(body[:60]) if line.strip().casefold() == title), None) if title else None
     repeat = _repeat_of(body, first + 1, fields.title) if first is not None else None
     if repeat is None or repeat > len(body) // 4:
+        repeat, first = _indented_start(body), -1
+    if repeat is None:
         return body
     matter = [line for line in body[first + 1:repeat] if line.strip()]
     if matter:
@@ -137,6 +153,10 @@ def drop_book_front(units: list[Unit], fields: FieldSet, diagnostics: list[Diagn
     """The repeated title, byline and producer credit at a book's top, and its contents list."""
     names = {n.casefold() for n in [fields.title or "", *fields.authors] if n}
     i = 0
+    contents = next((k for k, u in enumerate(units[:16]) if _CONTENTS.match(u.text.strip())), None)
+    if contents and all(_title_line(u) for u in units[:contents]):
+        _front_matter(units[:contents], fields, diagnostics)  # a title page, then the contents list
+        i = contents
     while i < len(units) - 1 and i < 12:
         t = units[i].text.strip()
         plain = re.sub(r"^by\s+", "", t, flags=re.IGNORECASE).casefold().strip(" .")
@@ -147,7 +167,41 @@ def drop_book_front(units: list[Unit], fields: FieldSet, diagnostics: list[Diagn
             i = _skip_contents(units, i, diagnostics)
         else:
             break
-    return units[i:]
+    return units[i + _title_page_lines(units[i:], fields, diagnostics):]
+
+
+_NAME = re.compile(r"^(?:[A-Z][a-z]+\.?|[A-Z]\.)(?:\s+(?:[A-Z][a-z]+\.?|[A-Z]\.|[A-Z][a-z]*[A-Z][a-z]+)){1,3}$")
+
+
+def _title_page_lines(units: list[Unit], fields: FieldSet, diagnostics: list[Diagnostic]) -> int:
+    """A printed book's title page before its first chapter heading ("Lewis Carroll", "THE MILLENNIUM
+    FULCRUM EDITION 2.9"): short lines, none a sentence. A name is the author; the rest is front
+    matter. Returns how many units it took."""
+    head = next((k for k, u in enumerate(units[:8]) if u.single and chapter_heading(u.text)), None)
+    if not head or not all(_title_line(u) for u in units[:head]):
+        return 0
+    _front_matter(units[:head], fields, diagnostics)
+    return head
+
+
+def _title_line(u: Unit) -> bool:
+    """A line of a title page: short, not a sentence (or a rule between its parts)."""
+    return len(u.lines) <= 4 and all(is_marker(line) or len(line.split()) <= 12 and not re.search(r"[a-z][.!?]$", line)
+                                     for line in u.lines)
+
+
+def _front_matter(units: list[Unit], fields: FieldSet, diagnostics: list[Diagnostic]) -> None:
+    matter = []
+    for u in units:
+        if not fields.authors and _NAME.match(u.text.strip()):
+            fields.authors.append(u.text.strip())
+            diagnostics.append(Diagnostic("header-field", f"title page name {u.text!r} read as the author", u.text))
+        elif not is_marker(u.text):
+            matter.append(u.text)
+    if matter:
+        fields.notes.append(Note(tuple(paragraph(t) for t in matter), "Title Page"))
+        diagnostics.append(Diagnostic("front-matter-moved", "the title page moved out of the text into the notes",
+                                      "\n".join(matter)))
 
 
 def _skip_contents(units: list[Unit], i: int, diagnostics: list[Diagnostic]) -> int:
@@ -158,8 +212,8 @@ def _skip_contents(units: list[Unit], i: int, diagnostics: list[Diagnostic]) -> 
         head = chapter_heading(u.lines[0])
         if head and head[0].casefold() in seen:
             break
-        if not u.verse and len(u.text) > 100:
-            break
+        if not u.verse and len(u.text) > 100 and _PROSE.search(u.text):
+            break  # sentences: the text has begun (a contents list has titles and names, not sentences)
         seen |= {h[0].casefold() for line in u.lines if (h := chapter_heading(line))}
         j += 1
     dropped = [line for u in units[i:j] for line in u.lines]

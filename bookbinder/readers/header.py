@@ -40,6 +40,8 @@ _PLEA = re.compile(
     r"(?:comments?|kudos|reviews?) (?:are|is) (?:love|appreciated|welcome)|drop (?:a|me a) (?:review|comment)|"
     r"please (?:comment|leave)|thoughts\?|click (?:the|that) (?:review|button))",
     re.IGNORECASE)
+# Project Gutenberg transcribers list the printed book's errors after the text, keyed to marks in it.
+_ERRATUM = re.compile(r"^\[[A-Z0-9]{1,3}:\s[^\[\]]+\]$")
 _TRAILER = re.compile(
     r"^[\W_]*(?:the end|end|fin|finis|end file|end fic|end of (?:story|fic|fanfic)|owari|~?fin~?)[\W_]*$",
     re.IGNORECASE)
@@ -222,6 +224,13 @@ class Matter:
             return 1
         if self._tag_line(t):
             return 1
+        # A transcriber's keyed correction after the text ("[A: Insitent]"), perhaps over two lines.
+        taken = 1 if _ERRATUM.match(t) else 2 if k and _ERRATUM.match(f"{self.units[k - 1].text} {t}") else 0
+        if taken:
+            said = " ".join(u.text for u in self.units[k + 1 - taken:k + 1])
+            self.fields.end_notes.insert(0, Note((paragraph(said),), "Transcriber's Note"))
+            self.note("note-moved", f"transcriber's note {said[:60]!r} moved to the end notes", said)
+            return taken
         if is_review_plea(t):  # the author's own words: kept, as an end note
             self.fields.end_notes.insert(0, Note((paragraph(t),), "Author's Note"))
             self.note("note-moved", f"review plea {t[:60]!r} moved to the end notes", t)

@@ -40,7 +40,8 @@ class Unit:
         return len(self.lines) == 1
 
 
-_SENTENCE_END = re.compile(r"[.!?…:\"”’')\]]$")
+_SENTENCE_END = re.compile(r"[.!?…:\"”’')\]。！？」』]$")
+_KEYED = re.compile(r"^\[[A-Z0-9]{1,3}:\s")  # a keyed note or erratum ("[A: Insitent]") opens a paragraph
 _FIELD_START = re.compile(r"^[A-Z][\w /()'’&-]{0,30}:(\s|$)")
 
 
@@ -104,7 +105,7 @@ def _split_wrapped(block: list[str], width: int) -> list[tuple[bool, list[str]]]
         heading = (prev_short and chapter_heading(prev)) or (len(line.strip()) < 0.6 * width and chapter_heading(line))
         # Greedy wrapping broke the line early: the next word would have fitted, so the paragraph ended.
         fitted = len(prev) + 1 + len(line.split()[0]) <= width if line.split() else False
-        if i and (indents[i] > indents[i - 1] or heading
+        if i and (indents[i] > indents[i - 1] or heading or _KEYED.match(line.strip())
                   or (prev_short or fitted) and _SENTENCE_END.search(prev)
                   or prev_short and _FIELD_START.match(line.strip())):
             paragraphs.append([])

@@ -16,6 +16,7 @@ from .patterns import bare_numeral, chapter_heading, heading_text, is_marker, nu
 from .segment import Unit
 
 _QUOTES_OPEN = "\"“‘'«„"
+_SMALL_WORDS = {"from", "with", "into", "upon", "over", "under", "about", "after", "than", "that", "this", "what"}
 _SHORT_LINE = 60
 
 
@@ -62,9 +63,9 @@ def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None, str]
 def _is_title_line(u: Unit) -> bool:
     """A chapter title under its number: one short line in capitals or title case, not a sentence."""
     t = u.text
-    if not u.single or len(t.split()) > 10 or re.search(r"[,;:!?\"“”]|[^.]\.$", t):
+    if not u.single or len(t.split()) > 10 or re.search(r"[,;:\"“”]|[!?].|[^.]\.$", t):
         return False
-    words = [w for w in re.findall(r"[^\W\d_]+", t) if len(w) > 3]
+    words = [w for w in re.findall(r"[^\W\d_]+", t) if len(w) > 3 and w.casefold() not in _SMALL_WORDS]
     return bool(words) and (t.isupper() or all(w[0].isupper() for w in words))
 
 
@@ -102,7 +103,11 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool) -> tuple[Block
             pending = pending or u.text
             i += 1
             continue
-        if i and _is_gap_break(u, usual, marginal_breaks):
+        # Books set verse off with extra blank lines (Gutenberg's poems); that space is no break.
+        # A colon announces what follows ("sang this, very slowly and sadly:--"): never a break after it.
+        verse_edge = u.verse or units[i - 1].verse or (blocks and isinstance(blocks[-1], LineGroup)) \
+            or _verse_run(units, i, usual) > 1 or re.search(r":\W{0,3}$", units[i - 1].text) is not None
+        if i and _is_gap_break(u, usual, marginal_breaks) and not verse_edge:
             pending = pending or f"{u.gap} blank lines"
         if pending is not None and blocks:
             blocks.append(SceneBreak(pending))

@@ -55,4 +55,5 @@ def _merge(book: FieldSet, story: FieldSet) -> FieldSet:
         if getattr(story, name) is None:
             setattr(story, name, getattr(book, name))
     story.authors = story.authors or book.authors
+    story.notes = book.notes + story.notes  # the book's front matter (a translator's note) comes first
     return story

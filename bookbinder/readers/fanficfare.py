@@ -134,9 +134,9 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 
 def is_fanficfare_text(lines: list[str]) -> bool:
     """FanFicFare's TXT: its packaging labels on the title page, before a TABLE OF CONTENTS."""
-    head = [line.strip() for line in lines[:400]]
-    if "TABLE OF CONTENTS" not in head:
+    if not any(line.startswith("TABLE OF CONTENTS") for line in lines[:400]):
         return False
+    head = [line.strip() for line in lines[:400]]
     labels = {m["key"].casefold() for line in head[:head.index("TABLE OF CONTENTS")] if (m := _TXT_LABEL.match(line))}
     return len(labels & {"packaged", "publisher", "story url", "author url"}) >= 2
 

@@ -34,19 +34,42 @@ _CONTENTS = re.compile(r"^\s*(?:table of )?contents\.?\s*$", re.IGNORECASE)
 
 def strip_gutenberg(lines: list[str], fields: FieldSet, diagnostics: list[Diagnostic]) -> list[str]:
     """The book's own lines, without Project Gutenberg's header, licence and credits, in every era's form."""
-    start = next((i for i, line in enumerate(lines) if _START.match(line) or _SMALL_PRINT_END.match(line)), None)
+    # One scan of the whole text, in C: most stories never name Project Gutenberg at all.
+    text = "\n".join(lines)
+    start = next((i for i in _lines_at(text, "project gutenberg", "small print")
+                  if _START.match(lines[i]) or _SMALL_PRINT_END.match(lines[i])), None)
     if start is None:
         start = _early_etext(lines, fields)
         if start is None:
             return lines
     else:
         _read_header(lines[:start], fields)
-    end = next((i for i in range(start + 1, len(lines)) if _END.match(lines[i])), len(lines))
+    end = next((i for i in _lines_at(text, "end of") if i > start and _END.match(lines[i])), len(lines))
     diagnostics.append(Diagnostic(
         "cruft-dropped", f"Project Gutenberg header ({start} lines) and licence ({len(lines) - end} lines) dropped",
         "\n".join(lines[:start + 1] + lines[end:])))
     body = lines[start + 1:end]
     return _title_page(_credits(body, diagnostics), fields, diagnostics)
+
+
+def _lines_at(text: str, *needles: str) -> list[int]:
+    """The numbers of the lines holding any of `needles` (case ignored), in order."""
+    folded = text.casefold()  # same length as text for the ASCII needles' matches that matter here
+    places = sorted(at for needle in needles for at in _finds(folded, needle))
+    found, line, last = [], 0, 0
+    for at in places:  # counted incrementally: linear in the text, however many matches
+        line += folded.count("\n", last, at)
+        last = at
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def _finds(text: str, needle: str):
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + len(needle))
 
 
 def _early_etext(lines: list[str], fields: FieldSet) -> int | None:

@@ -104,10 +104,7 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool) -> tuple[Block
             i += 1
             continue
         # Books set verse off with extra blank lines (Gutenberg's poems); that space is no break.
-        # A colon announces what follows ("sang this, very slowly and sadly:--"): never a break after it.
-        verse_edge = u.verse or units[i - 1].verse or (blocks and isinstance(blocks[-1], LineGroup)) \
-            or _verse_run(units, i, usual) > 1 or re.search(r":\W{0,3}$", units[i - 1].text) is not None
-        if i and _is_gap_break(u, usual, marginal_breaks) and not verse_edge:
+        if i and _is_gap_break(u, usual, marginal_breaks) and not _sets_off(units, i, blocks, usual):
             pending = pending or f"{u.gap} blank lines"
         if pending is not None and blocks:
             blocks.append(SceneBreak(pending))
@@ -125,6 +122,14 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool) -> tuple[Block
         blocks.append(unit_block(u))
         i += 1
     return tuple(blocks)
+
+
+def _sets_off(units: list[Unit], i: int, blocks: list[Block], usual: int) -> bool:
+    """Space that sets verse off (Gutenberg's poems), or follows a colon that announces what comes
+    ("sang this, very slowly and sadly:--"): typography, not a scene break."""
+    u, before = units[i], units[i - 1]
+    return (u.verse or before.verse or bool(blocks) and isinstance(blocks[-1], LineGroup)
+            or _verse_run(units, i, usual) > 1 or re.search(r":\W{0,3}$", before.text) is not None)
 
 
 def unit_block(u: Unit) -> Block:

@@ -22,13 +22,13 @@ from .structure import build_chapters
 def read_text(text: str, source: str) -> Story:
     overrides, text, diagnostics = take_front_matter(text)
     book_fields = FieldSet()
-    if is_fanficfare_text(text.split("\n")):
-        story = read_fanficfare_text(text.split("\n"), source, diagnostics)
-        return apply_overrides(story, overrides, "YAML front matter") if overrides else story
-    lines = strip_gutenberg(text.split("\n"), book_fields, diagnostics)
-    lines = rejoin_pages(lines, diagnostics)
-    story = read_ao3_text(lines, source, diagnostics) if is_ao3_text(lines) else None
-    story = story or read_units(segment(lines), source, diagnostics, book_fields)
+    lines = text.split("\n")
+    if is_fanficfare_text(lines):  # the layouts that say what they are come first
+        story = read_fanficfare_text(lines, source, diagnostics)
+    else:
+        lines = rejoin_pages(strip_gutenberg(lines, book_fields, diagnostics), diagnostics)
+        story = read_ao3_text(lines, source, diagnostics) if is_ao3_text(lines) else None
+        story = story or read_units(segment(lines), source, diagnostics, book_fields)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
 
 

@@ -277,3 +277,42 @@ def test_a_contents_list_after_a_title_page_is_never_chapters() -> None:
     assert story.body_text.startswith("I would like to thank")
     assert "contents-dropped" in codes(story) and "front-matter-moved" in codes(story)
     assert story.meta.title in {"LOC WORKSHOP ON ELECTRONIC TEXTS", "WORKSHOP ON ELECTRONIC TEXTS"}
+
+
+def test_fanficfare_txt_without_its_contents_page() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "corpus" / "made" / "fanficfare-1001.txt").read_text(encoding="utf-8")
+    start, end = text.index("TABLE OF CONTENTS"), text.index("        Prologue")
+    bare = text[:start] + text[end:]  # FanFicFare with include_tocpage: false
+    with_toc, without = read_data(text.encode(), "a.txt"), read_data(bare.encode(), "b.txt")
+    assert [c.heading for c in without.chapters] == [c.heading for c in with_toc.chapters] == ["Prologue", "The Lake", "The Pool"]
+    assert without.meta == with_toc.meta
+    assert without.body_text == with_toc.body_text
+
+
+# -- AO3 and fanfiction.net writers who open each section with a bold or underlined label
+LABELLED_SECTIONS = """<html><body><div class="userstuff">
+<p>The hospital was quiet for once.</p>
+<p>Lexie counted the ceiling tiles.</p>
+<p><u>Three weeks later</u></p>
+<p>Mark brought coffee. She did not drink it.</p>
+<p><strong>MEREDITH</strong></p>
+<p>Meredith watched them both from the stairs.</p>
+<p><b>No!</b></p>
+<p>"Don't," Lexie said.</p>
+</div></body></html>"""
+
+
+def test_recurring_bold_or_underlined_labels_open_sections() -> None:
+    story = read_data(LABELLED_SECTIONS.encode(), "s.html")
+    kinds = [type(b).__name__ for b in story.chapters[0].blocks]
+    assert kinds == ["Paragraph", "Paragraph", "SceneBreak", "Heading", "Paragraph", "SceneBreak", "Heading",
+                     "Paragraph", "Paragraph", "Paragraph"]
+    assert [b.text for b in story.chapters[0].blocks if type(b).__name__ == "Heading"] == ["Three weeks later", "MEREDITH"]
+
+
+def test_one_bold_line_is_emphasis_not_a_section() -> None:
+    one = LABELLED_SECTIONS.replace("<p><strong>MEREDITH</strong></p>\n", "")
+    story = read_data(one.encode(), "s.html")
+    assert story.scene_breaks == 0

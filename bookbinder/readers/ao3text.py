@@ -139,6 +139,10 @@ class _Body:
                 self.next_chapter += 1
                 self.r.chapters.append(_Chapter(heading=t))
                 self.where = "text"
+            elif t.startswith("Chapter by ") and self.r.chapters and not self.r.chapters[-1].units:
+                self.r.fields.authors += [a.strip() for a in re.split(r",\s*|\s+and\s+", t[len("Chapter by "):])
+                                          if a.strip() and a.strip() not in self.r.fields.authors]
+                self.r.diagnostics.append(Diagnostic("header-field", "AO3 chapter byline read", t))
             elif low == "afterword":
                 self.r.afterword = True
                 self.r.drop("AO3 section heading", t)

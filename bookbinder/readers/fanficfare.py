@@ -133,11 +133,14 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 
 
 def is_fanficfare_text(lines: list[str]) -> bool:
-    """FanFicFare's TXT: its packaging labels on the title page, before a TABLE OF CONTENTS."""
-    if not any(line.startswith("TABLE OF CONTENTS") for line in lines[:400]):
+    """FanFicFare's TXT: its packaging labels ("Packaged:", "Story URL:") on the title page, then a
+    TABLE OF CONTENTS or, where the user turned that page off, the first tab-indented chapter title."""
+    head = lines[:400]
+    end = next((i for i, line in enumerate(head) if line.startswith("TABLE OF CONTENTS") or _CHAPTER_LINE.match(line)),
+               None)
+    if end is None:
         return False
-    head = [line.strip() for line in lines[:400]]
-    labels = {m["key"].casefold() for line in head[:head.index("TABLE OF CONTENTS")] if (m := _TXT_LABEL.match(line))}
+    labels = {m["key"].casefold() for line in head[:end] if (m := _TXT_LABEL.match(line.strip()))}
     return len(labels & {"packaged", "publisher", "story url", "author url"}) >= 2
 
 
@@ -145,12 +148,16 @@ def read_fanficfare_text(lines: list[str], source: str, diagnostics: list[Diagno
     r = WorkReader(source, None)
     r.diagnostics += diagnostics
     lines = [line.rstrip("\r") for line in lines]
-    toc = next(i for i, line in enumerate(lines) if line.strip() == "TABLE OF CONTENTS")
+    toc = next((i for i, line in enumerate(lines[:400]) if line.strip() == "TABLE OF CONTENTS"), None)
+    first = toc if toc is not None else next(i for i, line in enumerate(lines) if _CHAPTER_LINE.match(line))
     i = _txt_byline(lines, r)
-    _txt_title_page(lines[i:toc], r)
-    entries, first = _txt_contents(lines, toc)
-    r.drop("table of contents", "\n".join(line for line in lines[toc:first] if line.strip()))
-    starts = _txt_chapter_starts(lines, first, entries)
+    _txt_title_page(lines[i:first], r)
+    if toc is not None:
+        entries, first = _txt_contents(lines, toc)
+        r.drop("table of contents", "\n".join(line for line in lines[toc:first] if line.strip()))
+        starts = _txt_chapter_starts(lines, first, entries)
+    else:
+        starts = _txt_chapter_starts(lines, first, None)
     if not starts:
         raise InputError("is FanFicFare text, but its chapters do not match its table of contents", source)
     end = len(lines)
@@ -256,15 +263,16 @@ def _txt_contents(lines: list[str], toc: int) -> tuple[list[str], int]:
     return entries, i
 
 
-def _txt_chapter_starts(lines: list[str], first: int, entries: list[str]) -> list[tuple[int, int]]:
-    """(title line, first text line) of each chapter: an indented line that opens the next contents entry."""
+def _txt_chapter_starts(lines: list[str], first: int, entries: list[str] | None) -> list[tuple[int, int]]:
+    """(title line, first text line) of each chapter: an indented line after a blank one that opens
+    the next contents entry (any such line, where there is no contents page)."""
     starts: list[tuple[int, int]] = []
-    want = iter(entries)
+    want = iter(entries or ())
     entry = next(want, None)
     i = first
-    while i < len(lines) and entry is not None:
+    while i < len(lines) and (entry is not None or entries is None):
         m = _CHAPTER_LINE.match(lines[i])
-        if m and entry.startswith(m["title"].strip()[:40]):
+        if m and (not lines[i - 1].strip() if i else True) and (entries is None or entry.startswith(m["title"].strip()[:40])):
             j = i + 1
             while j < len(lines) and lines[j].strip():
                 j += 1

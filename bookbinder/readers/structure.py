@@ -93,12 +93,32 @@ def _is_gap_break(u: Unit, usual: int, marginal_breaks: bool) -> bool:
     return marginal_breaks and u.text[:1] not in _QUOTES_OPEN
 
 
-def _blocks(units: list[Unit], usual: int, marginal_breaks: bool) -> tuple[Block, ...]:
+def _section_labels(units: list[Unit]) -> set[int]:
+    """Short lines set wholly in bold or underline, with no closing punctuation, that open sections
+    ("<p><u>Three weeks later</u></p>", "<b>MEREDITH</b>"): a writer's habit, so only where it recurs."""
+    found = [u for u in units if u.single and u.rich is not None and len(u.rich) == 1 and _is_label(u)]
+    # Labels name different sections; one bold line repeated is the site's or the author's boilerplate.
+    return {id(u) for u in found} if len({u.text.casefold() for u in found}) >= 2 else set()
+
+
+def _is_label(u: Unit) -> bool:
+    line = [i for i in u.rich[0] if not (isinstance(i, str) and not i.strip())]
+    return (len(line) == 1 and isinstance(line[0], Span) and line[0].tag in {"strong", "b", "u"}
+            and 0 < len(u.text.split()) <= 6 and not re.search(r"[:;]|[.!?,…\"”’')]$", u.text.strip()))
+
+
+def _blocks(units: list[Unit], usual: int, marginal_breaks: bool, labels: set[int] = frozenset()) -> tuple[Block, ...]:
     blocks: list[Block] = []
     pending: str | None = None
     i = 0
     while i < len(units):
         u = units[i]
+        if id(u) in labels and blocks:  # a section label: a break, and the label kept as the section's heading
+            blocks.append(SceneBreak(pending or u.text))
+            pending = None
+            blocks.append(Heading(unit_block(u).inlines if u.rich else (u.text,)))
+            i += 1
+            continue
         if u.single and is_marker(u.text) and u.image is None:
             pending = pending or u.text
             i += 1
@@ -163,6 +183,7 @@ def body_blocks(parts: list[list[Unit]], diagnostics: list[Diagnostic], every: l
     every = every if every is not None else [u for part in parts for u in part]
     usual = usual_gap(every)
     marginal = _marginal_gaps_are_breaks(every, usual)
+    labels = _section_labels(every)
     out = []
     for i, units in enumerate(parts):
         notes, group = _leading_notes(units) if edge_notes else ((), units)
@@ -175,7 +196,7 @@ def body_blocks(parts: list[list[Unit]], diagnostics: list[Diagnostic], every: l
             moved = [u.text for u in units if id(u) not in kept]
             diagnostics.append(Diagnostic("note-moved", f"chapter notes of {name} moved out of its text",
                                           "\n".join(moved)))
-        out.append((notes, _blocks(group, usual, marginal), end_notes))
+        out.append((notes, _blocks(group, usual, marginal, labels), end_notes))
     return out
 
 

@@ -316,3 +316,12 @@ def test_one_bold_line_is_emphasis_not_a_section() -> None:
     one = LABELLED_SECTIONS.replace("<p><strong>MEREDITH</strong></p>\n", "")
     story = read_data(one.encode(), "s.html")
     assert story.scene_breaks == 0
+
+
+# -- 1990s etexts and TeX open quotations with a backtick
+def test_backtick_quotes_become_curly_and_keep_every_word() -> None:
+    from bookbinder.clean.typography import smarten
+
+    assert smarten("`What a curious feeling!' said Alice; `I must be") == "‘What a curious feeling!’ said Alice; ‘I must be"
+    assert smarten("``so,'' he said") == "“so,” he said"
+    assert smarten("x`y and a ` b") == "x`y and a ` b"  # inside a word or alone, a backtick is left as it is

@@ -28,10 +28,19 @@ _DOUBLE_OPEN = re.compile(r'(^|[\s(\[{—–‘/-])"(?=\w|[‘\'…*_(\[])')
 _DOUBLE_CLOSE = re.compile(r'"')
 
 
+# Old etexts (Project Gutenberg's 1990s Alice) and TeX write a backtick for the opening quote:
+# `Curiouser and curiouser!' and ``so''.
+_BACKTICKS = ((re.compile(r"(?<![\w`])``(?=\S)"), "“"), (re.compile(r"(?<=\S)''(?!\w)"), "”"),
+              (re.compile(r"(?<![\w`])`(?=\S)"), "‘"))
+
+
 def smarten(text: str) -> str:
     """Curly quotes, dashes and ellipses for one paragraph (or one line of verse)."""
-    if not any(c in text for c in "-.'\""):
+    if not any(c in text for c in "-.'\"`"):
         return text  # nothing any rule would touch: most paragraphs with curly quotes already
+    if "`" in text:
+        for pattern, replacement in _BACKTICKS:
+            text = pattern.sub(replacement, text)
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     if '"' in text:

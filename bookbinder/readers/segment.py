@@ -104,7 +104,8 @@ def _split_wrapped(block: list[str], width: int) -> list[tuple[bool, list[str]]]
         # A chapter heading line ("CHAPTER IV", "BOOK II.") stands alone, whatever its punctuation.
         heading = (prev_short and chapter_heading(prev)) or (len(line.strip()) < 0.6 * width and chapter_heading(line))
         # Greedy wrapping broke the line early: the next word would have fitted, so the paragraph ended.
-        fitted = len(prev) + 1 + len(line.split()[0]) <= width if line.split() else False
+        # (A paragraph does not open in lower case: "…suddenly, thump! / thump! down she came".)
+        fitted = bool(line.split()) and len(prev) + 1 + len(line.split()[0]) <= width and not line.lstrip()[:1].islower()
         if i and (indents[i] > indents[i - 1] or heading or _KEYED.match(line.strip())
                   or (prev_short or fitted) and _SENTENCE_END.search(prev)
                   or prev_short and _FIELD_START.match(line.strip())):

@@ -325,3 +325,19 @@ def test_backtick_quotes_become_curly_and_keep_every_word() -> None:
     assert smarten("`What a curious feeling!' said Alice; `I must be") == "‘What a curious feeling!’ said Alice; ‘I must be"
     assert smarten("``so,'' he said") == "“so,” he said"
     assert smarten("x`y and a ` b") == "x`y and a ` b"  # inside a word or alone, a backtick is left as it is
+
+
+# -- AO3's PDF text where each tag sits beside its label, a tag list wraps, and a chapter has a byline
+AO3_PDF_ONE_LINE_TAGS = 'Salt & Iron\nPosted originally on the Archive of Our Own at http://archiveofourown.org/works/424242.\n\nRating: Teen And Up Audiences\nArchive Warning: No Archive Warnings Apply\nCategory: F/M\nFandom: Grey\'s Anatomy\nRelationship: Lexie Grey/Mark Sloan\nCharacters: Lexie Grey, Mark Sloan, Callie Torres\nAdditional Tags: Hurt/Comfort, Beach Holiday, Fluff, Road Trips, Lighthouses, Bad\nPuns, Established Relationship\nLanguage: English\nSeries: Part 2 of Tides\nStats: Published: 2012-06-01 Completed: 2012-06-15 Words: 251 Chapters: 2/2\n\nSalt & Iron\nby quietmorning\n\nSummary\nLexie has never seen the sea.\n\nChapter 1: The Drive\nChapter by guestwriter\nThe car smelled of coffee and the leather Mark was so proud of.\n"You\'re humming," Lexie said. "You never hum."\n\n\x0cChapter 2: The Sea\nChapter Notes\nWarning for one very bad pun.\nThe sea was grey and enormous and louder than she had imagined.\nMark stood beside her and said nothing at all.\n\n\x0cAfterword\nPlease drop by the Archive and comment to let the creator know if you enjoyed their work!\n'
+
+
+def test_ao3_pdf_text_with_tags_beside_their_labels() -> None:
+    story = read_data(AO3_PDF_ONE_LINE_TAGS.encode(), "w.txt")
+    meta = story.meta
+    assert meta.title == "Salt & Iron" and meta.authors == ("quietmorning", "guestwriter")
+    assert meta.rating == "Teen And Up Audiences" and meta.fandoms == ("Grey's Anatomy",)
+    assert "Bad Puns" in meta.tags and meta.series == "Tides" and meta.stated_words == 251
+    assert [c.title for c in story.chapters] == ["The Drive", "The Sea"]
+    assert story.chapters[1].notes and story.chapters[1].blocks[0].text.startswith("The sea was grey")
+    assert "Chapter by" not in story.body_text and "Please drop by" not in story.body_text
+    assert not missing_words(AO3_PDF_ONE_LINE_TAGS, story)

@@ -54,7 +54,7 @@ def _labels_alone(lines: list[str], title: str | None) -> list[str]:
         t = line.strip()
         low = t.casefold()
         alone = (low in _SECTIONS or low == "afterword" or t == title or _CHAPTER.match(t) or _SEE_END.match(t)
-                 or is_marker(t))
+                 or is_marker(t) or t.startswith("Chapter by "))
         opens = alone or _PLEASE.match(t) or _RELATED.match(t.lstrip("•· "))
         out += [""] if opens else []
         out.append(line)
@@ -96,6 +96,8 @@ def _preface(lines: list[str], r: WorkReader) -> int | None:
         i += 1
     _tag(r, label, value)
     while i < len(text) and (not text[i] or text[i] == r.fields.title):
+        if text[i]:
+            r.drop("AO3 title, repeated over the byline", text[i])
         i += 1
     if i < len(text) and text[i].startswith("by "):
         by = text[i]

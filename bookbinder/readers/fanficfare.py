@@ -18,14 +18,15 @@ from lxml import etree
 from ..errors import InputError
 from ..model import Chapter, Diagnostic, Pairing, Story
 from .ao3 import WorkReader
-from .fields import FIELD_OF, field_of, parse_words, split_list
+from .fields import field_of, parse_words, split_list
 from .html import ImageLoader, Page, has_class, parse_page, spaced_text, text_of
 from .inline import paragraph
 from .patterns import chapter_heading
 from .segment import segment
 from .structure import body_blocks
 
-_PACKAGING = {"packaged", "publisher", "chapters", "story url", "author url", "site", "storyid", "extratags"}
+_PACKAGING = {"packaged", "publisher", "chapters", "story url", "author url", "site", "storyid", "extratags",
+              "story id", "author id", "created", "date created", "site abbreviation"}
 
 
 def is_fanficfare(page: Page) -> bool:
@@ -124,9 +125,6 @@ def _value_of(label: etree._Element) -> etree._Element:
 # followed by html2text's rendering of the chapter (### headings, _italics_, * * * for <hr>), and
 # "End file." at the very end.
 _TXT_LABEL = re.compile(r"^(?P<key>[A-Z][A-Za-z ]{0,30}):(?:\s+(?P<value>.*))?$")
-_TXT_LABELS = {"category", "genre", "language", "characters", "relationships", "status", "published", "updated",
-               "packaged", "rating", "warnings", "chapters", "words", "publisher", "story url", "author url",
-               "summary", "series", "collections", "fandoms", "freeform tags", "ships", "site"}
 _CHAPTER_LINE = re.compile(r"^(?:\t| {8})(?P<title>\S.*)$")
 _HTML_TAG = re.compile(r"</?(?:p|br|div|span|i|b|em|strong|u|s)\b[^>]*>", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
@@ -204,7 +202,8 @@ def _txt_title_page(lines: list[str], r: WorkReader) -> None:
     entries: list[tuple[str, list[str]]] = []
     for line in lines:
         m = _TXT_LABEL.match(line)
-        if m and m["key"].casefold() in _TXT_LABELS | set(FIELD_OF):
+        # Every title-page entry is "Label: value"; the summary, last, may hold such lines of its own.
+        if m and not (entries and entries[-1][0].casefold() == "summary"):
             entries.append((m["key"], [m["value"] or ""]))
         elif entries:
             entries[-1][1].append(line)
@@ -242,6 +241,8 @@ def _txt_title_page(lines: list[str], r: WorkReader) -> None:
             r.fields.stated_words = parse_words(value)
         elif (name := field_of(key)) is not None:
             r.fields.add(name, value, key)
+        elif k in {"extra tags", "freeform", "tags"}:
+            r.fields.tags += split_list(value)
         else:
             r.fields.tags.append(f"{key}: {value}")
 

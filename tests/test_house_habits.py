@@ -341,3 +341,30 @@ def test_ao3_pdf_text_with_tags_beside_their_labels() -> None:
     assert story.chapters[1].notes and story.chapters[1].blocks[0].text.startswith("The sea was grey")
     assert "Chapter by" not in story.body_text and "Please drop by" not in story.body_text
     assert not missing_words(AO3_PDF_ONE_LINE_TAGS, story)
+
+
+# -- Aozora Bunko: title and author lines, the legend of marks between rules, one paragraph a line
+#    opened by a full-width space, the colophon (底本) at the end; Shift_JIS with CRLF
+AOZORA = "\r\n".join([
+    "羅生門", "芥川龍之介", "",
+    "-------------------------------------------------------",
+    "【テキスト中に現れる記号について】", "", "《》：ルビ", "（例）下人《げにん》", "",
+    "［＃］：入力者注　主に外字の説明や、傍点の位置の指定",
+    "-------------------------------------------------------", "",
+    "\u3000或日の暮方の事である。一人の下人《げにん》が、羅生門の下で雨やみを待っていた。",
+    "\u3000広い門の下には、この男の外に誰もいない。",
+    "「きっと、そうか。」",
+    "\u3000下人の行方《ゆくえ》は、誰も知らない。", "", "", "",
+    "底本：「芥川龍之介全集1」ちくま文庫、筑摩書房", "\u3000\u3000\u30001986（昭和61）年9月24日第1刷発行",
+    "入力：j.utiyama", "校正：かとうかおり", "1997年11月3日公開", "",
+    "青空文庫作成ファイル：", "このファイルは、インターネットの図書館、青空文庫（http://www.aozora.gr.jp/）で作られました。", ""])
+
+
+def test_aozora_bunko_header_legend_and_colophon() -> None:
+    story = read_data(AOZORA.encode("shift_jis"), "rashomon.txt")
+    assert (story.meta.title, story.meta.authors) == ("羅生門", ("芥川龍之介",))
+    assert story.body_text.startswith("或日の暮方の事である。")
+    assert story.body_text.rstrip().endswith("誰も知らない。")
+    assert len(story.chapters[0].blocks) == 4
+    assert "底本" in " ".join(b.text for n in story.meta.end_notes for b in n.blocks)
+    assert "記号について" not in story.body_text and "cruft-dropped" in codes(story)

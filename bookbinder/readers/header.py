@@ -69,9 +69,9 @@ def _looks_like_title(units: list[Unit]) -> bool:
     t = units[0].text
     if len(t) > 150 or len(t.split()) > 20 or not (t[0].isalnum() or t[0] in "\"“‘'"):
         return False
-    if re.search(r"[.,;:]$", t) and not t.endswith("..."):
+    if re.search(r"[.,;:、。]$", t) and not t.endswith("..."):
         return False
-    if re.search(r"[.!?…][\"”’']?\s+\S", t) or re.search(r"[.,!?…][\"”’]$", t):
+    if re.search(r"[.!?…][\"”’']?\s+\S|。.", t) or re.search(r"[.,!?…][\"”’」]$", t):
         return False  # more than one sentence, or a line of dialogue: story, not a title
     if (_KEY_VALUE.match(t) and field_of(_KEY_VALUE.match(t)["key"])) or _LABELLED_NOTE.match(t):
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, take_front_matter
+from .aozora import strip_aozora
 from .ao3text import is_ao3_text, read_ao3_text
 from .fanficfare import is_fanficfare_text, read_fanficfare_text
 from .fields import FieldSet
@@ -26,7 +27,8 @@ def read_text(text: str, source: str) -> Story:
     if is_fanficfare_text(lines):  # the layouts that say what they are come first
         story = read_fanficfare_text(lines, source, diagnostics)
     else:
-        lines = rejoin_pages(strip_gutenberg(lines, book_fields, diagnostics), diagnostics)
+        lines = strip_aozora(strip_gutenberg(lines, book_fields, diagnostics), book_fields, diagnostics)
+        lines = rejoin_pages(lines, diagnostics)
         story = read_ao3_text(lines, source, diagnostics) if is_ao3_text(lines) else None
         story = story or read_units(segment(lines), source, diagnostics, book_fields)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
@@ -56,4 +58,5 @@ def _merge(book: FieldSet, story: FieldSet) -> FieldSet:
             setattr(story, name, getattr(book, name))
     story.authors = story.authors or book.authors
     story.notes = book.notes + story.notes  # the book's front matter (a translator's note) comes first
+    story.end_notes = story.end_notes + book.end_notes  # and its colophon last
     return story

@@ -368,3 +368,18 @@ def test_aozora_bunko_header_legend_and_colophon() -> None:
     assert len(story.chapters[0].blocks) == 4
     assert "底本" in " ".join(b.text for n in story.meta.end_notes for b in n.blocks)
     assert "記号について" not in story.body_text and "cruft-dropped" in codes(story)
+
+
+# -- chapter headings as writers of other languages put them
+def test_chapter_headings_in_other_languages() -> None:
+    from bookbinder.readers.patterns import chapter_heading
+
+    assert chapter_heading("第三章\u3000雨") == ("第三章", "雨")
+    assert chapter_heading("第1話") == ("第1話", None)
+    assert chapter_heading("Глава 1") == ("Глава 1", None)
+    assert chapter_heading("Chapitre 2 : Le retour") == ("Chapitre 2", "Le retour")
+    assert chapter_heading("Capítulo 5") == ("Capítulo 5", None)
+    assert chapter_heading("第一章は短い。") is None  # a sentence that begins with the words
+    text = "第一章　雨\n\n\u3000雨が降っていた。\n\n第二章　晴れ\n\n\u3000晴れた。\n"
+    story = read_data(text.encode("utf-8"), "ja.txt")
+    assert [c.title for c in story.chapters] == ["雨", "晴れ"]

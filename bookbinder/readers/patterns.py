@@ -31,12 +31,18 @@ _NUMBER_WORDS = (
     "third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final"
 )
 _NUMBER = rf"(?:\d+|[IVXLCDM]+|(?:{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}))*)"
+# The word for "chapter" in the languages fan fiction and public-domain texts come in.
+_CHAPTER_WORDS = ("chapter|chap\\.?|ch\\.|part|book|section|volume|act|kapitel|teil|chapitre|partie|cap[ií]tulo|"
+                  "capitolo|parte|hoofdstuk|deel|rozdzia[łl]|kapitola|luku|глава|часть|розділ")
 _CHAPTER = re.compile(
-    rf"^(?P<label>(?:chapter|chap\.?|ch\.|part|book|section|volume|act)\s+{_NUMBER}\.?)"
+    rf"^(?P<label>(?:{_CHAPTER_WORDS})\s+{_NUMBER}\.?)"
     rf"(?:\s*(?:[:.\-–—)|]|\s)\s*(?P<title>.+?))?\s*$",
     re.IGNORECASE)
 _NAMED = re.compile(r"^(?P<label>prologue|epilogue|interlude|afterword|coda|foreword|preface)\.?"
                     r"(?:\s*[:.\-–—|]\s*(?P<title>.+?))?\s*$", re.IGNORECASE)
+# Chinese and Japanese: 第一章, 第3話, 第十二回, 第２部, with the title after a space.
+_CJK_CHAPTER = re.compile(r"^(?P<label>第[0-9０-９一二三四五六七八九十百千〇零两]+[章話话回節节部幕巻卷篇])"
+                          r"(?:[\s\u3000：:・.．、]+(?P<title>.+?))?\s*$")
 _BARE_NUMERAL = re.compile(r"^(?P<label>[IVXLC]+|\d{1,3})\.?(?:\s+(?P<title>[A-Z].{0,60}))?$")
 
 
@@ -47,7 +53,7 @@ def chapter_heading(text: str) -> tuple[str, str | None] | None:
     t = text.strip().strip("*_~=#").strip()
     if not t or len(t) > 100:
         return None
-    m = _CHAPTER.match(t) or _NAMED.match(t)
+    m = _CHAPTER.match(t) or _NAMED.match(t) or _CJK_CHAPTER.match(t)
     if not m:
         return None
     title = m.group("title")

@@ -33,13 +33,16 @@ SAMPLES = {
     "text": [*sorted(SEEDS.glob("*.txt")), CASES / "ffnet-multichapter" / "input.txt",
              CASES / "gutenberg-wrapped" / "input.txt", CASES / "lj-header-block" / "input.txt"],
     "pdftext": [CASES / "pdf-text" / "input.txt"],
+    "ao3-pdftext": [CASES / "ao3-pdf-text" / "input.txt"],
+    "fanficfare-txt": [CASES / "fanficfare-txt" / "input.txt"],
+    "aozora": [CASES / "aozora-sjis" / "input.txt"],
     "markdown": [CASES / "markdown-chapters" / "input.md"],
     "html": [CASES / "html-ffnet-habits" / "input.html"],
     "ao3": [CASES / "ao3-download" / "input.html", CASES / "ao3-work-page" / "input.html"],
     "fanficfare": [CASES / "fanficfare-html" / "input.html"],
     "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub"],
 }
-SUFFIX = {"text": ".txt", "pdftext": ".txt", "markdown": ".md", "html": ".html", "ao3": ".html",
+SUFFIX = {"text": ".txt", "pdftext": ".txt", "ao3-pdftext": ".txt", "fanficfare-txt": ".txt", "aozora": ".txt", "markdown": ".md", "html": ".html", "ao3": ".html",
           "fanficfare": ".html", "epub": ".epub"}
 SNIPPETS = [
     "<font color=red>", "<p>", "</p>", "<div>", "</div>", "<b>", "<i>", "</b>", "<br>", "<br><br><br>", "<hr>",

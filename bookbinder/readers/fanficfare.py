@@ -16,7 +16,7 @@ from dataclasses import replace
 from lxml import etree
 
 from ..errors import InputError
-from ..model import Chapter, Diagnostic, Pairing, Story
+from ..model import Chapter, Diagnostic, Note, Pairing, Story
 from .ao3 import WorkReader
 from .fields import field_of, parse_words, split_list
 from .html import ImageLoader, Page, has_class, parse_page, spaced_text, text_of
@@ -158,6 +158,8 @@ def read_fanficfare_text(lines: list[str], source: str, diagnostics: list[Diagno
         starts = _txt_chapter_starts(lines, first, None)
     if not starts:
         raise InputError("is FanFicFare text, but its chapters do not match its table of contents", source)
+    if any(line.strip() for line in lines[first:starts[0][0]]):
+        starts.insert(0, (first, first))  # text before the first chapter the contents name: kept, untitled
     end = len(lines)
     while end > starts[-1][1] and not lines[end - 1].strip():
         end -= 1
@@ -174,7 +176,8 @@ def read_fanficfare_text(lines: list[str], source: str, diagnostics: list[Diagno
     for heading, (notes, blocks, end_notes) in zip(headings, body_blocks(parts, r.diagnostics)):
         h = chapter_heading(heading)
         label, title = (h[0], h[1]) if h else (None, heading)
-        chapters.append(Chapter(heading, blocks, notes=notes, end_notes=end_notes, title=title, label=label))
+        chapters.append(Chapter(heading or None, blocks, notes=notes, end_notes=end_notes, title=title or None,
+                                label=label))
     r.diagnostics.append(Diagnostic("layout-recognized", "read as FanFicFare's TXT output"))
     return Story(source, r.fields.metadata(), tuple(chapters), tuple(r.diagnostics))
 
@@ -200,6 +203,7 @@ def _txt_byline(lines: list[str], r: WorkReader) -> int:
 
 def _txt_title_page(lines: list[str], r: WorkReader) -> None:
     entries: list[tuple[str, list[str]]] = []
+    stray: list[str] = []
     for line in lines:
         m = _TXT_LABEL.match(line)
         # Every title-page entry is "Label: value"; the summary, last, may hold such lines of its own.
@@ -208,7 +212,10 @@ def _txt_title_page(lines: list[str], r: WorkReader) -> None:
         elif entries:
             entries[-1][1].append(line)
         elif line.strip():
-            r.fields.tags.append(line.strip())
+            stray.append(line.strip())
+    if stray:  # text before the first entry: not FanFicFare's, so kept as a note and reported
+        r.fields.notes.append(Note((paragraph(" ".join(stray)),), "Title Page"))
+        r.diagnostics.append(Diagnostic("note-moved", "text on FanFicFare's title page kept as a note", "\n".join(stray)))
     for key, value_lines in entries:
         value = " ".join(v.strip() for v in value_lines if v.strip())
         said = f"{key}: " + "\n".join(value_lines).strip()

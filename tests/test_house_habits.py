@@ -383,3 +383,21 @@ def test_chapter_headings_in_other_languages() -> None:
     text = "第一章　雨\n\n\u3000雨が降っていた。\n\n第二章　晴れ\n\n\u3000晴れた。\n"
     story = read_data(text.encode("utf-8"), "ja.txt")
     assert [c.title for c in story.chapters] == ["雨", "晴れ"]
+
+
+# -- hard-wrapped text (a mail client's 60 columns, Gutenberg's 72): where the next word would have
+#    fitted, the line ended a paragraph; inside a paragraph that never happens
+def test_wrapped_paragraphs_end_where_the_next_word_would_have_fitted() -> None:
+    import textwrap
+
+    paragraphs = [
+        "He came home late. The kitchen light was still on, and the kettle was warm, as it always was when she had waited.",
+        "She did not ask where he had been.",
+        "In the morning the rain had stopped. He walked her to the station, and neither of them said a word the whole way there.",
+        "It was enough.",
+    ]
+    no_blank = "\n".join(textwrap.fill(p, 60) for p in paragraphs) + "\n"
+    story = read_data(no_blank.encode(), "wrapped.txt")
+    assert [b.text for b in story.chapters[0].blocks] == paragraphs
+    spaced = "\n\n".join(textwrap.fill(p, 60) for p in paragraphs) + "\n\nAnd a line left unwrapped by the pasting, long enough to pass ninety characters.\n"
+    assert len(read_data(spaced.encode(), "spaced.txt").chapters[0].blocks) == len(paragraphs) + 1

@@ -95,6 +95,7 @@ def _split_wrapped(block: list[str], width: int) -> list[tuple[bool, list[str]]]
             return [(False, [line]) for line in block]  # a "Key: value" header, not verse
         return [(True, block)]
     indents = [len(line) - len(line.lstrip()) for line in block]
+    fill = min(width, max(len(line.strip()) for line in block))  # this block's own measure, never the text's longest
     paragraphs: list[list[str]] = [[]]
     for i, line in enumerate(block):
         prev = block[i - 1].strip() if i else ""
@@ -105,7 +106,7 @@ def _split_wrapped(block: list[str], width: int) -> list[tuple[bool, list[str]]]
         heading = (prev_short and chapter_heading(prev)) or (len(line.strip()) < 0.6 * width and chapter_heading(line))
         # Greedy wrapping broke the line early: the next word would have fitted, so the paragraph ended.
         # (A paragraph does not open in lower case: "…suddenly, thump! / thump! down she came".)
-        fitted = bool(line.split()) and len(prev) + 1 + len(line.split()[0]) <= width and not line.lstrip()[:1].islower()
+        fitted = bool(line.split()) and len(prev) + 1 + len(line.split()[0]) <= fill and not line.lstrip()[:1].islower()
         if i and (indents[i] > indents[i - 1] or heading or _KEYED.match(line.strip())
                   or (prev_short or fitted) and _SENTENCE_END.search(prev)
                   or prev_short and _FIELD_START.match(line.strip())):

@@ -165,7 +165,11 @@ def _set(fields: FieldSet, key: str, value: str) -> None:
     value = re.sub(r"\[[^\]]*\]", "", value).strip()  # "[eBook #1342]"
     k = key.casefold()
     if k.startswith(("release", "posting", "original")):
-        fields.add("published", value)
+        # "March 3, 2021 [eBook #64821]  Most recently updated: October 18, 2024" (today's header)
+        first, _, updated = value.partition("Most recently updated:")
+        fields.add("published", first.strip())
+        if updated.strip():
+            fields.add("updated", updated.strip())
     elif k == "author":
         fields.authors.extend(a.strip() for a in re.split(r"\s+and\s+|;", value) if a.strip())
     elif k in {"title", "language"}:
@@ -227,16 +231,26 @@ def _front_matter(units: list[Unit], fields: FieldSet, diagnostics: list[Diagnos
                                       "\n".join(matter)))
 
 
+def _prose(u: Unit) -> bool:
+    """Sentences, where a contents list has titles, names and page numbers."""
+    return not u.verse and (len(u.text) > 100 and bool(_PROSE.search(u.text))
+                            or len(u.text.split()) >= 8 and bool(re.search(r"[.!…][\"”’']?$", u.text)))
+
+
+def _prose_follows(units: list[Unit], j: int) -> bool:
+    return any(_prose(u) for u in units[j + 1:j + 4])
+
+
 def _skip_contents(units: list[Unit], i: int, diagnostics: list[Diagnostic]) -> int:
     seen: set[str] = set()
     j = i + 1
     while j < len(units) - 1:
         u = units[j]
         head = chapter_heading(u.lines[0])
-        if head and head[0].casefold() in seen:
-            break
-        if not u.verse and len(u.text) > 100 and _PROSE.search(u.text):
-            break  # sentences: the text has begun (a contents list has titles and names, not sentences)
+        if head and (head[0].casefold() in seen or u.single and _prose_follows(units, j)):
+            break  # the first chapter itself: its heading, perhaps its title, then its text
+        if _prose(u):
+            break  # sentences: the text has begun
         seen |= {h[0].casefold() for line in u.lines if (h := chapter_heading(line))}
         j += 1
     dropped = [line for u in units[i:j] for line in u.lines]

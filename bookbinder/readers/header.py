@@ -17,7 +17,8 @@ from .segment import Unit
 
 _KEY_VALUE = re.compile(r"^\s*(?P<key>[A-Za-z][\w ()'’/&.-]{0,40}?)\s*:\s*(?P<value>.*)$")
 _LABELLED_NOTE = re.compile(
-    r"^\s*[\[(*_~]*\s*(?P<label>a/n|a\.n\.|an|author'?s?'? ?notes?|authors? notes?|notes?|disclaimer|dedication|"
+    r"^\s*[\[(*_~]*\s*(?P<label>a/n|a\.n\.|an|author'?s?'? ?notes?|authors? notes?|transcriber'?s?'? ?notes?|notes?|"
+    r"disclaimer|dedication|"
     r"warnings?|spoilers?|beta'?d? by|beta|prompt|thanks)\s*[:\-–—]+\s*(?P<rest>.*)$",
     re.IGNORECASE)
 _AN_BARE = re.compile(r"^\s*[\[(]?\s*(a/n|a\.n\.)\b[\s:]*(?P<rest>.*)$", re.IGNORECASE)
@@ -322,6 +323,8 @@ def note_label(text: str) -> str:
         return "Disclaimer"
     if label.startswith(("dedication", "prompt", "beta", "thanks")):
         return m["label"].strip().capitalize()
+    if label.startswith("transcriber"):
+        return "Transcriber's Note"
     return "Author's Note" if label not in {"note", "notes"} else "Notes"
 
 

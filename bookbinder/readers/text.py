@@ -53,7 +53,7 @@ def _merge(book: FieldSet, story: FieldSet) -> FieldSet:
     """Fields the container states (a Gutenberg header, an HTML head) fill what the text did not."""
     if book.title and story.title and story.title.casefold() == book.title.casefold():
         story.title = book.title  # "THE LITTLE LAMP" on the title page; the header's "Title:" is cased
-    for name in ("title", "language", "published"):
+    for name in ("title", "language", "published", "updated"):
         if getattr(story, name) is None:
             setattr(story, name, getattr(book, name))
     story.authors = story.authors or book.authors

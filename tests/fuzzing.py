@@ -31,7 +31,8 @@ from conftest import CASES, SEEDS, words
 
 SAMPLES = {
     "text": [*sorted(SEEDS.glob("*.txt")), CASES / "ffnet-multichapter" / "input.txt",
-             CASES / "gutenberg-wrapped" / "input.txt", CASES / "lj-header-block" / "input.txt"],
+             CASES / "gutenberg-wrapped" / "input.txt", CASES / "gutenberg-modern" / "input.txt",
+             CASES / "lj-header-block" / "input.txt"],
     "pdftext": [CASES / "pdf-text" / "input.txt"],
     "ao3-pdftext": [CASES / "ao3-pdf-text" / "input.txt"],
     "fanficfare-txt": [CASES / "fanficfare-txt" / "input.txt"],

@@ -142,7 +142,7 @@ def _title_page(body: list[str], fields: FieldSet, diagnostics: list[Diagnostic]
                                  "Front Matter"))
         diagnostics.append(Diagnostic("front-matter-moved", f"the book's front matter ({len(matter)} lines) moved "
                                       "out of the text into the notes", "\n".join(matter)))
-    return body[repeat:]
+    return (body[:first] if first > 0 else []) + body[repeat:]  # what came before the title page is read as usual
 
 
 def _read_header(lines: list[str], fields: FieldSet) -> None:
@@ -223,7 +223,7 @@ def _front_matter(units: list[Unit], fields: FieldSet, diagnostics: list[Diagnos
         if not fields.authors and _NAME.match(u.text.strip()):
             fields.authors.append(u.text.strip())
             diagnostics.append(Diagnostic("header-field", f"title page name {u.text!r} read as the author", u.text))
-        elif not is_marker(u.text):
+        elif not is_marker(u.text) or any(c.isalnum() for c in u.text):  # a rule of stars carries no words
             matter.append(u.text)
     if matter:
         fields.notes.append(Note(tuple(paragraph(t) for t in matter), "Title Page"))

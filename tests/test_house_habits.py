@@ -401,3 +401,15 @@ def test_wrapped_paragraphs_end_where_the_next_word_would_have_fitted() -> None:
     assert [b.text for b in story.chapters[0].blocks] == paragraphs
     spaced = "\n\n".join(textwrap.fill(p, 60) for p in paragraphs) + "\n\nAnd a line left unwrapped by the pasting, long enough to pass ninety characters.\n"
     assert len(read_data(spaced.encode(), "spaced.txt").chapters[0].blocks) == len(paragraphs) + 1
+
+
+def test_a_numbered_japanese_part_heading_and_an_author_line_marked_with_cho() -> None:
+    from bookbinder.readers.patterns import chapter_heading
+
+    assert chapter_heading("1. 第一部：十戒について") == ("第一部", "十戒について")
+    text = ("マルチン・ルターの小信仰問答書\n\nマルチン・ルター 著\n結城 浩 訳\n\n1. 第一部：十戒について\n\n"
+            "父親が家族に十戒を簡潔に示すには、このようにします。\n\n2. 第二部：使徒信条について\n\n信じます。\n")
+    story = read_data(text.encode("euc_jp"), "c.txt")
+    assert story.meta.authors == ("マルチン・ルター",)
+    assert [c.title for c in story.chapters] == ["十戒について", "使徒信条について"]
+    assert story.body_text.startswith("父親が家族に")

@@ -220,8 +220,9 @@ def _title_line(u: Unit) -> bool:
 def _front_matter(units: list[Unit], fields: FieldSet, diagnostics: list[Diagnostic]) -> None:
     matter = []
     for u in units:
-        if not fields.authors and _NAME.match(u.text.strip()):
-            fields.authors.append(u.text.strip())
+        name = re.sub(r"\s*著$", "", u.text.strip())  # Japanese "マルチン・ルター 著": by Martin Luther
+        if not fields.authors and (_NAME.match(name) or name != u.text.strip() and name):
+            fields.authors.append(name)
             diagnostics.append(Diagnostic("header-field", f"title page name {u.text!r} read as the author", u.text))
         elif not is_marker(u.text) or any(c.isalnum() for c in u.text):  # a rule of stars carries no words
             matter.append(u.text)

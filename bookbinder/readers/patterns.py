@@ -41,7 +41,7 @@ _CHAPTER = re.compile(
 _NAMED = re.compile(r"^(?P<label>prologue|epilogue|interlude|afterword|coda|foreword|preface)\.?"
                     r"(?:\s*[:.\-–—|]\s*(?P<title>.+?))?\s*$", re.IGNORECASE)
 # Chinese and Japanese: 第一章, 第3話, 第十二回, 第２部, with the title after a space.
-_CJK_CHAPTER = re.compile(r"^(?P<label>第[0-9０-９一二三四五六七八九十百千〇零两]+[章話话回節节部幕巻卷篇])"
+_CJK_CHAPTER = re.compile(r"^(?:[0-9０-９]+[.．]\s*)?(?P<label>第[0-9０-９一二三四五六七八九十百千〇零两]+[章話话回節节部幕巻卷篇])"
                           r"(?:[\s\u3000：:・.．、]+(?P<title>.+?))?\s*$")
 _BARE_NUMERAL = re.compile(r"^(?P<label>[IVXLC]+|\d{1,3})\.?(?:\s+(?P<title>[A-Z].{0,60}))?$")
 

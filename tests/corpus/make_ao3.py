@@ -110,7 +110,7 @@ def preface(w: Work) -> str:
     n = len(w.chapters)
     done = f"\n  Completed: {w.completed}" if w.completed else ""
     rows.append(f"<dt>Stats:</dt>\n<dd>\n  Published: {w.published}{done}\n  Words: {w.words:,}\n  Chapters: {n}/{n}\n</dd>")
-    out = [f'<div id="preface">\n<h2 class="toc-heading">Preface</h2>',
+    out = ['<div id="preface">\n<h2 class="toc-heading">Preface</h2>',
            f'<p class="message">\n<b>{html.escape(w.title)}</b><br />\nPosted originally on the <a href="{SITE}/">Archive of Our Own</a> at <a href="{w.url}">{w.url}</a>.\n</p>',
            '<div class="meta">\n<dl class="tags">\n' + "\n".join(rows) + "\n</dl>",
            f"<h1>{html.escape(w.title)}</h1>",

@@ -113,7 +113,7 @@ def main() -> int:
     total = sum(len(r.checks) for r in results)
     by_check: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     for r in results:
-        for name, ok, detail in r.checks:
+        for name, ok, _detail in r.checks:
             by_check[name][0] += ok
             by_check[name][1] += 1
         failing = [(n, d) for n, ok, d in r.checks if not ok]

@@ -38,7 +38,7 @@ SAMPLES = {
     "fanficfare-txt": [CASES / "fanficfare-txt" / "input.txt"],
     "aozora": [CASES / "aozora-sjis" / "input.txt"],
     "markdown": [CASES / "markdown-chapters" / "input.md"],
-    "html": [CASES / "html-ffnet-habits" / "input.html"],
+    "html": [CASES / "html-ffnet-habits" / "input.html", CASES / "gutenberg-html" / "input.html"],
     "ao3": [CASES / "ao3-download" / "input.html", CASES / "ao3-work-page" / "input.html"],
     "fanficfare": [CASES / "fanficfare-html" / "input.html"],
     "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub"],

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from ..model import Diagnostic, Note
 from .fields import FieldSet, field_of
+from .html import block_text
 from .patterns import chapter_heading, is_marker
 from .inline import paragraph
 from .segment import Unit, segment
@@ -25,7 +28,7 @@ _ETEXT_OF = re.compile(r"^\s*(?:the )?project gutenberg(?:'s)? e-?(?:text|book) 
                        re.IGNORECASE)
 _RELEASE_OF = re.compile(r"^\s*this is the\b.{0,40}\bproject gutenberg\b.{0,30}\bof:?\s*$", re.IGNORECASE)
 _FIELD = re.compile(r"^(?P<key>Title|Author|Release [Dd]ate|Language|Translator|Editor|Illustrator|Credits|"
-                    r"Posting [Dd]ate|Original publication)\s*:\s*(?P<value>.*)$")
+                    r"Posting [Dd]ate|Original publication|Most recently updated)\s*:\s*(?P<value>.*)$")
 _PRODUCED = re.compile(r"^(?:produced by|e-?text prepared by|transcribed by|this e-?book was produced by)\b",
                        re.IGNORECASE)
 _PROSE = re.compile(r"[a-z,;][.!?][\"”’']?\s+[\"“]?[A-Z]")
@@ -170,6 +173,8 @@ def _set(fields: FieldSet, key: str, value: str) -> None:
         fields.add("published", first.strip())
         if updated.strip():
             fields.add("updated", updated.strip())
+    elif k == "most recently updated":
+        fields.add("updated", value)
     elif k == "author":
         fields.authors.extend(a.strip() for a in re.split(r"\s+and\s+|;", value) if a.strip())
     elif k in {"title", "language"}:
@@ -258,3 +263,98 @@ def _skip_contents(units: list[Unit], i: int, diagnostics: list[Diagnostic]) -> 
     diagnostics.append(Diagnostic("contents-dropped", f"plain-text contents list ({len(dropped) - 1} lines) dropped; "
                                                       "the book makes its own", "\n".join(dropped)))
     return j
+
+
+# ---------------------------------------------------------------- HTML
+# Project Gutenberg's HTML books wrap the same furniture in elements: today's in
+# <section id="pg-header"> with "<strong>Title</strong>: …" lines and a "*** START OF …" separator,
+# older ones in a <pre> header; the "*** END OF …" line opens the licence at the end.
+def strip_gutenberg_page(body: etree._Element, fields: FieldSet, diagnostics: list[Diagnostic]) -> None:
+    start = _marker(body, _START)
+    if start is None:
+        return
+    header = _cut(start, before=True)
+    _read_header(_lines(header), fields)
+    end = _marker(body, _END)
+    footer = _cut(end, before=False) if end is not None else None
+    said = block_text(header) + (" " + block_text(footer) if footer is not None else "")
+    diagnostics.append(Diagnostic("cruft-dropped", "Project Gutenberg's header and licence dropped", said.strip()))
+
+
+def _marker(body: etree._Element, pattern: re.Pattern) -> etree._Element | None:
+    """The outermost element whose whole text is the marker line."""
+    for el in body.iter():
+        if isinstance(el.tag, str) and el is not body:
+            text = " ".join(el.itertext()).strip()
+            if len(text) < 300 and pattern.match(text):
+                return el
+    return None
+
+
+def _lines(el: etree._Element) -> list[str]:
+    return [line.strip() for line in "\n".join(_block_lines(el)).split("\n") if line.strip()]
+
+
+def _block_lines(el: etree._Element) -> list[str]:
+    """An element's text, a line per block element or <br>, as the header's "Key: value" lines need."""
+    out = [""]
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            continue
+        block = node.tag in {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "tr", "section"}
+        if event == "start":
+            if block:
+                out.append("")
+            out[-1] += node.text or ""
+        else:
+            if block:
+                out.append("")
+            if node is not el and node.tail:
+                out[-1] += node.tail
+    return out
+
+
+def _cut(el: etree._Element, before: bool) -> etree._Element:
+    """Move `el` and everything before it (or after it) in document order into a new element, which
+    is returned; the text of the page stays as it was around the cut."""
+    taken: list = []
+    node = el
+    while (parent := node.getparent()) is not None:
+        if before:
+            level = list(node.itersiblings(preceding=True))[::-1]
+            head = parent.text
+            parent.text = None
+            box = etree.Element("div")
+            box.text = head
+            for sib in level:
+                box.append(sib)  # moves it, with its tail
+            taken.insert(0, box)
+        else:
+            box = etree.Element("div")
+            for sib in list(node.itersiblings()):
+                box.append(sib)
+            taken.append(box)
+        if parent.tag == "body":
+            break
+        node = parent
+    holder = etree.Element("div")
+    tail = el.tail
+    el.tail = None
+    parent = el.getparent()
+    index = parent.index(el)
+    parent.remove(el)
+    if before:
+        if tail:  # the marker's tail is the book's text: it stays where the marker was
+            if index > 0:
+                parent[index - 1].tail = (parent[index - 1].tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+        for box in taken:
+            holder.append(box)
+        holder.append(el)
+    else:
+        holder.append(el)
+        el.tail = tail
+        for box in taken:
+            holder.append(box)
+    return holder

@@ -18,6 +18,7 @@ from .decode import decode
 from .ao3 import is_download, is_work_page, read_download, read_work_page
 from .fanficfare import is_fanficfare, read_fanficfare
 from .fields import FieldSet, parse_language
+from .gutenberg import strip_gutenberg_page
 from .html import ImageLoader, Page, block_text, decode_html, parse_page, units_of
 from .patterns import chapter_heading
 from .text import read_units
@@ -32,7 +33,10 @@ LAYOUTS = (
 
 def read_html(data: bytes, source: str) -> Story:
     text, diagnostics = decode_html(data, source)
-    return read_page(parse_page(text, source), source, list(diagnostics))
+    page, found = parse_page(text, source), list(diagnostics)
+    book = FieldSet()
+    strip_gutenberg_page(page.body, book, found)  # a Project Gutenberg HTML book: its header and licence
+    return read_page(page, source, found, container=book if book.title or book.authors else None)
 
 
 def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: ImageLoader | None = None,

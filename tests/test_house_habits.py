@@ -413,3 +413,14 @@ def test_a_numbered_japanese_part_heading_and_an_author_line_marked_with_cho() -
     assert story.meta.authors == ("マルチン・ルター",)
     assert [c.title for c in story.chapters] == ["十戒について", "使徒信条について"]
     assert story.body_text.startswith("父親が家族に")
+
+
+def test_a_fanficfare_txt_summary_written_as_html_is_parsed_as_a_fragment_never_pasted() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "corpus" / "made" / "fanficfare-1001.txt").read_text(encoding="utf-8")
+    hostile = text.replace("Summary: <p>Lexie learns to swim. Mark learns to wait.</p>",
+                           "Summary: <p>Lexie learns.</p></div></body></html><script>steal()</script><p>After the end.</p>")
+    assert hostile != text
+    summary = " ".join(b.text for b in read_data(hostile.encode(), "f.txt").meta.summary)
+    assert "Lexie learns." in summary and "After the end." in summary and "steal" not in summary

@@ -179,6 +179,6 @@ def _package_fields(opf: etree._Element) -> FieldSet:
     fs.tags = [s for s in texts("subject") if not re.match(r"(last update|in-progress|completed)", s, re.I)]
     described = next(iter(texts("description")), None)
     if described:
-        text = text_of(parse_page(f"<body>{described}</body>", "").body) if "<" in described else described
+        text = text_of(parse_page(described, "").body) if "<" in described else described
         fs.summary = [paragraph(text)]
     return fs

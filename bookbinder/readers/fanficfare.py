@@ -227,7 +227,7 @@ def _txt_title_page(lines: list[str], r: WorkReader) -> None:
         if k == "summary":
             text = "\n".join(value_lines).strip()
             if _HTML_TAG.search(text):  # the site's description, written out as its HTML
-                page = parse_page(f"<html><body><div>{text}</div></body></html>", r.source)
+                page = parse_page(text, r.source)  # parsed as the fragment it is, never pasted into markup
                 r.fields.summary = list(r.blocks(page.body))
             else:
                 r.fields.summary = [paragraph(" ".join(p.split())) for p in re.split(r"\n\s*\n", text) if p.strip()]

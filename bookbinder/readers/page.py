@@ -101,7 +101,7 @@ def read_markdown(data: bytes, source: str) -> Story:
     overrides, rest, said = take_front_matter(text)
     diagnostics = list(decoded) + said
     markup = markdown_html(rest)
-    story = read_page(parse_page(f"<html><body>{markup}</body></html>", source), source, diagnostics)
+    story = read_page(parse_page(markup, source), source, diagnostics)  # the parser gives the fragment its body
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
 
 

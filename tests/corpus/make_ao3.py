@@ -115,32 +115,29 @@ def preface(w: Work) -> str:
            '<div class="meta">\n<dl class="tags">\n' + "\n".join(rows) + "\n</dl>",
            f"<h1>{html.escape(w.title)}</h1>",
            f'<div class="byline">by <a rel="author" href="{SITE}/users/{w.author}/pseuds/{w.author}">{w.author}</a></div>']
-    if w.summary:
-        out.append(f'<p>Summary</p>\n<blockquote class="userstuff">{w.summary}</blockquote>')
-    if w.notes or w.end_notes:
-        out.append("<p>Notes</p>")
-        if w.notes:
-            out.append(f'<blockquote class="userstuff">{w.notes}</blockquote>')
-        if w.end_notes:
-            more = "more notes" if w.notes else "notes"
-            out.append(f'<div class="endnote-link">\nSee the end of the work for <a href="#endnotes">{more}</a>\n</div>')
+    out += summary_and_notes("", "work", "#endnotes", w.summary, w.notes, w.end_notes)
     if w.related:
         out.append("<ul>\n" + "\n".join(f"<li>\n{r}\n</li>" for r in w.related) + "\n</ul>")
     return "\n".join(out) + "\n</div>\n</div>"
 
 
+def summary_and_notes(prefix: str, what: str, anchor: str, summary: str, notes: str, end_notes: str) -> list[str]:
+    """The summary and notes block that _download_preface and _download_chapter both write."""
+    out = [f'<p>{prefix}Summary</p>\n<blockquote class="userstuff">{summary}</blockquote>'] if summary else []
+    if notes or end_notes:
+        out.append(f"<p>{prefix}Notes</p>")
+        if notes:
+            out.append(f'<blockquote class="userstuff">{notes}</blockquote>')
+        if end_notes:
+            more = "more notes" if notes else "notes"
+            out.append(f'<div class="endnote-link">\nSee the end of the {what} for <a href="{anchor}">{more}</a>\n</div>')
+    return out
+
+
 def chapter(n: int, c: Chapter) -> str:
     heading = f"Chapter {n}: {html.escape(c.title)}" if c.title else f"Chapter {n}"
     meta = [f'<div class="meta group">\n<h2 class="heading">\n{heading}\n</h2>']
-    if c.summary:
-        meta.append(f'<p>Chapter Summary</p>\n<blockquote class="userstuff">{c.summary}</blockquote>')
-    if c.notes or c.end_notes:
-        meta.append("<p>Chapter Notes</p>")
-        if c.notes:
-            meta.append(f'<blockquote class="userstuff">{c.notes}</blockquote>')
-        if c.end_notes:
-            more = "more notes" if c.notes else "notes"
-            meta.append(f'<div class="endnote-link">\nSee the end of the chapter for <a href="#endnotes{n}">{more}</a>\n</div>')
+    meta += summary_and_notes("Chapter ", "chapter", f"#endnotes{n}", c.summary, c.notes, c.end_notes)
     out = "\n".join(meta) + f'\n</div>\n\n<!--chapter content-->\n<div class="userstuff">\n{c.content}\n</div>\n<!--/chapter content-->'
     if c.end_notes:
         out += f'\n\n<div class="meta" id="endnotes{n}">\n<p>Chapter End Notes</p>\n<blockquote class="userstuff">{c.end_notes}</blockquote>\n</div>'

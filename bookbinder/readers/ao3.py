@@ -28,8 +28,8 @@ _MESSAGE = re.compile(r"^(posted originally on the archive of our own|please dro
                       r"|see the end of the (work|chapter) for|\(see the end of the (work|chapter) for)", re.I)
 # The preface's list of related works ("Translation into Русский available: …", "A translation of …",
 # "Inspired by …"), from otwarchive's _download_preface and works/_work_header_notes.
-_RELATED = re.compile(r"^\s*(translation into .+ available|a translation of|inspired by)\b", re.I)
-_TAG_LABELS = {
+RELATED_WORKS = re.compile(r"^\s*(translation into .+ available|a translation of|inspired by)\b", re.I)
+TAG_LABELS = {
     "rating": "rating", "ratings": "rating", "archive warning": "warnings", "archive warnings": "warnings",
     "category": "categories", "categories": "categories", "fandom": "fandoms", "fandoms": "fandoms",
     "relationship": "pairings", "relationships": "pairings", "character": "characters", "characters": "characters",
@@ -54,7 +54,8 @@ def is_work_page(page: Page) -> bool:
 
 
 @dataclass
-class _Chapter:
+class ChapterParts:
+    """One chapter as a layout reader gathers it: heading, summary, notes, text units, end notes."""
     heading: str | None = None
     summary: tuple[Block, ...] = ()
     notes: list[Note] = field(default_factory=list)
@@ -70,7 +71,7 @@ class WorkReader:
         self.source, self.images = source, images
         self.fields = FieldSet()
         self.diagnostics: list[Diagnostic] = []
-        self.chapters: list[_Chapter] = []
+        self.chapters: list[ChapterParts] = []
         self.afterword = False
 
     def drop(self, what: str, text: str) -> None:
@@ -90,7 +91,7 @@ class WorkReader:
     def tag(self, label: str, items: list[str], value: str, said: str, lang: str | None = None) -> None:
         """One entry of AO3's tag list ("Relationship:" and its tags), from a page or its PDF's text."""
         label = label.rstrip(":").strip().casefold()
-        name = _TAG_LABELS.get(label)
+        name = TAG_LABELS.get(label)
         items = [i for i in items if i]
         self.diagnostics.append(Diagnostic("header-field", f"AO3 tag list {label!r} read as metadata", said))
         if name == "stats":
@@ -169,7 +170,7 @@ class WorkReader:
 
     def content(self, element: etree._Element) -> None:
         if not self.chapters:
-            self.chapters.append(_Chapter())
+            self.chapters.append(ChapterParts())
         self.chapters[-1].elements.append(element)
         self.chapters[-1].units += units_of([element], self.diagnostics, self.images, headings=True)
 
@@ -177,7 +178,7 @@ class WorkReader:
         if self.chapters and not self.chapters[-1].units and self.chapters[-1].heading is None:
             self.chapters[-1].heading = text  # notes came first (a saved chapter page)
         else:
-            self.chapters.append(_Chapter(heading=text))
+            self.chapters.append(ChapterParts(heading=text))
 
     # -- the result
     def story(self) -> Story | None:
@@ -200,7 +201,7 @@ class WorkReader:
 def _tag_list(root: etree._Element) -> etree._Element | None:
     for dl in root.iter("dl"):
         labels = {text_of(dt).rstrip(":").strip().casefold() for dt in dl.findall("dt")}
-        if len(labels & set(_TAG_LABELS)) >= 2:
+        if len(labels & set(TAG_LABELS)) >= 2:
             return dl
     return None
 
@@ -257,7 +258,7 @@ def _walk_download(element: etree._Element, r: WorkReader, tags: etree._Element 
         elif child.tag == "p" and has_class(child, "byline"):
             r.diagnostics.append(Diagnostic("header-field", "AO3 chapter byline read", text))
             r.fields.authors += [text_of(a) for a in child.iter("a")]
-        elif child.tag == "ul" and not r.chapters and _RELATED.match(text):
+        elif child.tag == "ul" and not r.chapters and RELATED_WORKS.match(text):
             r.related(child)
         elif child.tag == "dl" and r.afterword:
             r.drop("AO3 list of works inspired by this one", said)

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from ..model import Diagnostic, Note, Story
-from .ao3 import _RELATED, _TAG_LABELS, WorkReader, _Chapter
+from .ao3 import RELATED_WORKS, TAG_LABELS, WorkReader, ChapterParts
 from .inline import paragraph
 from .patterns import is_marker
 from .segment import Unit, segment
@@ -28,6 +28,7 @@ _SEE_END = re.compile(r"^\(?see the end of the (?P<what>work|chapter) for (?:mor
 _PLEASE = re.compile(r"^please drop by the archive and comment\b", re.IGNORECASE)
 _SECTIONS = {"summary", "notes", "chapter summary", "chapter notes", "chapter end notes", "end notes",
              "works inspired by this one:"}
+_AFTERWORD_SECTIONS = {"end notes", "works inspired by this one:"}  # the labels the afterword may hold
 
 
 def is_ao3_text(lines: list[str]) -> bool:
@@ -55,7 +56,7 @@ def _labels_alone(lines: list[str], title: str | None) -> list[str]:
         low = t.casefold()
         alone = (low in _SECTIONS or low == "afterword" or t == title or _CHAPTER.match(t) or _SEE_END.match(t)
                  or is_marker(t) or t.startswith("Chapter by "))
-        opens = alone or _PLEASE.match(t) or _RELATED.match(t.lstrip("•· "))
+        opens = alone or _PLEASE.match(t) or RELATED_WORKS.match(t.lstrip("•· "))
         out += [""] if opens else []
         out.append(line)
         out += [""] if alone else []
@@ -84,7 +85,7 @@ def _preface(lines: list[str], r: WorkReader) -> int | None:
     while i < len(text):
         t = text[i]
         m = _LABEL.match(t)
-        if m and m["label"].casefold() in _TAG_LABELS:
+        if m and m["label"].casefold() in TAG_LABELS:
             _tag(r, label, value)
             label, value = m["label"], [m["value"]] if m["value"] else []
         elif label and t and t != r.fields.title:
@@ -132,14 +133,14 @@ class _Body:
                     self.where = "start"  # the preface goes on: related works, then the text
                 elif self.where not in {"afterword", "end notes", "inspired"}:
                     self.where = "text"
-            elif low in _SECTIONS and not self.r.afterword or low in {"end notes", "works inspired by this one:"}:
+            elif low in _SECTIONS and (not self.r.afterword or low in _AFTERWORD_SECTIONS):
                 self.r.drop("AO3 label", t)
                 self.where = "inspired" if low.startswith("works inspired") else low
                 if low in {"chapter summary", "chapter notes"} and not self._label_ahead(k):
                     self.where += " (one paragraph)"
             elif (m := _CHAPTER.match(t)) and int(m["n"]) == self.next_chapter and not self.r.afterword:
                 self.next_chapter += 1
-                self.r.chapters.append(_Chapter(heading=t))
+                self.r.chapters.append(ChapterParts(heading=t))
                 self.where = "text"
             elif t.startswith("Chapter by ") and self.r.chapters and not self.r.chapters[-1].units:
                 self.r.fields.authors += [a.strip() for a in re.split(r",\s*|\s+and\s+", t[len("Chapter by "):])
@@ -149,11 +150,11 @@ class _Body:
                 self.r.afterword = True
                 self.r.drop("AO3 section heading", t)
                 self.where = "afterword"
-            elif not self.r.chapters and _RELATED.match(t.lstrip("•· ")):
+            elif not self.r.chapters and RELATED_WORKS.match(t.lstrip("•· ")):
                 self._note(self.r.fields.notes, u, "Related Works")
             elif not self.r.chapters and self.where in {"start", "summary", "notes"} and t == self.r.fields.title:
                 self.r.drop("AO3 title heading", t)  # a one-shot's text opens under its title
-                self.r.chapters.append(_Chapter())
+                self.r.chapters.append(ChapterParts())
                 self.where = "text"
             else:
                 self._route(u)
@@ -188,7 +189,7 @@ class _Body:
             r.drop("AO3 list of works inspired by this one", u.text)
         else:
             if current is None:
-                current = _Chapter()
+                current = ChapterParts()
                 r.chapters.append(current)
             current.units.append(u)
         if one:

@@ -102,10 +102,15 @@ def _preface(lines: list[str], r: WorkReader) -> int | None:
         i += 1
     if i < len(text) and text[i].startswith("by "):
         by = text[i]
-        r.fields.authors += [a.strip() for a in re.split(r",\s*|\s+and\s+", by[3:]) if a.strip()]
+        r.fields.authors += _names(by[3:])
         r.diagnostics.append(Diagnostic("header-field", "AO3 byline read as the authors", by))
         i += 1
     return i
+
+
+def _names(byline: str) -> list[str]:
+    """"a, b and c" -> the creators an AO3 byline names."""
+    return [a.strip() for a in re.split(r",\s*|\s+and\s+", byline) if a.strip()]
 
 
 def _tag(r: WorkReader, label: str | None, value: list[str]) -> None:
@@ -120,31 +125,30 @@ class _Body:
 
     def __init__(self, r: WorkReader, units: list[Unit]) -> None:
         self.r, self.units = r, units
-        self.where: str | None = "start"
+        self.where = "start"   # the label the text now under it follows
+        self.once = False      # that label holds one paragraph only (no closing label follows it)
         self.next_chapter = 1
 
     def walk(self) -> None:
         for k, u in enumerate(self.units):
             t = u.text.strip()
             low = t.casefold()
-            if _SEE_END.match(t) or _PLEASE.match(t):
+            if (see := _SEE_END.match(t)) or _PLEASE.match(t):
                 self.r.drop("AO3 message", t)
-                if (m := _SEE_END.match(t)) and m["what"].casefold() == "work":
+                if see and see["what"].casefold() == "work":
                     self.where = "start"  # the preface goes on: related works, then the text
                 elif self.where not in {"afterword", "end notes", "inspired"}:
                     self.where = "text"
             elif low in _SECTIONS and (not self.r.afterword or low in _AFTERWORD_SECTIONS):
                 self.r.drop("AO3 label", t)
                 self.where = "inspired" if low.startswith("works inspired") else low
-                if low in {"chapter summary", "chapter notes"} and not self._label_ahead(k):
-                    self.where += " (one paragraph)"
+                self.once = low in {"chapter summary", "chapter notes"} and not self._label_ahead(k)
             elif (m := _CHAPTER.match(t)) and int(m["n"]) == self.next_chapter and not self.r.afterword:
                 self.next_chapter += 1
                 self.r.chapters.append(ChapterParts(heading=t))
                 self.where = "text"
             elif t.startswith("Chapter by ") and self.r.chapters and not self.r.chapters[-1].units:
-                self.r.fields.authors += [a.strip() for a in re.split(r",\s*|\s+and\s+", t[len("Chapter by "):])
-                                          if a.strip() and a.strip() not in self.r.fields.authors]
+                self.r.fields.authors += [a for a in _names(t[len("Chapter by "):]) if a not in self.r.fields.authors]
                 self.r.diagnostics.append(Diagnostic("header-field", "AO3 chapter byline read", t))
             elif low == "afterword":
                 self.r.afterword = True
@@ -172,14 +176,13 @@ class _Body:
     def _route(self, u: Unit) -> None:
         r, where = self.r, self.where
         current = r.chapters[-1] if r.chapters else None
-        one = where is not None and where.endswith("(one paragraph)")
         if where == "summary" and not current:
             r.fields.summary.append(paragraph(u.text))
         elif where in {"notes", "start"} and not current:
             self._note(r.fields.notes, u, "Notes")
-        elif where is not None and where.startswith("chapter summary") and current:
+        elif where == "chapter summary" and current:
             current.summary += (paragraph(u.text),)
-        elif where is not None and where.startswith("chapter notes") and current:
+        elif where == "chapter notes" and current:
             self._note(current.notes, u, "Notes")
         elif where == "chapter end notes" and current:
             self._note(current.end_notes, u, "End Notes")
@@ -192,8 +195,8 @@ class _Body:
                 current = ChapterParts()
                 r.chapters.append(current)
             current.units.append(u)
-        if one:
-            self.where = "text"
+        if self.once:
+            self.where, self.once = "text", False
 
     def _note(self, notes: list[Note], u: Unit, label: str) -> None:
         """Paragraphs of one note gather into it; the report names where they went."""

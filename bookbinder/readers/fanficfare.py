@@ -16,14 +16,12 @@ from dataclasses import replace
 from lxml import etree
 
 from ..errors import InputError
-from ..model import Chapter, Diagnostic, Note, Pairing, Story
-from .ao3 import WorkReader
+from ..model import Diagnostic, Note, Pairing, Story
+from .ao3 import ChapterParts, WorkReader
 from .fields import field_of, parse_words, split_list
 from .html import ImageLoader, Page, has_class, parse_page, spaced_text, text_of
 from .inline import paragraph
-from .patterns import chapter_heading
 from .segment import segment
-from .structure import body_blocks
 
 _PACKAGING = {"packaged", "publisher", "chapters", "story url", "author url", "site", "storyid", "extratags",
               "story id", "author id", "created", "date created", "site abbreviation"}
@@ -166,20 +164,17 @@ def read_fanficfare_text(lines: list[str], source: str, diagnostics: list[Diagno
     if end > starts[-1][1] and lines[end - 1].strip() == "End file.":
         end -= 1
         r.diagnostics.append(Diagnostic("trailer-dropped", "FanFicFare's 'End file.' dropped", "End file."))
-    parts, headings = [], []
     for n, (title_at, text_at) in enumerate(starts):
         stop = starts[n + 1][0] if n + 1 < len(starts) else end
-        headings.append(" ".join(line.strip() for line in lines[title_at:text_at] if line.strip()))
-        parts.append([replace(u, lines=(h["text"],), heading=True) if u.single and (h := _MD_HEADING.match(u.text)) else u
-                      for u in segment(lines[text_at:stop])])
-    chapters = []
-    for heading, (notes, blocks, end_notes) in zip(headings, body_blocks(parts, r.diagnostics)):
-        h = chapter_heading(heading)
-        label, title = (h[0], h[1]) if h else (None, heading)
-        chapters.append(Chapter(heading or None, blocks, notes=notes, end_notes=end_notes, title=title or None,
-                                label=label))
+        heading = " ".join(line.strip() for line in lines[title_at:text_at] if line.strip())
+        units = [replace(u, lines=(h["text"],), heading=True) if u.single and (h := _MD_HEADING.match(u.text)) else u
+                 for u in segment(lines[text_at:stop])]
+        r.chapters.append(ChapterParts(heading=heading or None, units=units))
     r.diagnostics.append(Diagnostic("layout-recognized", "read as FanFicFare's TXT output"))
-    return Story(source, r.fields.metadata(), tuple(chapters), tuple(r.diagnostics))
+    story = r.story()  # the chapters as every layout reader makes them
+    if story is None:
+        raise InputError("is FanFicFare text, but holds no story text", source)
+    return story
 
 
 def _txt_byline(lines: list[str], r: WorkReader) -> int:

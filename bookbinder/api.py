@@ -7,30 +7,32 @@
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from lxml import etree
 
 from .assemble import Filters, anthology, books_by, order, unify
-from .backends import BACKENDS, render_book, write_book
+from .backends import BACKENDS
 from .backends.output import ensure_folder, write_atomic
 from .backends.print_options import PrintOptions
 from .book import Book, BookInfo, story_title
-from .errors import BookbinderError, BuildError, DiskFullError, InputError, StoryError, UsageError, quoted
+from .errors import BookbinderError, InputError, UsageError, quoted
 from .model import Diagnostic, Story
-from .parallel import MEMORY_MB, Crash, parallel_map
-from .cache import StoryCache
+from .cache import StoryCache, entry_bytes, shelve
+from .executors import Executor, Pool, executor_for
+from .parallel import MEMORY_MB, Crash
 from .pipeline import Override, load_story
-from .progress import Progress, report, within
+from .progress import Progress, report
 from .readers.fields import parse_date, parse_language
 from .readers import STORY_SUFFIXES
 from .render import render_story, serialize
-from .sidecar import SIDECAR_SUFFIXES, sidecar_path
+from .writing import STDOUT, plural, write_books
+from .sidecar import SIDECAR_SUFFIXES, read_sidecar, sidecar_path
 
 
 
@@ -183,25 +185,45 @@ def read_stdin(stream, fmt: str | None = None) -> Stdin:
     return Stdin(data, fmt)
 
 
-def _load_one(path: Path, overrides: Callable[[Path], Sequence[Override]] | None = None,
-              stdin: Stdin | None = None, store: StoryCache | None = None, keys: dict | None = None
-              ) -> Story | BookbinderError:
+@dataclass(frozen=True)
+class ReadJob:
+    """One work unit of reading: a story file, the metadata layers stated for it, and where its
+    entry goes. `data` carries the input itself to a worker that cannot read the path (standard
+    input; a cluster's machine), and then the sidecar is among `layers`."""
+
+    path: Path
+    layers: tuple[Override, ...] = ()
+    key: str | None = None         # kept in the cache (or the build's shelf) under this key
+    cards: bool = False            # hand back the story's card, its chapters left in the entry
+    data: bytes | None = None
+    fmt: str | None = None
+    error: BookbinderError | None = None  # found while making the job (a sidecar that does not parse)
+
+
+@dataclass(frozen=True)
+class Read:
+    """What reading one story gives back: the story (or its card), and the entry to keep."""
+
+    story: Story
+    entry: bytes | None = None
+    card: bytes | None = None
+
+
+def read_unit(job: ReadJob) -> Read | BookbinderError:
     """One story or the error that says why not; a bug in one story never stops the others."""
-    result = _read_one(path, overrides, stdin)
-    if store is not None and keys and path in keys and isinstance(result, Story):
-        store.store(keys[path], result.with_(mtime=None))
-    return result
+    result = job.error or _read_one(job)
+    if not isinstance(result, Story) or job.key is None:
+        return result if not isinstance(result, Story) else Read(result)
+    if job.cards:
+        card, entry, card_data = shelve(job.key, result)
+        return Read(card, entry, card_data)
+    return Read(result, entry_bytes(job.key, result.with_(mtime=None)))
 
 
-def _read_one(path: Path, overrides, stdin: Stdin | None) -> Story | BookbinderError:
+def _read_one(job: ReadJob) -> Story | BookbinderError:
+    path = job.path
     try:
-        layers = overrides(path) if overrides else ()
-        if str(path) == "-":
-            if stdin is None:
-                raise InputError("standard input is named, but was not read", "-")
-            story = load_story(path, layers, data=stdin.data, fmt=stdin.format)
-        else:
-            story = load_story(path, layers)
+        story = load_story(path, job.layers, data=job.data, fmt=job.fmt)
         story.words  # counted here, in the worker, and sent back with the story
         return story
     except BookbinderError as exc:
@@ -221,54 +243,102 @@ def _read_one(path: Path, overrides, stdin: Stdin | None) -> Story | BookbinderE
 def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None,
                  follow_links: bool = False, skipped: list[Path] | None = None, notices: list[str] | None = None,
                  overrides: Callable[[Path], Sequence[Override]] | None = None, stdin: Stdin | None = None,
-                 cache: Path | None = None) -> tuple[list[Story], list[BookbinderError]]:
+                 cache: Path | None = None, executor: Executor | None = None, shelf: StoryCache | None = None
+                 ) -> tuple[list[Story], list[BookbinderError]]:
     """Every story the inputs name, in order, read in parallel on all cores; failures are errors.
 
     Each input is read in a worker process with its own memory limit (`parallel.MEMORY_MB`), so
     an input that would exhaust memory, or crash a library, fails alone, in one line. `overrides`
     gives the layers of metadata stated for a path beyond its sidecar (a manifest entry), lowest first.
     With `cache` (a folder), stories whose inputs are unchanged are read back from it (`cache.StoryCache`),
-    and the others are kept there once read."""
+    and the others are kept there once read. With `shelf` (what `build` does), the stories come back as
+    cards (`model.Shelved`): their metadata in memory, their chapters kept in the shelf until a book
+    needs them, so a library of any size is planned in little memory."""
     errors: list[BookbinderError] = []
     paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links, skipped=skipped,
                            notices=notices)
-    found: dict[int, Story] = {}   # read from the cache, by place in `paths`
-    keys: dict[Path, str] = {}     # what the workers store their stories under
-    store = StoryCache(cache) if cache is not None else None
-    if store is not None:
-        for i, path in enumerate(paths):
-            key = _cache_key(store, path, overrides)
-            story = store.load(key) if key else None
-            if story is not None:
-                found[i] = story.with_(mtime=path.stat().st_mtime)
-            elif key:
-                keys[path] = key
-    todo = [path for i, path in enumerate(paths) if i not in found]
-    read = parallel_map(partial(_load_one, overrides=overrides, stdin=stdin, store=store, keys=keys), todo, workers,
-                        isolate=True)
-    results: list[Story | BookbinderError] = []
+    executor = executor or Pool(workers)
+    store = shelf or (StoryCache(cache) if cache is not None else None)
+    results: dict[int, Story | BookbinderError] = {}
+    jobs: list[tuple[int, ReadJob]] = []
     for i, path in enumerate(paths):
-        if i in found:
-            results.append(found[i])
+        job = _read_job(path, i, store, overrides, stdin, cards=shelf is not None, local=executor.local)
+        kept = _kept(store, job) if job.key and not job.error else None
+        if kept is not None:
+            results[i] = kept.with_(mtime=path.stat().st_mtime)
         else:
-            result = next(read)
-            results.append(InputError(f"not read: {result.reason}", path) if isinstance(result, Crash) else result)
-        report(progress, "reading", len(results), len(paths), "stories",
-               f"{len(found)} from the cache" if store is not None else "")
-    stories = [r for r in results if isinstance(r, Story)]
-    errors += [r for r in results if isinstance(r, BookbinderError)]
-    return stories, errors
+            jobs.append((i, job))
+    found = len(results)
+    detail = f"{found} from the cache" if cache is not None or (shelf and shelf.persistent) else ""
+    for done, (n, result) in enumerate(executor.run(read_unit, (job for _, job in jobs), isolate=True), found + 1):
+        i = jobs[n][0]
+        results[i] = _stored(store, jobs[n][1], result, paths[i])
+        report(progress, "reading", done, len(paths), "stories", detail)
+    if found and not jobs:
+        report(progress, "reading", found, len(paths), "stories", detail)
+    ordered = [results[i] for i in range(len(paths))]
+    errors += [r for r in ordered if isinstance(r, BookbinderError)]
+    return [r for r in ordered if isinstance(r, Story)], errors
 
 
-def _cache_key(store: StoryCache, path: Path, overrides) -> str | None:
-    """The key a story file is cached under, or None for what is never cached (standard input, a
-    file that cannot be read: its worker says why)."""
-    if str(path) == "-":
+def _kept(store: StoryCache | None, job: ReadJob) -> Story | None:
+    """The story (or card) a cache holds for the job, or None."""
+    if store is None or not store.persistent:
         return None
+    return store.load_card(job.key) if job.cards else store.load(job.key)
+
+
+def _stored(store: StoryCache | None, job: ReadJob, result, path: Path) -> Story | BookbinderError:
+    """A unit's result as a story (its entry kept), or the error for that input."""
+    if isinstance(result, Crash):
+        return InputError(f"not read: {result.reason}", path)
+    if not isinstance(result, Read):
+        return result
+    if store is not None and job.key and result.entry is not None:
+        store.put(job.key, result.entry, result.card)
+    return result.story.with_(mtime=None if str(path) == "-" else path.stat().st_mtime)
+
+
+def _read_job(path: Path, index: int, store: StoryCache | None, overrides, stdin: Stdin | None, cards: bool,
+              local: bool) -> ReadJob:
+    """The work unit that reads `path`: a local worker reads the file; a remote one is sent its bytes."""
+    try:
+        layers = tuple(overrides(path)) if overrides else ()
+    except BookbinderError as exc:
+        return ReadJob(path, error=exc)
+    if str(path) == "-":
+        if stdin is None:
+            return ReadJob(path, error=InputError("standard input is named, but was not read", "-"))
+        key = store.scratch_key(path, index) if store is not None and not store.persistent else None
+        return ReadJob(path, layers, key, cards and key is not None, stdin.data, stdin.format)
+    key = _cache_key(store, path, layers, index)
+    job = ReadJob(path, layers, key, cards and key is not None)
+    return job if local else _with_bytes(job)
+
+
+def _with_bytes(job: ReadJob) -> ReadJob:
+    """The job with the input's bytes and its sidecar's keys, for a worker on another machine."""
+    try:
+        sidecar = sidecar_path(job.path)
+        layers = ((Override(sidecar.name, read_sidecar(sidecar), sidecar),) if sidecar else ()) + job.layers
+        return replace(job, layers=layers, data=job.path.read_bytes())
+    except BookbinderError as exc:
+        return replace(job, error=exc)
+    except OSError as exc:
+        return replace(job, error=InputError(f"cannot be read ({exc.strerror or exc})", job.path))
+
+
+def _cache_key(store: StoryCache | None, path: Path, layers: Sequence[Override], index: int) -> str | None:
+    """The key a story file is kept under, or None: no store, or a file that cannot be read (its
+    worker says why). A build's scratch shelf needs no content key, only a unique one."""
+    if store is None:
+        return None
+    if not store.persistent:
+        return store.scratch_key(path, index)
     try:
         data = path.read_bytes()
         sidecar = sidecar_path(path)
-        return store.key(path, data, sidecar.read_bytes() if sidecar else None, overrides(path) if overrides else ())
+        return store.key(path, data, sidecar.read_bytes() if sidecar else None, layers)
     except OSError:
         return None
 
@@ -426,6 +496,8 @@ class BuildOptions:
     aliases: tuple[tuple[str, str], ...] = ()  # ("Mer", "Meredith Grey"): one name for a person, fandom or pairing
     stdin: Stdin | None = None    # the story the input "-" names
     cache: Path | None = None     # a folder of normalized stories (cache.StoryCache); None reads every story
+    scheduler: str | None = None  # where work units run: None or "pool" (local workers), "serial", a Dask address
+    jobs: int | None = None       # local workers (default: one per core)
 
 
 def with_manifest(inputs: list[str | Path], options: BuildOptions) -> tuple[list[str | Path], BuildOptions,
@@ -438,9 +510,6 @@ def with_manifest(inputs: list[str | Path], options: BuildOptions) -> tuple[list
     options = replace(options, title=options.title or m.title, editors=options.editors or m.editors,
                       sort=m.sort if options.sort == "given" else options.sort)
     return [*inputs, *m.stories], options, m
-
-
-STDOUT = Path("-")
 
 
 def output_target(value: str | Path, formats: tuple[str, ...] = ()) -> tuple[Path | None, Path | None, tuple[str, ...]]:
@@ -498,17 +567,40 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     inputs, options, manifest = with_manifest(list(inputs), options)
     if options.cache is not None:  # laid-out PDF parts are kept beside the stories
         options = replace(options, print=replace(options.print, parts_cache=str(options.cache)))
+    executor = executor_for(options.scheduler, options.jobs)
+    with _shelf(options.cache) as shelf:
+        books = _read_and_plan(inputs, options, manifest, result, executor, shelf, progress, on_story)
+        if books:
+            result.written, errors = write_books(books, options, result, progress, executor, shelf)
+            result.errors += errors
+    return result
+
+
+@contextlib.contextmanager
+def _shelf(cache: Path | None) -> Iterator[StoryCache]:
+    """Where the build keeps its stories' chapters while it plans: the cache, or a scratch folder."""
+    if cache is not None:
+        yield StoryCache(cache)
+        return
+    with StoryCache.scratch() as shelf:
+        yield shelf
+
+
+def _read_and_plan(inputs: list, options: BuildOptions, manifest: Manifest | None, result: BuildResult,
+                   executor: Executor, shelf: StoryCache, progress: Progress | None,
+                   on_story: Callable[[Story], None] | None) -> list[Book]:
+    """Read every story (as cards) and plan the books; what fails is in `result.errors`."""
     layers = (lambda path: [o] if (o := manifest.override_for(path)) else []) if manifest else None
     stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links,
                                           skipped=result.skipped_files, notices=result.notices, overrides=layers,
-                                          stdin=options.stdin, cache=options.cache)
+                                          stdin=options.stdin, executor=executor, shelf=shelf)
     for story in stories:
         if on_story:
             on_story(story)
     if not stories:
         if not result.errors:
             result.errors.append(InputError("no story files found", ", ".join(map(str, inputs)) or "."))
-        return result
+        return []
     single = len(inputs) == 1 and (Path(inputs[0]).is_file() or str(inputs[0]) == "-")
     books, result.skipped = plan_books(stories, options, single)
     if not books:
@@ -518,136 +610,4 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
                          f"(--by {options.by}); give -o a folder")
     for story in (s for b in books for s in b.stories):
         result.diagnostics += story.diagnostics
-    result.written, errors = write_books(books, options, result, progress)
-    result.errors += errors
-    return result
-
-
-def write_books(books: list[Book], options: BuildOptions, result: BuildResult | None = None,
-                progress: Progress | None = None) -> tuple[list[Path], list[BookbinderError]]:
-    """Write every book in every format; with `-o -`, the one book's bytes go to `result.data`."""
-    written, errors, used = [], [], set()
-    for book in books:
-        slug = _unique_slug(book.slug, used)
-        if slug != book.slug and result is not None:
-            hint = " (put {group} in --title to tell them apart)" if options.by and options.title else ""
-            result.notices.append(f"two books are called {book.title!r}: this one is written as {slug}{hint}")
-        for fmt in options.formats:
-            if fmt not in BACKENDS:
-                errors.append(BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}"))
-                continue
-            label = options.out_file.name if options.out_file and options.out_file != STDOUT else f"{slug}.{fmt}"
-            path, failed = _write_one(book, fmt, options, slug, result, within(progress, label))
-            written += [path] if path and path != STDOUT else []
-            for extra in (".imposed.pdf", ".cover.pdf"):  # beside a PDF: its imposition and its cover spread
-                companion = path.with_name(path.stem + extra) if path and path != STDOUT and fmt == "pdf" else None
-                wanted = options.print.impose if extra == ".imposed.pdf" else options.print.pod
-                if companion is not None and wanted is not None and companion.exists():
-                    written.append(companion)
-            errors += failed
-    return written, errors
-
-
-def _write_one(book: Book, fmt: str, options: BuildOptions, slug: str, result: BuildResult | None,
-               progress: Progress | None = None) -> tuple[Path | None, list[BookbinderError]]:
-    """Write one book; a story that cannot be rendered is named and left out, and the rest is written."""
-    errors: list[BookbinderError] = []
-    while book.stories:
-        try:
-            if options.out_file == STDOUT and result is not None:
-                result.data = render_book(book, fmt, options.print, progress)
-                return STDOUT, errors
-            path = _write_or_keep(book, fmt, options, slug, result, progress)
-            if fmt == "pdf" and options.print.impose is not None:
-                _write_imposed(path, book, options.print.impose, result, progress)
-            if fmt == "pdf" and options.print.pod is not None and options.print.pod.cover_pdf:
-                _write_cover_spread(path, book, options.print, result)
-            return path, errors
-        except StoryError as exc:
-            errors.append(exc)
-            book = book.without(exc.index)
-        except DiskFullError:
-            raise  # no other book fits either: the command stops, in one line
-        except BookbinderError as exc:
-            return None, errors + [exc]
-        except Exception as exc:  # noqa: BLE001 - one book failing must not stop the others
-            return None, errors + [BuildError(f"could not be written: {type(exc).__name__}: {exc} (please report "
-                                              "this)", Path(options.out_dir) / f"{slug}.{fmt}")]
-    return None, errors
-
-
-def _write_or_keep(book: Book, fmt: str, options: BuildOptions, slug: str, result: BuildResult | None,
-                   progress: Progress | None) -> Path:
-    """Write the book, unless (with a cache) the same inputs and options made the file that is there."""
-    target = Path(options.out_file) if options.out_file else Path(options.out_dir) / f"{slug}.{fmt}"
-    companions = options.print.impose is not None or options.print.pod is not None
-    if options.cache is None or companions:  # an imposition or a cover spread beside it: made each time
-        return write_book(book, fmt, options.out_dir, slug, options.print, path=options.out_file, progress=progress)
-    from .cache import WrittenBooks, book_digest
-
-    books, digest = WrittenBooks(options.cache), book_digest(book, fmt, options.print)
-    if books.up_to_date(target, digest):
-        if result is not None:
-            result.up_to_date.append(target)
-        return target
-    data = render_book(book, fmt, options.print, progress)
-    write_atomic(target, data)
-    books.remember(target, digest, data)
-    return target
-
-
-def plural(n: int, word: str) -> str:
-    """"1 story", "2 stories", "3 files"."""
-    if n == 1:
-        return f"1 {word}"
-    return f"{n} {word[:-1]}ies" if word.endswith("y") and word[-2] not in "aeiou" else f"{n} {word}s"
-
-
-def _write_imposed(path: Path, book: Book, impose_options, result: BuildResult | None,
-                   progress: Progress | None) -> Path:
-    """<name>.imposed.pdf beside the reading PDF: its pages on sheets to print, fold and sew."""
-    from .backends.impose import impose
-
-    report(progress, "imposing", 0, 1, "books")
-    imposed = impose(path.read_bytes(), impose_options, book.title)
-    target = path.with_name(path.stem + ".imposed.pdf")
-    write_atomic(target, imposed.pdf)
-    report(progress, "imposing", 1, 1, "books", f"{imposed.sheets} sheets")
-    if result is not None:
-        result.notices.append(f"{quoted(target)}: {plural(len(imposed.signatures), 'signature')} on "
-                              f"{plural(imposed.sheets, 'sheet')} of {impose_options.paper}, "
-                              f"{plural(imposed.blanks, 'blank page')} added to fill the last")
-    return target
-
-
-def _write_cover_spread(path: Path, book: Book, print_options: PrintOptions, result: BuildResult | None) -> Path:
-    """<name>.cover.pdf beside the interior: back, spine and front, sized by its final page count."""
-    import pikepdf
-
-    from .backends.cover import cover_image
-    from .backends.pod import cover_spread
-    from .compose import book_metadata
-
-    with pikepdf.open(path) as interior:
-        pages = len(interior.pages)
-        box = interior.pages[0].mediabox
-        trim = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
-    meta = book_metadata(book)
-    front = book.info.cover or cover_image(book)
-    spread = cover_spread(book.title, ", ".join(meta.authors or meta.editors), meta.description, pages, trim, front,
-                          print_options.pod.paper_color, print_options.pod.guides)
-    target = path.with_name(path.stem + ".cover.pdf")
-    write_atomic(target, spread.pdf)
-    if result is not None:
-        result.notices.append(f"{quoted(target)}: cover spread {spread.width / 72:.3f} x {spread.height / 72:.3f} in "
-                              f"with bleed, spine {spread.spine / 72:.3f} in for {pages} pages "
-                              f"({print_options.pod.paper_color} paper)")
-    return target
-
-
-def _unique_slug(slug: str, used: set[str]) -> str:
-    candidate, n = slug, 2
-    while candidate in used:
-        candidate, n = f"{slug}-{n}", n + 1
-    used.add(candidate)
-    return candidate
+    return books

@@ -196,7 +196,7 @@ def is_complete(story: Story) -> bool:
     """Stated complete, or a one-shot that states no status (AO3 counts a 1/1 work complete)."""
     if story.meta.status:
         return story.meta.status == "complete"
-    return len(story.chapters) == 1
+    return story.chapter_count == 1
 
 
 def _matches(wanted: tuple[str, ...], have: list[str]) -> bool:

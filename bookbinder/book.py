@@ -118,7 +118,7 @@ def story_title(story: Story) -> str:
     name = story.meta.title or readable_name(source_name(story))
     if name != "Untitled":
         return name
-    words = [w.strip("\"“”‘’'") for w in story.body_text.split()[:5]]  # quotation marks, not apostrophes
+    words = [w.strip("\"“”‘’'") for w in story.opening.split()]  # quotation marks, not apostrophes
     opening = " ".join(w for w in words if w)
     return f"Untitled ({opening}…)" if opening else name
 

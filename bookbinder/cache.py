@@ -11,23 +11,26 @@ Builds running at once share it safely (each entry is one file, replaced whole).
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import json
 import os
+import tempfile
 import zlib
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from . import __version__
 from .model import (
-    Chapter, Diagnostic, Heading, Image, Inferred, LineGroup, Metadata, Note, Pairing, Paragraph, SceneBreak, Span, Story,
+    Chapter, Diagnostic, Heading, Image, Inferred, LineGroup, Metadata, Note, Pairing, Paragraph, SceneBreak, Shelved, Span,
+    Story,
 )
 
-FORMAT = 1  # of an entry; bumped when the layout of an entry changes
+FORMAT = 2  # of an entry; bumped when the layout of an entry changes
 _TYPES = {cls.__name__: cls for cls in (Story, Metadata, Inferred, Chapter, Paragraph, LineGroup, Heading, SceneBreak, Image,
-                                        Span, Note, Pairing, Diagnostic)}
+                                        Span, Note, Pairing, Diagnostic, Shelved)}
 ENV = "BOOKBINDER_CACHE_DIR"
 
 
@@ -53,9 +56,24 @@ def default_folder() -> Path:
 
 
 class StoryCache:
-    def __init__(self, folder: str | os.PathLike) -> None:
+    """Normalized stories by key. A `persistent` cache is the user's, kept between builds under
+    content keys; a scratch one (`scratch`) is a build's own shelf, removed when the build ends."""
+
+    def __init__(self, folder: str | os.PathLike, persistent: bool = True) -> None:
         self.folder = Path(folder)
+        self.persistent = persistent
         self.hits = self.misses = 0
+
+    @classmethod
+    @contextlib.contextmanager
+    def scratch(cls, under: str | os.PathLike | None = None) -> Iterator[StoryCache]:
+        """A shelf for one build (with --no-cache), in a temporary folder removed afterwards."""
+        with tempfile.TemporaryDirectory(prefix="bookbinder-shelf-", dir=under) as folder:
+            yield cls(folder, persistent=False)
+
+    @staticmethod
+    def scratch_key(path: Path, index: int) -> str:
+        return hashlib.sha256(f"{index}\0{path}".encode("utf-8", "surrogateescape")).hexdigest()
 
     def key(self, path: Path, data: bytes, sidecar: bytes | None, overrides: Sequence = (), fmt: str | None = None
             ) -> str:
@@ -67,37 +85,101 @@ class StoryCache:
             h.update(part)
         return h.hexdigest()
 
-    def _file(self, key: str) -> Path:
-        return self.folder / "stories" / key[:2] / f"{key}.json.z"
+    def _file(self, key: str, kind: str = "stories") -> Path:
+        return self.folder / kind / key[:2] / f"{key}.json.z"
 
     def load(self, key: str) -> Story | None:
         """The story kept under `key`, or None (absent, or an entry that cannot be what it says)."""
-        file = self._file(key)
+        story = self._read(key, "stories", lambda data: entry_story(key, data))
+        return story if isinstance(story, Story) and story.shelved is None else None
+
+    def load_card(self, key: str) -> Story | None:
+        """The card kept under `key` (the story without its chapters), or None: absent, damaged,
+        or its entry is not the one it was made with (checked by size and hash)."""
+        return self._read(key, "cards", lambda data: _card(key, data, self.entry(key)))
+
+    def entry(self, key: str) -> bytes | None:
+        """The stored bytes of the story under `key` (what `unshelve` takes), or None."""
         try:
-            record = json.loads(zlib.decompress(file.read_bytes()))
-            if record.get("key") != key or record.get("format") != FORMAT:
-                raise ValueError("another entry")
-            story = _decode(record["story"])
-            if not isinstance(story, Story):
-                raise ValueError("not a story")
-        except FileNotFoundError:
-            self.misses += 1
+            return self._file(key).read_bytes()
+        except OSError:
             return None
-        except Exception:  # noqa: BLE001 - truncated, corrupt or foreign: read the story again
+
+    def _read(self, key: str, kind: str, decode):
+        try:
+            value = decode(self._file(key, kind).read_bytes())
+        except Exception:  # noqa: BLE001 - absent, truncated, corrupt or foreign: read the story again
+            value = None
+        if value is None:
             self.misses += 1
-            return None
-        self.hits += 1
-        return story
+        else:
+            self.hits += 1
+        return value
 
     def store(self, key: str, story: Story) -> None:
+        self.put(key, entry_bytes(key, story))
+
+    def put(self, key: str, entry: bytes, card: bytes | None = None) -> None:
+        """Keep a story's entry (and its card, if made); the entry first, so a card never points at nothing."""
         from .backends.output import write_atomic
 
-        record = {"key": key, "format": FORMAT, "story": _encode(story)}
-        data = zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
         try:
-            write_atomic(self._file(key), data)
+            write_atomic(self._file(key), entry)
+            if card is not None:
+                write_atomic(self._file(key, "cards"), card)
         except Exception:  # noqa: BLE001 - a cache that cannot be written only costs speed
             pass
+
+
+def entry_bytes(key: str, story: Story) -> bytes:
+    """A story as a cache entry: compact JSON under its key, compressed."""
+    record = {"key": key, "format": FORMAT, "story": _encode(story)}
+    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def entry_story(key: str, data: bytes) -> Story:
+    """The story in an entry; ValueError if the entry is not one, or is another key's."""
+    record = json.loads(zlib.decompress(data))
+    if record.get("key") != key or record.get("format") != FORMAT:
+        raise ValueError("another entry")
+    story = _decode(record["story"])
+    if not isinstance(story, Story):
+        raise ValueError("not a story")
+    return story
+
+
+def shelve(key: str, story: Story) -> tuple[Story, bytes, bytes]:
+    """A story -> (its card, its entry, the card's bytes). The card is what planning books needs
+    (metadata, diagnostics, words, chapter count); it records the entry's size and hash."""
+    entry = entry_bytes(key, story.with_(mtime=None))
+    card = story.with_(chapters=(), mtime=None,
+                       shelved=Shelved(key, story.words, len(story.chapters), story.opening))
+    record = {"key": key, "format": FORMAT, "entry": [len(entry), hashlib.sha256(entry).hexdigest()],
+              "story": _encode(card)}
+    card_data = zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    return card, entry, card_data
+
+
+def _card(key: str, data: bytes, entry: bytes | None) -> Story | None:
+    record = json.loads(zlib.decompress(data))
+    if record.get("key") != key or record.get("format") != FORMAT:
+        return None
+    size, digest = record.get("entry") or (None, None)
+    if entry is None or len(entry) != size or hashlib.sha256(entry).hexdigest() != digest:
+        return None  # the entry is gone or changed: the card is no use
+    card = _decode(record["story"])
+    return card if isinstance(card, Story) and card.shelved and card.shelved.key == key else None
+
+
+def unshelve(card: Story, entry: bytes | None) -> Story:
+    """A card and its entry -> the whole story, with the card's metadata (a build may have
+    unified its names or inferred its fandom since it was shelved)."""
+    if card.shelved is None:
+        return card
+    if entry is None:
+        raise ValueError(f"the story of {card.source} is no longer in the cache")
+    story = entry_story(card.shelved.key, entry)
+    return story.with_(source=card.source, meta=card.meta, diagnostics=card.diagnostics, mtime=card.mtime)
 
 
 def _encode(value):

@@ -270,6 +270,11 @@ def _print_record(record: dict) -> None:
               help="Where normalized stories are kept, so a rebuild reads only what changed "
                    "(default: $BOOKBINDER_CACHE_DIR, else the user's cache folder). Safe to delete.")
 @click.option("--no-cache", is_flag=True, help="Read every story again; keep nothing.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Local worker processes (default: one per core).")
+@click.option("--scheduler", metavar="ADDRESS", envvar="BOOKBINDER_SCHEDULER", show_envvar=True,
+              help="Where the work runs: a Dask scheduler (tcp://HOST:8786; needs bookbinder[dask]), "
+                   "'pool' (local workers, the default) or 'serial' (one process, for debugging).")
 @_verbose_option
 @_strict_option
 @_follow_links_option
@@ -278,7 +283,7 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
               css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
               manifest, page_size, tagged, impose, paper, sheets_per_signature, duplex, paper_thickness,
               sewing_stations, no_marks, no_guide, pod, paper_color, no_cover_pdf, cover_guides, quiet, cache_dir,
-              no_cache, verbose, strict, follow_links, from_format) -> None:
+              no_cache, jobs, scheduler, verbose, strict, follow_links, from_format) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
@@ -320,7 +325,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
                            manifest=manifest, info=info,
                            aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()),
                            stdin=_stdin(inputs, from_format),
-                           cache=None if no_cache else (cache_dir or default_cache_folder()))
+                           cache=None if no_cache else (cache_dir or default_cache_folder()),
+                           scheduler=scheduler, jobs=jobs)
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:

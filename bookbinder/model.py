@@ -195,6 +195,18 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Shelved:
+    """Where a story's chapters wait while a build plans its books (its entry in the build's
+    `cache.StoryCache`), and what planning reads of them. A story with `shelved` set is a card:
+    its metadata, without its chapters; `cache.unshelve` brings them back to write a book."""
+
+    key: str
+    words: int
+    chapters: int
+    opening: str  # the first words, for an untitled story's name
+
+
+@dataclass(frozen=True)
 class Story:
     """One story, read and cleaned: where it came from, its metadata, its chapters, and every
     decision the normalizer made about it (`diagnostics`: what was dropped, moved or guessed)."""
@@ -204,6 +216,7 @@ class Story:
     chapters: tuple[Chapter, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     mtime: float | None = None  # the input's modification time, for reproducible dates
+    shelved: Shelved | None = None  # set on a card: the chapters are in the build's shelf
 
     def with_(self, **changes) -> Story:
         return replace(self, **changes)
@@ -222,7 +235,16 @@ class Story:
 
     @cached_property
     def words(self) -> int:
-        return count_words(self.body_text)
+        return self.shelved.words if self.shelved else count_words(self.body_text)
+
+    @property
+    def chapter_count(self) -> int:
+        return self.shelved.chapters if self.shelved else len(self.chapters)
+
+    @property
+    def opening(self) -> str:
+        """The story's first few words."""
+        return self.shelved.opening if self.shelved else " ".join(self.body_text.split()[:5])
 
     @property
     def scene_breaks(self) -> int:

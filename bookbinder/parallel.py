@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -52,18 +53,59 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+_inside = threading.local()
+
+
+def in_worker() -> bool:
+    """True inside a work unit: work there runs serially (a unit never starts workers of its own;
+    a daemon process may not, and a cluster's worker should not)."""
+    return getattr(_inside, "flag", False)
+
+
+def as_unit(fn: Callable[[T], R]) -> Callable[[T], R]:
+    """`fn`, marked as running inside a worker while it runs (see `in_worker`)."""
+    return _Unit(fn)
+
+
+class _Unit:
+    def __init__(self, fn: Callable) -> None:
+        self.fn = fn
+
+    def __call__(self, item):
+        before = in_worker()
+        _inside.flag = True
+        try:
+            return self.fn(item)
+        finally:
+            _inside.flag = before
+
+
 def parallel_map(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None, isolate: bool = False,
                  memory_mb: int | None = None) -> Iterator[Union[R, Crash]]:
     """fn over items, results (or Crashes) in order; `isolate` runs even one item in a worker."""
+    items = list(items)
+    waiting: dict[int, object] = {}
+    results = parallel_completed(fn, items, workers, isolate, memory_mb)
+    for wanted in range(len(items)):
+        while wanted not in waiting:
+            index, result = next(results)
+            waiting[index] = result
+        yield waiting.pop(wanted)
+
+
+def parallel_completed(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None, isolate: bool = False,
+                       memory_mb: int | None = None) -> Iterator[tuple[int, Union[R, Crash]]]:
+    """fn over items, `(index, result or Crash)` as each finishes. Inside a worker, or below
+    `PARALLEL_FROM` items (unless `isolate`), in this process."""
     items = list(items)
     memory_mb = memory_mb or MEMORY_MB
     workers = min(workers or cores(), len(items))
     if not items:
         return
-    if not isolate and (len(items) < PARALLEL_FROM or workers < 2):
-        yield from map(fn, items)
+    if in_worker() or (not isolate and (len(items) < PARALLEL_FROM or workers < 2)):
+        yield from enumerate(map(fn, items))
         return
-    yield from _Pool(fn, items, max(1, workers), memory_mb).results()
+    yield from _Pool(fn, items, max(1, workers), memory_mb).completed()
 
 
 class _Pool:
@@ -75,19 +117,19 @@ class _Pool:
         self.context = multiprocessing.get_context("fork")
         self.size = workers
 
-    def results(self) -> Iterator:
-        nxt = 0
+    def completed(self) -> Iterator[tuple[int, object]]:
+        given = 0
         try:
             for _ in range(self.size):
                 self._start_worker()
-            while nxt < len(self.items):
-                while nxt not in self.done:
+            while given < len(self.items):
+                while not self.done:
                     self._step()
-                result = self.done.pop(nxt)
+                index, result = self.done.popitem()
                 if isinstance(result, _Raised):
                     raise result.error
-                yield result
-                nxt += 1
+                yield index, result
+                given += 1
         finally:
             self._stop()
 
@@ -158,6 +200,7 @@ def _worker(fn: Callable, conn: Connection, memory_mb: int, parent: int) -> None
     _die_with_parent(parent)
     _limit_memory(memory_mb)
     _quiet()
+    _inside.flag = True  # a daemon process may not start workers: what it runs runs serially
     while True:
         try:
             task = conn.recv()

@@ -116,7 +116,8 @@ def test_the_command_line_uses_the_cache_and_no_cache_keeps_nothing(tmp_path: Pa
     cache = tmp_path / "cache"
     result = run("build", str(SEEDS), "-o", str(tmp_path / "a"), "--cache-dir", str(cache))
     assert result.returncode == 0, result.stderr
-    assert len(list(cache.rglob("*.json.z"))) == 5
+    assert len(list((cache / "stories").rglob("*.json.z"))) == 5
+    assert len(list((cache / "cards").rglob("*.json.z"))) == 5
     other = tmp_path / "other"
     result = run("build", str(SEEDS), "-o", str(tmp_path / "b"), "--cache-dir", str(other), "--no-cache")
     assert result.returncode == 0 and not other.exists()

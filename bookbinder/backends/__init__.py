@@ -25,16 +25,17 @@ class Backend:
     write: Callable[..., bytes]          # (plan, progress) -> bytes, or (plan, options, progress) -> bytes
     options: type | None = None          # the options type `write` takes
 
-    def render(self, plan: BookPlan, options: Any = None, progress: Progress | None = None) -> bytes:
+    def render(self, plan: BookPlan, options: Any = None, progress: Progress | None = None, executor=None) -> bytes:
         if self.options is None:
             return self.write(plan, progress)
-        return self.write(plan, options if isinstance(options, self.options) else self.options(), progress)
+        options = options if isinstance(options, self.options) else self.options()
+        return self.write(plan, options, progress, executor) if executor else self.write(plan, options, progress)
 
 
-def _pdf(plan: BookPlan, options: PrintOptions, progress: Progress | None = None) -> bytes:
+def _pdf(plan: BookPlan, options: PrintOptions, progress: Progress | None = None, executor=None) -> bytes:
     from .pdf import write_pdf  # WeasyPrint loads only when a PDF is asked for
 
-    return write_pdf(plan, options, progress)
+    return write_pdf(plan, options, progress, executor)
 
 
 BACKENDS: dict[str, Backend] = {b.name: b for b in (
@@ -50,10 +51,11 @@ def backend(fmt: str) -> Backend:
         raise BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}") from None
 
 
-def render_book(book: Book, fmt: str, options: Any = None, progress: Progress | None = None) -> bytes:
-    """`book` as the bytes of a `fmt` file; `options` are used if they are of the type that backend takes."""
+def render_book(book: Book, fmt: str, options: Any = None, progress: Progress | None = None, executor=None) -> bytes:
+    """`book` as the bytes of a `fmt` file; `options` are used if they are of the type that backend
+    takes; `executor` (`executors.Executor`) runs the backend's work units (a PDF's story parts)."""
     chosen = backend(fmt)
-    return chosen.render(compose(book), options, progress)
+    return chosen.render(compose(book), options, progress, executor)
 
 
 def write_book(book: Book, fmt: str, out_dir: str | Path = "output", slug: str | None = None,

@@ -22,7 +22,8 @@ from lxml import etree
 from ..book import Book
 from ..compose import BookPlan, Part, Resource, Target, compose, part_body
 from ..errors import BookbinderError, BuildError, StoryError, story_failure
-from ..parallel import Crash, parallel_map
+from ..executors import Executor, Pool
+from ..parallel import Crash
 from ..progress import Progress, report
 from ..render import E, document, serialize
 from .cover import font_file
@@ -36,18 +37,20 @@ def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
     return write_pdf(compose(book), options)
 
 
-def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: Progress | None = None) -> bytes:
+def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: Progress | None = None,
+              executor: Executor | None = None) -> bytes:
     """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel.
     For print on demand, the gutter follows the page count: laid out again if the count crosses
     into a band that needs a wider one (rarely: the first guess comes from the word count)."""
     _page_css(options.page_size)  # an unknown size fails before any work
+    executor = executor or Pool()
     if options.pod is None:
-        return _lay_out(plan, options, progress)
+        return _lay_out(plan, options, progress, executor)
     from . import pod
 
     gutter = pod.kdp_gutter(max(pod.KDP_PAGES[0], min(pod.KDP_PAGES[1], _estimated_pages(plan, options))))
     for _ in range(3):
-        data = _lay_out(plan, replace(options, gutter=gutter + _GUTTER_EASE), progress)
+        data = _lay_out(plan, replace(options, gutter=gutter + _GUTTER_EASE), progress, executor)
         needed = pod.kdp_gutter(_page_count(data))
         if needed <= gutter:
             return data
@@ -58,10 +61,10 @@ def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: 
 _GUTTER_EASE = 0.125  # inches over the service's least gutter: type does not run into the binding
 
 
-def _lay_out(plan: BookPlan, options: PrintOptions, progress: Progress | None) -> bytes:
+def _lay_out(plan: BookPlan, options: PrintOptions, progress: Progress | None, executor: Executor) -> bytes:
     if options.tagged:
         return _whole_book(plan, options, progress)
-    return _parallel_book(plan, options, progress)
+    return _parallel_book(plan, options, progress, executor)
 
 
 def _estimated_pages(plan: BookPlan, options: PrintOptions) -> int:
@@ -112,7 +115,7 @@ def _whole_book(plan: BookPlan, options: PrintOptions, progress: Progress | None
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=plan.metadata.identifier.encode("ascii"))
 
 
-def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | None = None) -> bytes:
+def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | None, executor: Executor) -> bytes:
     """Pass one: every story (and the credits) laid out on its own, one process per core. Pass
     two: the front matter with the page numbers now known, then the merge (folios, outline)."""
     book, links = plan.book, PrintLinks()
@@ -128,23 +131,22 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
         story = group[0].story
         if story is None:
             return _render_body(plan, options, [_element(plan, part, links) for part in group])
-        key = keys.get(index)
         with story_failure(book.stories[story].source, story):
             # Laid out alone, a story's ids need no prefix: so its part is the same wherever it stands.
-            laid = _render_body(plan, options, [print_story(plan, group, links, alone=True)])
-        if parts:
-            parts.store(key, laid)
-        return laid
+            return _render_body(plan, options, [print_story(plan, group, links, alone=True)])
 
-    laid, pages = [], 0
-    report(progress, "laying out", 0, len(groups), "parts")
-    fresh = parallel_map(lay_out_group, [i for i in range(len(groups)) if i not in kept], isolate=True)
-    for index in range(len(groups)):
-        part = kept[index] if index in kept else next(fresh)
-        laid.append(part)
+    done: dict[int, LaidOut | Crash] = dict(kept)
+    pages = sum(part.pages for part in kept.values())
+    report(progress, "laying out", len(done), len(groups), "parts")
+    todo = [i for i in range(len(groups)) if i not in kept]
+    for n, part in executor.run(lay_out_group, todo, isolate=True):
+        done[todo[n]] = part
+        if parts and todo[n] in keys and not isinstance(part, Crash):  # kept here: a worker may be elsewhere
+            parts.store(keys[todo[n]], part)
         pages += 0 if isinstance(part, Crash) else part.pages
-        report(progress, "laying out", len(laid), len(groups), "parts",
+        report(progress, "laying out", len(done), len(groups), "parts",
                f"{pages:,} pages" + (f", {len(kept)} from the cache" if kept else ""))
+    laid = [done[i] for i in range(len(groups))]
     for group, part in zip(groups, laid):
         if isinstance(part, Crash) and group[0].story is not None:
             raise StoryError(f"left out of the book: laying it out failed ({part.reason})",

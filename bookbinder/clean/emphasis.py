@@ -44,7 +44,7 @@ def _parse(text: str) -> tuple[Inline, ...]:
 
 
 def _strong_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each `**x**` / `__x__`, leftmost first, each closed by the nearest closer on
+    r"""(start, end) of each `**x**` / `__x__`, leftmost first, each closed by the nearest closer on
     its line, as the regex `(?<![\w*_])(\*\*|__)(?=\S)(.+?)(?<=\S)\1(?![\w*_])` would pair them;
     O(n log n), whatever the text."""
     marks = [i for m in re.finditer(r"\*{2,}|_{2,}", text) for i in range(m.start(), m.end() - 1)]

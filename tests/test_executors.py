@@ -1,0 +1,149 @@
+"""One executor interface, three engines (issue 13): the same work units on each give the same books,
+and a build plans its books from cards, the stories' chapters left on the shelf until a book is written."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bookbinder import api, writing
+from bookbinder.api import BuildOptions, build
+from bookbinder.errors import InputError
+from bookbinder.executors import Dask, Pool, Serial
+from bookbinder.parallel import Crash
+
+from conftest import CASES, SEEDS
+
+
+def _library(folder: Path) -> Path:
+    lib = folder / "lib"
+    lib.mkdir()
+    for p in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(p, lib / p.name)
+    shutil.copy(CASES / "ao3-download" / "input.html", lib / "ao3.html")
+    shutil.copy(CASES / "sidecar-toml" / "input.txt", lib / "side.txt")
+    shutil.copy(CASES / "sidecar-toml" / "input.meta.toml", lib / "side.meta.toml")
+    return lib
+
+
+def _books(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _build_all(lib: Path, out: Path, scheduler: str | None, cache: Path | None = None) -> dict[str, bytes]:
+    """--by pairing EPUBs (a unit per book), one anthology as EPUB and PDF (a unit per story part)."""
+    for options in (BuildOptions(out_dir=out / "pairs", by="pairing", scheduler=scheduler, cache=cache),
+                    BuildOptions(out_dir=out / "one", formats=("epub", "pdf"), scheduler=scheduler, cache=cache)):
+        result = build([lib], options)
+        assert not result.errors, result.errors
+    return {**_books(out / "pairs"), **{f"one/{k}": v for k, v in _books(out / "one").items()}}
+
+
+def test_a_dask_cluster_makes_the_same_books_as_the_local_pool(tmp_path: Path, monkeypatch) -> None:
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    lib = _library(tmp_path)
+    local = _build_all(lib, tmp_path / "pool", None)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        remote = _build_all(lib, tmp_path / "dask", cluster.scheduler_address)
+        cached = _build_all(lib, tmp_path / "dask-cached", cluster.scheduler_address, tmp_path / "cache")
+    assert len(local) >= 4 and remote == local and cached == local
+
+
+def test_serial_and_pool_engines_make_the_same_books(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    lib = _library(tmp_path)
+    results = []
+    for engine in ("serial", "pool"):
+        result = build([lib], BuildOptions(out_dir=tmp_path / engine, by="pairing", scheduler=engine))
+        assert not result.errors, result.errors
+        results.append(_books(tmp_path / engine))
+    assert results[0] == results[1] and len(results[0]) >= 3
+
+
+def _fail_on_two(n: int) -> int:
+    if n == 2:
+        raise RuntimeError("a bug in one unit")
+    return n * 10
+
+
+def _refuse_three(n: int) -> int:
+    if n == 3:
+        raise InputError("refused", "three.txt")
+    return n
+
+
+@pytest.mark.parametrize("engine", ["pool", "dask"])
+def test_a_failing_unit_is_that_units_alone(engine: str) -> None:
+    if engine == "pool":
+        results = dict(Pool(2).run(_fail_on_two, range(10), isolate=True))
+        assert [results[i] for i in (0, 1, 3, 9)] == [0, 10, 30, 90]
+        assert isinstance(results[2], Crash) and "a bug in one unit" in results[2].reason
+        with pytest.raises(InputError, match="refused"):  # an error bookbinder means is raised, as map() would
+            dict(Pool(2).run(_refuse_three, range(10), isolate=True))
+        return
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        results = dict(Dask(client, window=3).run(_fail_on_two, range(10)))
+        assert [results[i] for i in (0, 1, 3, 9)] == [0, 10, 30, 90]
+        assert isinstance(results[2], Crash) and "a bug in one unit" in results[2].reason
+        with pytest.raises(InputError, match="refused"):
+            dict(Dask(client).run(_refuse_three, range(10)))
+
+
+def test_units_inside_a_unit_run_in_that_worker() -> None:
+    """A book written in a worker renders its stories there (a daemon process may not fork)."""
+    assert dict(Pool(2).run(_nested, range(8), isolate=True)) == {i: i * 8 for i in range(8)}
+    assert dict(Serial().run(_nested, range(3))) == {i: i * 8 for i in range(3)}
+
+
+def _nested(n: int) -> int:
+    return sum(r for _, r in Pool(2).run(_ident, [n] * 8, isolate=True))
+
+
+def _ident(n: int) -> int:
+    return n
+
+
+def test_books_are_planned_from_cards_and_written_whole(tmp_path: Path, monkeypatch) -> None:
+    """Memory flat in the number of stories: the build holds metadata; each book's unit brings its
+    stories' chapters back from the shelf, and the book is the same as one made from whole stories."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    lib = _library(tmp_path)
+    planned: list = []
+    real = writing.write_books
+
+    def spy(books, *args, **kwargs):
+        planned.extend(books)
+        return real(books, *args, **kwargs)
+
+    monkeypatch.setattr(api, "write_books", spy)
+    result = build([lib], BuildOptions(out_dir=tmp_path / "out", by="pairing"))
+    assert not result.errors and planned
+    stories = [s for b in planned for s in b.stories]
+    assert all(s.shelved is not None and s.chapters == () and s.words > 0 for s in stories)
+    stories_whole, _ = api.load_stories([lib])
+    books = api.plan_books(stories_whole, BuildOptions(by="pairing"), single=False)[0]
+    from bookbinder.backends import render_book
+    for book in books:
+        assert render_book(book, "epub") == (tmp_path / "out" / f"{book.slug}.epub").read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["entry truncated", "entry gone", "card truncated"])
+def test_a_damaged_cache_never_costs_a_story(tmp_path: Path, monkeypatch, damage: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    lib = _library(tmp_path)
+    cache = tmp_path / "cache"
+    first = build([lib], BuildOptions(out_dir=tmp_path / "a", by="pairing", cache=cache))
+    assert not first.errors
+    kind = "cards" if damage.startswith("card") else "stories"
+    for entry in (cache / kind).rglob("*.json.z"):
+        if damage == "entry gone":
+            entry.unlink()
+        else:
+            entry.write_bytes(entry.read_bytes()[:-7])
+    again = build([lib], BuildOptions(out_dir=tmp_path / "b", by="pairing", cache=cache))
+    assert not again.errors and _books(tmp_path / "b") == _books(tmp_path / "a")

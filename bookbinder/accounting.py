@@ -21,9 +21,18 @@ _WORD = re.compile(r"[^\W_]+(?:'+[^\W_]+)*")
 
 def words(text: str) -> list[str]:
     """Word tokens with case, typography and punctuation folded away."""
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = _without_format_characters(text)
     text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
     return [w.strip("'") for w in _WORD.findall(text)]
+
+
+def _without_format_characters(text: str) -> str:
+    """Soft hyphens, zero-width spaces and the other invisible format characters (Cf) taken out;
+    the distinct characters are looked at, not every one (this runs on every input's whole text)."""
+    if text.isascii():
+        return text
+    drop = {ord(c): None for c in set(text) if unicodedata.category(c) == "Cf"}
+    return text.translate(drop) if drop else text
 
 
 def story_words(story: Story) -> Counter:

@@ -21,7 +21,7 @@ from .backends import BACKENDS
 from .backends.output import ensure_folder, write_atomic
 from .backends.print_options import PrintOptions
 from .book import Book, BookInfo, story_title
-from .errors import BookbinderError, InputError, UsageError, quoted
+from .errors import BookbinderError, InputError, UsageError, portable, quoted
 from .model import Diagnostic, Story
 from .cache import StoryCache, entry_bytes, shelve
 from .executors import Executor, Pool, executor_for
@@ -212,8 +212,10 @@ class Read:
 def read_unit(job: ReadJob) -> Read | BookbinderError:
     """One story or the error that says why not; a bug in one story never stops the others."""
     result = job.error or _read_one(job)
-    if not isinstance(result, Story) or job.key is None:
-        return result if not isinstance(result, Story) else Read(result)
+    if not isinstance(result, Story):
+        return portable(result)
+    if job.key is None:
+        return Read(result)
     if job.cards:
         card, entry, card_data = shelve(job.key, result)
         return Read(card, entry, card_data)

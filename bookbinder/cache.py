@@ -124,9 +124,9 @@ class StoryCache:
         from .backends.output import write_atomic
 
         try:
-            write_atomic(self._file(key), entry)
+            write_atomic(self._file(key), entry, durable=False)
             if card is not None:
-                write_atomic(self._file(key, "cards"), card)
+                write_atomic(self._file(key, "cards"), card, durable=False)
         except Exception:  # noqa: BLE001 - a cache that cannot be written only costs speed
             pass
 
@@ -134,7 +134,7 @@ class StoryCache:
 def entry_bytes(key: str, story: Story) -> bytes:
     """A story as a cache entry: compact JSON under its key, compressed."""
     record = {"key": key, "format": FORMAT, "story": _encode(story)}
-    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
 
 
 def entry_story(key: str, data: bytes) -> Story:

@@ -30,6 +30,15 @@ class BookbinderError(click.ClickException):
         click.echo(f"bookbinder: {self.format_message()}", err=True, file=file)
 
 
+def portable(error: BookbinderError) -> BookbinderError:
+    """The error without the chain of exceptions under it and its traceback, to cross to another
+    process: an lxml error in the chain cannot be pickled once tblib (which dask.distributed
+    installs) pickles chains, and the parent reports the error's own line only."""
+    error.__cause__ = error.__context__ = None
+    error.__traceback__ = None
+    return error
+
+
 class UsageError(BookbinderError):
     """The command asks for something that cannot be done as asked (exit status 2)."""
 

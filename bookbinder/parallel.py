@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator, TypeVar, Union
 
-from .errors import BookbinderError
+from .errors import BookbinderError, portable
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -76,6 +76,8 @@ class _Unit:
         _inside.flag = True
         try:
             return self.fn(item)
+        except BookbinderError as exc:  # raised again where the build runs, perhaps in another process
+            raise portable(exc) from None
         finally:
             _inside.flag = before
 
@@ -212,7 +214,7 @@ def _worker(fn: Callable, conn: Connection, memory_mb: int, parent: int) -> None
         try:
             answer = (index, True, fn(item))
         except BookbinderError as exc:  # an error bookbinder means: raised again in the parent, as map() would
-            answer = (index, None, exc)
+            answer = (index, None, portable(exc))
         except MemoryError:
             answer = (index, False, f"it needs more than the memory limit for one input ({memory_mb} MB)")
         except Exception as exc:  # noqa: BLE001 - the parent reports it as this item's failure

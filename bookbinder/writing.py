@@ -18,7 +18,7 @@ from .backends.output import write_atomic
 from .backends.print_options import PrintOptions
 from .book import Book
 from .cache import StoryCache, WrittenBooks, book_digest, unshelve
-from .errors import BookbinderError, BuildError, DiskFullError, StoryError, quoted
+from .errors import BookbinderError, BuildError, DiskFullError, StoryError, portable, quoted
 from .executors import Executor, Pool
 from .parallel import Crash
 from .progress import Progress, report, within
@@ -62,6 +62,11 @@ class _Task:
 
 def book_unit(job: BookJob, progress: Progress | None = None, executor: Executor | None = None) -> Rendered:
     """Render one book; a story that cannot be brought back or rendered is named and left out."""
+    rendered = _render(job, progress, executor)
+    return replace(rendered, errors=tuple(portable(e) for e in rendered.errors))
+
+
+def _render(job: BookJob, progress: Progress | None, executor: Executor | None) -> Rendered:
     book, errors = _unshelved(job)
     while book.stories:
         try:

@@ -179,3 +179,16 @@ def test_language_detected_when_not_english() -> None:
     text = "Elle savait qu'il était là, et elle voulait lui dire ce que c'était d'être seule dans la maison."
     story = Story("x.txt", Metadata(), (Chapter(None, (Paragraph((text,)),)),))
     assert detect_language(story).meta.language == "fr"
+
+
+def test_format_characters_are_dropped_as_unicode_defines_them() -> None:
+    """The word oracle skips invisible format characters (Cf) by looking at distinct characters only."""
+    import sys
+    import unicodedata
+
+    from bookbinder.accounting import _without_format_characters
+
+    every_cf = "".join(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf")
+    text = "soft\u00adhyphen zero\u200bwidth café 第一章 " + every_cf + " end"
+    assert _without_format_characters(text) == "".join(c for c in text if unicodedata.category(c) != "Cf")
+    assert _without_format_characters("plain ascii") == "plain ascii"

@@ -28,26 +28,40 @@ def build_time(inputs_mtime: float | None) -> datetime:
     return datetime.fromtimestamp(stamp, tz=timezone.utc)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     """Write `data` to `path` so that a reader only ever sees the old file or the whole new one.
 
     The bytes go to a `.part` file beside it first, named after this host and process, so that a
-    later build can tell a killed build's leftovers from a running one's (`remove_stale_parts`)."""
+    later build can tell a killed build's leftovers from a running one's (`remove_stale_parts`).
+    A `durable` file (a book) is on the disk before its name is; a cache entry need not be (it is
+    checked when read, and made again if a crash cost it), so it skips the sync."""
     path = Path(path)
     with output_errors(path):
-        ensure_folder(path.parent)
-        remove_stale_parts(path.parent)
+        _prepare_folder(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_OWNER}.", suffix=".part", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
+                if durable:
+                    f.flush()
+                    os.fsync(f.fileno())
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+_READY: set[Path] = set()  # folders this process made sure of, and cleared of stale .part files
+
+
+def _prepare_folder(folder: Path) -> None:
+    """Once per folder and process (a library's build writes thousands of files into a few folders)."""
+    if folder in _READY and folder.is_dir():
+        return
+    ensure_folder(folder)
+    remove_stale_parts(folder)
+    _READY.add(folder)
 
 
 def ensure_folder(folder: Path) -> None:

@@ -207,8 +207,8 @@ class PartCache:
         from .output import write_atomic
 
         try:
-            write_atomic(self.folder / f"{key}.pdf", laid.pdf)
-            write_atomic(self.folder / f"{key}.json", json.dumps(
+            write_atomic(self.folder / f"{key}.pdf", laid.pdf, durable=False)
+            write_atomic(self.folder / f"{key}.json", durable=False, data=json.dumps(
                 {"key": key, "size": len(laid.pdf), "pages": laid.pages, "marks": _marks_to(laid.marks)}).encode())
         except Exception:  # noqa: BLE001 - only costs a layout next time
             pass

@@ -12,16 +12,17 @@ _ELISIONS = ("tis", "twas", "twere", "twill", "em", "n", "cause", "cos", "coz", 
              "round", "kay", "nother", "ello", "ere", "er", "im", "is", "sup", "scuse", "fraid", "gainst")
 _ELISION = re.compile(r"(^|[\s(\[—–-])'((?:%s)\b|\d\d?s?\b)" % "|".join(_ELISIONS), re.IGNORECASE)
 
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?<=\S) ?-{2,3} ?(?=\S)"), lambda m: " — " if m.group(0).startswith(" ") else "—"),  # -- is an em dash
-    (re.compile(r"(?<=\s)-{2,3}(?=\s)"), "—"),                       # a spaced -- between words too
-    (re.compile(r"(?<=\w) - (?=\w)"), " – "),                        # a spaced hyphen is an en dash
-    (re.compile(r"\.\s?\.\s?\.(?!\.)"), "…"),                         # three dots are an ellipsis
-    (re.compile(r"(?<=\w)'(?=\w)"), "’"),                             # don't, Lexie's: apostrophe
-    (_ELISION, lambda m: m.group(1) + "’" + m.group(2)),              # ’tis, ’90s, rock ’n’ roll
-    (re.compile(r"(?<=\w)'(?=[\s.,;:!?…—–)\]]|$)"), "’"),            # dogs' and closing single quote
-    (re.compile(r"(?<=[.,!?…—–])'"), "’"),                            # closing single after punctuation
-    (re.compile(r"'"), "‘"),                                          # what is left opens a quotation
+# (the character a rule needs to match, so a paragraph without it skips the rule; pattern; replacement)
+_RULES: tuple[tuple[str, re.Pattern[str], object], ...] = (
+    ("-", re.compile(r"(?<=\S) ?-{2,3} ?(?=\S)"), lambda m: " — " if m.group(0).startswith(" ") else "—"),  # -- is an em dash
+    ("-", re.compile(r"(?<=\s)-{2,3}(?=\s)"), "—"),                 # a spaced -- between words too
+    ("-", re.compile(r"(?<=\w) - (?=\w)"), " – "),                  # a spaced hyphen is an en dash
+    (".", re.compile(r"\.\s?\.\s?\.(?!\.)"), "…"),                  # three dots are an ellipsis
+    ("'", re.compile(r"(?<=\w)'(?=\w)"), "’"),                       # don't, Lexie's: apostrophe
+    ("'", _ELISION, lambda m: m.group(1) + "’" + m.group(2)),        # ’tis, ’90s, rock ’n’ roll
+    ("'", re.compile(r"(?<=\w)'(?=[\s.,;:!?…—–)\]]|$)"), "’"),      # dogs' and closing single quote
+    ("'", re.compile(r"(?<=[.,!?…—–])'"), "’"),                      # closing single after punctuation
+    ("'", re.compile(r"'"), "‘"),                                    # what is left opens a quotation
 )
 
 _DOUBLE_OPEN = re.compile(r'(^|[\s(\[{—–‘/-])"(?=\w|[‘\'…*_(\[])')
@@ -41,8 +42,9 @@ def smarten(text: str) -> str:
     if "`" in text:
         for pattern, replacement in _BACKTICKS:
             text = pattern.sub(replacement, text)
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
+    for needs, pattern, replacement in _RULES:
+        if needs in text:
+            text = pattern.sub(replacement, text)
     if '"' in text:
         text = _DOUBLE_OPEN.sub(lambda m: m.group(1) + "“", text)
         text = _DOUBLE_CLOSE.sub("”", text)

@@ -52,6 +52,21 @@ def test_a_dask_cluster_makes_the_same_books_as_the_local_pool(tmp_path: Path, m
     assert len(local) >= 4 and remote == local and cached == local
 
 
+def test_units_cross_to_worker_processes_as_bytes(tmp_path: Path, monkeypatch) -> None:
+    """Worker processes share no memory with the build: every unit (a story to read, a PDF part to
+    lay out, a book to write) and every result must travel pickled, and give the same books."""
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    options = dict(formats=("epub", "pdf"))
+    local = build([SEEDS], BuildOptions(out_dir=tmp_path / "pool", **options))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        remote = build([SEEDS], BuildOptions(out_dir=tmp_path / "dask", scheduler=cluster.scheduler_address,
+                                             **options))
+    assert not local.errors and not remote.errors, (local.errors, remote.errors)
+    assert _books(tmp_path / "dask") == _books(tmp_path / "pool")
+
+
 def test_serial_and_pool_engines_make_the_same_books(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     lib = _library(tmp_path)

@@ -179,7 +179,9 @@ def unshelve(card: Story, entry: bytes | None) -> Story:
     if entry is None:
         raise ValueError(f"the story of {card.source} is no longer in the cache")
     story = entry_story(card.shelved.key, entry)
-    return story.with_(source=card.source, meta=card.meta, diagnostics=card.diagnostics, mtime=card.mtime)
+    story = story.with_(source=card.source, meta=card.meta, diagnostics=card.diagnostics, mtime=card.mtime)
+    story.__dict__["words"] = card.shelved.words  # counted once, when it was read (Story.words is cached there)
+    return story
 
 
 def _encode(value):

@@ -256,7 +256,7 @@ def _print_record(record: dict) -> None:
 @click.option("--paper-thickness", type=float, default=0.1, show_default=True, metavar="MM",
               help="Imposition: for creep, each leaf moves this much toward the spine per leaf outside it.")
 @click.option("--sewing-stations", type=int, default=4, show_default=True, metavar="N",
-              help="Imposition: marks on the spine of each signature's innermost sheet (0: none).")
+              help="Imposition: sewing marks on the spine fold inside each signature (0: none).")
 @click.option("--no-marks", is_flag=True, help="Imposition: no fold, sewing or collation marks.")
 @click.option("--no-guide", is_flag=True, help="Imposition: no first sheet explaining the printing.")
 @click.option("--pod", type=click.Choice(["kdp"]), help="PDF: an interior for print on demand (Amazon KDP): the "

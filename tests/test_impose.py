@@ -206,3 +206,31 @@ def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path) -> None:
         width = float(cover.pages[0].MediaBox[2]) / 72
     assert width == pytest.approx(2 * 6 + pages * 0.0025 + 0.25, abs=0.001)
     assert f"for {pages} pages (cream paper)" in result.stderr
+
+
+_BLOCK = re.compile(rb"q 0 g (\S+) (\S+) 4 (\S+) re f Q")
+_STATION = re.compile(rb"q 0 g (\S+) (\S+) m ")
+
+
+@pytest.mark.parametrize("scheme, sheets", [("folio", 2), ("quarto", 1), ("quarto", 2)])
+def test_sewing_and_collation_marks_sit_on_each_signatures_spine(reading_pdf: bytes, scheme: str, sheets: int) -> None:
+    """Every scheme: one collation block per signature on the fold between its first and last
+    pages, stepped down signature by signature, and the sewing stations on the fold between its
+    middle pages. Where the fold is comes from the fold plan and is checked here on the sheets."""
+    options = ImposeOptions(scheme, "a3" if scheme == "quarto" else "a4", sheets, "long", 0, guide=False)
+    result = impose(reading_pdf, options)
+    with pikepdf.open(io.BytesIO(reading_pdf)) as doc:
+        w = float(doc.pages[0].mediabox[2])
+    with pikepdf.open(io.BytesIO(result.pdf)) as doc:
+        streams = [page.Contents.read_bytes() for page in doc.pages]
+    blocks = [(float(m[1]) + 2, float(m[2])) for s in streams for m in _BLOCK.finditer(s)]
+    stations = [float(m[1]) for s in streams for m in _STATION.finditer(s)]
+    assert len(blocks) == len(result.signatures) and len(stations) == 4 * len(result.signatures)
+    sides = _placements(result.pdf)
+    for number, (x, _) in enumerate(blocks):  # on the fold: the left edge of a page drawn upright there
+        drawn = [m for side in sides for _, m in side if m[0] == 1.0]
+        assert any(abs(e - x) < 0.01 for *_, e, _f in drawn), (number, x)
+    heights = [y for _, y in blocks]
+    assert heights == sorted(heights, reverse=True) and len(set(heights)) == len(heights)  # stepped down
+    assert {round(x, 2) for x, _ in blocks} == {round(x, 2) for x in stations}  # one spine, both marks
+    assert all(abs((x - blocks[0][0]) % w) < 0.01 or abs((x - blocks[0][0]) % w - w) < 0.01 for x, _ in blocks)

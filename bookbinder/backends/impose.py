@@ -210,8 +210,8 @@ def impose(reading_pdf: bytes, options: ImposeOptions, title: str = "") -> Impos
                     resources[name] = form(index)
                     content.append(_placement(slot, name, page, x0, y0, height, rows, thickness,
                                               turn=turn_backs and side == "B", paper=(width, height)))
-                marks = _marks(options, side, sheet_index, size, number, len(sizes), x0, y0, page, cols, rows,
-                               (width, height), turn_backs and side == "B")
+                marks = _marks(options, size, number, len(sizes), x0, y0, page, cols, rows,
+                               (width, height), turn_backs and side == "B", slots)
                 _add_sheet(out, (width, height), content + marks, resources)
         first_page += pages_here
     guide = _guide(paper, options, title, total, sizes, blanks, per_sheet, turn_backs, landscape) \
@@ -243,11 +243,13 @@ def _placement(slot: Slot, name: str, page: tuple[float, float], x0: float, y0: 
     return f"q {a} {b} {c} {d} {e:.4f} {f:.4f} cm {name} Do Q"
 
 
-def _marks(options: ImposeOptions, side: str, sheet_index: int, sheets: int, number: int, signatures: int,
+def _marks(options: ImposeOptions, sheets: int, number: int, signatures: int,
            x0: float, y0: float, page: tuple[float, float], cols: int, rows: int, paper: tuple[float, float],
-           turn: bool) -> list[str]:
-    """Fold ticks at both ends of every fold line; for folios, sewing stations on the inside of the
-    innermost sheet and a collation block, stepped by signature, on the outside of the outermost."""
+           turn: bool, slots: list[Slot] = ()) -> list[str]:
+    """Fold ticks at both ends of every fold line; sewing stations along the spine fold where the
+    signature's middle pages face each other (its inside), and a collation block, stepped by
+    signature, on the spine between its first and last pages (its outside). The fold plan says
+    which sheet and side hold each pair side by side, for every scheme and sheet count."""
     w, h = page
     top, bottom = paper[1] - y0, paper[1] - y0 - rows * h
     ops: list[str] = []
@@ -262,20 +264,38 @@ def _marks(options: ImposeOptions, side: str, sheet_index: int, sheets: int, num
             ops += [f"{x0 - 4:.2f} {y:.2f} m {x0 - 16:.2f} {y:.2f} l S",
                     f"{x0 + cols * w + 4:.2f} {y:.2f} m {x0 + cols * w + 16:.2f} {y:.2f} l S"]
         ops.append("Q")
-    spine = x0 + w  # a folio's fold, down the middle of the sheet
-    if options.scheme == "folio" and options.sewing_stations and side == "B" and sheet_index == sheets - 1:
+    last = sheets * pages_per_sheet(options.scheme)
+    inside = _spine(slots, last // 2, last // 2 + 1, x0, top, page)  # on one side of one sheet
+    if options.sewing_stations and inside:
+        spine, low, _, _ = inside
         n = options.sewing_stations
         for i in range(n):  # evenly spaced, 2 cm in from head and tail
-            y = bottom + 20 * MM + i * (h - 40 * MM) / max(1, n - 1)
+            y = low + 20 * MM + i * (h - 40 * MM) / max(1, n - 1)
             ops.append(f"q 0 g {spine:.2f} {y:.2f} m {spine - 3:.2f} {y:.2f} l {spine + 3:.2f} {y:.2f} l "
                        f"q 0 G 0.6 w {spine - 4:.2f} {y:.2f} m {spine + 4:.2f} {y:.2f} l S Q Q")
-    if options.scheme == "folio" and options.collation_marks and side == "A" and sheet_index == 0:
+    outside = _spine(slots, 1, last, x0, top, page)
+    if options.collation_marks and outside:
+        spine, low, high, upright = outside
         step = (h - 30 * MM) / max(1, signatures)
-        y = top - 15 * MM - (number + 1) * step
-        ops.append(f"q 0 g {spine - 2:.2f} {y:.2f} 4 {min(step, 12 * MM):.2f} re f Q")
+        block = min(step, 12 * MM)
+        down = 15 * MM + (number + 1) * step  # from the page's head, which is at the bottom of a turned page
+        y = high - down if upright else low + down - block
+        ops.append(f"q 0 g {spine - 2:.2f} {y:.2f} 4 {block:.2f} re f Q")
     if turn and ops:
         ops = [f"q -1 0 0 -1 {paper[0]:.4f} {paper[1]:.4f} cm"] + ops + ["Q"]
     return ops
+
+
+def _spine(slots, a: int, b: int, x0: float, top: float, page: tuple[float, float]
+           ) -> tuple[float, float, float, bool] | None:
+    """The fold between pages a and b where this side holds them side by side: (x, its low and high
+    end, whether the pages stand upright), or None."""
+    found = {slot.page: slot for slot in slots if slot.page in (a, b)}
+    if len(found) < 2 or found[a].row != found[b].row or abs(found[a].col - found[b].col) != 1:
+        return None
+    w, h = page
+    high = top - found[a].row * h
+    return x0 + max(found[a].col, found[b].col) * w, high - h, high, found[a].rotation == 0
 
 
 def _add_sheet(out: pikepdf.Pdf, size: tuple[float, float], operators: list[str], forms: dict) -> None:

@@ -26,7 +26,7 @@ class ImposeOptions:
     paper_thickness: float = 0.1        # mm, for creep; 0 for none
     guide: bool = True                  # a first sheet that explains the printing
     fold_marks: bool = True
-    sewing_stations: int = 4            # marks on the spine of each signature's innermost sheet; 0 for none
+    sewing_stations: int = 4            # marks on the spine fold inside each signature; 0 for none
     collation_marks: bool = True
 
 

@@ -134,7 +134,7 @@ def _name_counts(text: str) -> tuple[Counter[str], dict[str, str], Counter[str]]
     """Capitalised words used as names (never lower-case, seen mid-sentence), full names, and how
     often each was named right after a word of place ("at", "in")."""
     tokens = _TOKEN.findall(text)
-    lower = {t.casefold() for t in tokens if t[0].islower()}
+    lower = {t.casefold() for t in set(tokens) if t[0].islower()}  # distinct tokens: far fewer
     counts: Counter[str] = Counter()
     placed: Counter[str] = Counter()
     mid: set[str] = set()

@@ -259,8 +259,13 @@ def _print_record(record: dict) -> None:
               help="Imposition: sewing marks on the spine fold inside each signature (0: none).")
 @click.option("--no-marks", is_flag=True, help="Imposition: no fold, sewing or collation marks.")
 @click.option("--no-guide", is_flag=True, help="Imposition: no first sheet explaining the printing.")
-@click.option("--pod", type=click.Choice(["kdp"]), help="PDF: an interior for print on demand (Amazon KDP): the "
-                                                       "gutter by page count, no trailing blank, and a cover spread.")
+@click.option("--pod", type=click.Choice(["kdp", "custom"]),
+              help="PDF: an interior for print on demand: Amazon KDP's gutter by page count, or (custom) the "
+                   "numbers of another service's guide; no trailing blank, and a cover spread.")
+@click.option("--pod-gutter", type=click.FloatRange(min=0, min_open=True), metavar="IN",
+              help="--pod custom: the service's least inside margin, in inches (Lulu, IngramSpark: from their guide).")
+@click.option("--pod-spine-per-page", type=click.FloatRange(min=0, min_open=True), metavar="IN",
+              help="--pod custom: the paper's thickness, inches a page, for the cover's spine.")
 @click.option("--paper-color", type=click.Choice(["white", "cream"]), default="white", show_default=True,
               help="Print on demand: the paper, which sets the spine's width.")
 @click.option("--no-cover-pdf", is_flag=True, help="Print on demand: no <name>.cover.pdf.")
@@ -282,7 +287,7 @@ def _print_record(record: dict) -> None:
 def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, language, series, series_index, cover,
               css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
               manifest, page_size, tagged, impose, paper, sheets_per_signature, duplex, paper_thickness,
-              sewing_stations, no_marks, no_guide, pod, paper_color, no_cover_pdf, cover_guides, quiet, cache_dir,
+              sewing_stations, no_marks, no_guide, pod, pod_gutter, pod_spine_per_page, paper_color, no_cover_pdf, cover_guides, quiet, cache_dir,
               no_cache, jobs, scheduler, verbose, strict, follow_links, from_format) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
@@ -320,7 +325,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
                            print=PrintOptions(page_size=page_size.lower(), tagged=tagged, impose=ImposeOptions(
                                impose, paper, sheets_per_signature, duplex, paper_thickness, not no_guide,
                                not no_marks, 0 if no_marks else sewing_stations, not no_marks) if impose else None,
-                               pod=PodOptions(pod, paper_color, not no_cover_pdf, cover_guides) if pod else None),
+                               pod=_pod_options(pod, paper_color, not no_cover_pdf, cover_guides, pod_gutter,
+                                                pod_spine_per_page)),
                            follow_links=follow_links,
                            manifest=manifest, info=info,
                            aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()),
@@ -365,6 +371,19 @@ def _report_skipped(files: list[Path], verbose: bool) -> None:
     if verbose:
         for path in files:
             click.echo(f"bookbinder: skipped {quoted(path)}", err=True)
+
+
+def _pod_options(service, paper_color, cover_pdf, guides, gutter, per_page) -> PodOptions | None:
+    """--pod and its numbers; a custom service needs both of them, and they mean nothing without it."""
+    custom = {"--pod-gutter": gutter, "--pod-spine-per-page": per_page}
+    if service == "custom" and None in custom.values():
+        missing = " and ".join(k for k, v in custom.items() if v is None)
+        raise UsageError(f"--pod custom needs {missing} (the numbers from your service's guide)")
+    if service != "custom" and any(v is not None for v in custom.values()):
+        raise UsageError(f"{' and '.join(k for k, v in custom.items() if v is not None)}: only with --pod custom")
+    if service is None:
+        return None
+    return PodOptions(service, paper_color, cover_pdf, guides, gutter, per_page)
 
 
 class _Reporter:

@@ -243,14 +243,18 @@ def _write_cover_spread(path: Path, book: Book, print_options: PrintOptions, res
     meta = book_metadata(book)
     front = book.info.cover or cover_image(book)
     spread = cover_spread(book.title, ", ".join(meta.authors or meta.editors), meta.description, pages, trim, front,
-                          print_options.pod.paper_color, print_options.pod.guides)
+                          print_options.pod.paper_color, print_options.pod.guides, print_options.pod.spine_per_page)
     target = path.with_name(path.stem + ".cover.pdf")
     write_atomic(target, spread.pdf)
     if result is not None:
         result.notices.append(f"{quoted(target)}: cover spread {spread.width / 72:.3f} x {spread.height / 72:.3f} in "
                               f"with bleed, spine {spread.spine / 72:.3f} in for {pages} pages "
-                              f"({print_options.pod.paper_color} paper)")
+                              f"({_paper(print_options.pod)})")
     return target
+
+
+def _paper(pod) -> str:
+    return f"{pod.spine_per_page} in a page" if pod.spine_per_page is not None else f"{pod.paper_color} paper"
 
 
 def _unique_slug(slug: str, used: set[str]) -> str:

@@ -173,10 +173,15 @@ def test_cover_spread_size_and_boxes(pages: int) -> None:
     assert trim == pytest.approx([9, 9, (12 + spine + 0.125) * 72, (9 + 0.125) * 72], abs=0.01)
 
 
-def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags, least, per_page, said", [
+    (["--pod", "kdp", "--paper-color", "cream"], 0.375, 0.0025, "cream paper"),  # KDP's least for 24-150 pages
+    (["--pod", "custom", "--pod-gutter", "0.6", "--pod-spine-per-page", "0.003"], 0.6, 0.003, "0.003 in a page"),
+])
+def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path, flags: list[str], least: float, per_page: float,
+                                                      said: str) -> None:
     from pypdf import PdfReader
 
-    result = run("build", str(SEEDS), "-f", "pdf", "--pod", "kdp", "--paper-color", "cream", "-o", str(tmp_path))
+    result = run("build", str(SEEDS), "-f", "pdf", *flags, "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["collected-stories.cover.pdf", "collected-stories.pdf"]
     reader = PdfReader(tmp_path / "collected-stories.pdf")
@@ -198,14 +203,25 @@ def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path) -> None:
     body = [i for i in range(pages) if reader.page_labels[i].isdigit() and len(reader.pages[i].extract_text() or "") > 400]
     recto = next(i for i in body if int(reader.page_labels[i]) % 2)
     verso = next(i for i in body if not int(reader.page_labels[i]) % 2)
-    gutter = (0.375 + 0.125) * 72  # KDP's least for 24-150 pages, and an eighth of an inch more
+    gutter = (least + 0.125) * 72  # the service's least, and an eighth of an inch more
     outer = 0.625 * 72             # print.css's outside margin
     # The text starts where the margin ends, the same way on both sides: the difference is the gutter's.
     assert left_edge(recto) - left_edge(verso) == pytest.approx(gutter - outer, abs=0.5)
     with pikepdf.open(tmp_path / "collected-stories.cover.pdf") as cover:
         width = float(cover.pages[0].MediaBox[2]) / 72
-    assert width == pytest.approx(2 * 6 + pages * 0.0025 + 0.25, abs=0.001)
-    assert f"for {pages} pages (cream paper)" in result.stderr
+    assert width == pytest.approx(2 * 6 + pages * per_page + 0.25, abs=0.001)
+    assert f"for {pages} pages ({said})" in result.stderr
+
+
+@pytest.mark.parametrize("flags, said", [
+    (["--pod", "custom", "--pod-gutter", "0.5"], "--pod custom needs --pod-spine-per-page"),
+    (["--pod", "kdp", "--pod-gutter", "0.5"], "--pod-gutter: only with --pod custom"),
+    (["--pod", "custom", "--pod-gutter", "-1", "--pod-spine-per-page", "0.002"], "Invalid value for '--pod-gutter'"),
+])
+def test_custom_pod_numbers_are_checked_before_any_work(tmp_path: Path, flags: list[str], said: str) -> None:
+    result = run("build", str(SEEDS), "-f", "pdf", *flags, "-o", str(tmp_path / "out"))
+    assert result.returncode == 2 and said in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 _BLOCK = re.compile(rb"q 0 g (\S+) (\S+) 4 (\S+) re f Q")

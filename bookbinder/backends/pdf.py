@@ -48,10 +48,11 @@ def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: 
         return _lay_out(plan, options, progress, executor)
     from . import pod
 
-    gutter = pod.kdp_gutter(max(pod.KDP_PAGES[0], min(pod.KDP_PAGES[1], _estimated_pages(plan, options))))
+    estimate = max(pod.KDP_PAGES[0], min(pod.KDP_PAGES[1], _estimated_pages(plan, options)))
+    gutter = pod.least_gutter(options.pod, estimate)
     for _ in range(3):
         data = _lay_out(plan, replace(options, gutter=gutter + _GUTTER_EASE), progress, executor)
-        needed = pod.kdp_gutter(_page_count(data))
+        needed = pod.least_gutter(options.pod, _page_count(data))
         if needed <= gutter:
             return data
         gutter = needed

@@ -7,7 +7,9 @@ Amazon KDP's numbers, from its help pages ("Set Trim Size, Bleed, and Margins", 
 - the spine is the page count x the paper's thickness: white 0.002252 in a page, cream 0.0025 in;
 - the cover is one spread, back + spine + front, with 0.125 in of bleed on every outside edge;
   spine text only on books of more than 79 pages, kept 0.0625 in from the spine's edges.
-Lulu's and IngramSpark's numbers are not here yet: their calculators give them per order.
+Lulu's and IngramSpark's numbers are not built in: their guides and calculators give them per
+paper and binding, and no published table could be checked here. `--pod custom` takes a service's
+numbers as the user reads them there: its least gutter and its paper's thickness a page.
 """
 from __future__ import annotations
 
@@ -33,8 +35,15 @@ def kdp_gutter(pages: int) -> float:
     return next(g for limit, g in KDP_GUTTER if pages <= limit)
 
 
-def spine_width(pages: int, paper: str = "white") -> float:
-    """The spine's width in inches."""
+def least_gutter(pod, pages: int) -> float:
+    """The least inside margin the service accepts for `pages`, in inches (`pod`: a PodOptions)."""
+    return pod.gutter if pod.service == "custom" else kdp_gutter(pages)
+
+
+def spine_width(pages: int, paper: str = "white", per_page: float | None = None) -> float:
+    """The spine's width in inches: KDP's paper, or `per_page` inches a page."""
+    if per_page is not None:
+        return pages * per_page
     if paper not in KDP_SPINE:
         raise UsageError(f"--paper-color {paper!r}: white or cream")
     return pages * KDP_SPINE[paper]
@@ -49,7 +58,7 @@ class CoverSpread:
 
 
 def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[float, float], front_png: bytes,
-                 paper: str = "white", guides: bool = False) -> CoverSpread:
+                 paper: str = "white", guides: bool = False, per_page: float | None = None) -> CoverSpread:
     """The paperback cover as one PDF page: back, spine and front, with bleed, and its boxes set
     (MediaBox with the bleed, BleedBox, TrimBox the book's outline)."""
     import pikepdf
@@ -58,7 +67,7 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
 
     from .cover import reportlab_face
 
-    bleed, spine = BLEED * 72, spine_width(pages, paper) * 72
+    bleed, spine = BLEED * 72, spine_width(pages, paper, per_page) * 72
     w, h = trim
     width, height = 2 * w + spine + 2 * bleed, h + 2 * bleed
     buffer = io.BytesIO()

@@ -35,10 +35,12 @@ class PodOptions:
     """A print-on-demand service's rules (`backends.pod`): the interior's gutter by page count, no
     trailing blank page, and a cover spread."""
 
-    service: str = "kdp"
-    paper_color: str = "white"          # white or cream: the spine's width
+    service: str = "kdp"                # kdp, or custom: the numbers below, from the service's own guide
+    paper_color: str = "white"          # white or cream: the spine's width (KDP's papers)
     cover_pdf: bool = True              # also write <name>.cover.pdf
     guides: bool = False                # trim, spine and barcode guides on the cover
+    gutter: float | None = None         # custom: the service's least inside margin, inches
+    spine_per_page: float | None = None  # custom: the paper's thickness, inches a page
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,9 @@ def paragraphs() -> list[str]:
     """The seeds' prose paragraphs, names taken out (each story puts its own people in)."""
     out = []
     for seed in sorted(SEEDS.glob("*.txt")):
-        for para in re.split(r"\n\s*\n", seed.read_text(encoding="utf-8")):
+        for para in seed.read_text(encoding="utf-8").splitlines():  # some seeds break paragraphs with one newline
             para = " ".join(para.split())
-            if len(para) > 120 and not re.match(r"(Tags|Summary|Author|Previous)", para):
+            if len(para) > 120 and not re.match(r"[\w ()/'’]{1,40}:", para):  # no "Title: ..." header lines
                 for name in SEED_NAMES:
                     para = re.sub(rf"\b{name}\b", "\x00", para)
                 out.append(para)

@@ -424,3 +424,15 @@ def test_a_fanficfare_txt_summary_written_as_html_is_parsed_as_a_fragment_never_
     assert hostile != text
     summary = " ".join(b.text for b in read_data(hostile.encode(), "f.txt").meta.summary)
     assert "Lexie learns." in summary and "After the end." in summary and "steal" not in summary
+
+
+# -- a LiveJournal header pasted without its line breaks: one long line that opens with "Title:"
+def test_a_header_line_is_short_and_a_long_one_is_story_text() -> None:
+    prose = " ".join(["She waited by the window while the kettle sang and the street went dark."] * 6)
+    text = f"Title: Losing Grip Pairing: Mark/Lexie Rating: R {prose}\n\nThe door opened at last.\n"
+    story = read_data(text.encode(), "pasted.txt")
+    assert story.meta.title != f"Losing Grip Pairing: Mark/Lexie Rating: R {prose}"
+    assert body(story).startswith("Title: Losing Grip") and "header-field" not in codes(story)
+    assert not missing_words(text, story)
+    short = read_data(b"Title: Losing Grip\nRating: R\n\nThe door opened at last.\n", "header.txt")
+    assert short.meta.title == "Losing Grip" and short.meta.rating == "R"

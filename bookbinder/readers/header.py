@@ -15,6 +15,11 @@ from .fields import FieldSet, field_of, parse_date
 from .patterns import chapter_heading, is_marker
 from .segment import Unit
 
+# A LiveJournal or fanfiction.net header line names a title, a rating, a pairing in a line of its own; a
+# longer line that opens with "Title:" is story text (a paste that lost its line breaks), kept as such.
+# A summary or a note may run long.
+_FIELD_LINE = 300  # characters of a field's value
+_LONG_FIELDS = frozenset({"summary", "notes"})
 _KEY_VALUE = re.compile(r"^\s*(?P<key>[A-Za-z][\w ()'’/&.-]{0,40}?)\s*:\s*(?P<value>.*)$")
 _LABELLED_NOTE = re.compile(
     r"^\s*[\[(*_~]*\s*(?P<label>a/n|a\.n\.|an|author'?s?'? ?notes?|authors? notes?|transcriber'?s?'? ?notes?|notes?|"
@@ -145,7 +150,7 @@ class Matter:
             return 1
         kv = _KEY_VALUE.match(t) if u.single else None
         name = field_of(kv["key"]) if kv else None
-        if kv and name:
+        if kv and name and (name in _LONG_FIELDS or len(kv["value"]) <= _FIELD_LINE):
             return self._header_field(i, kv["key"].strip(), name, kv["value"])
         if _LABELLED_NOTE.match(t) or _AN_BARE.match(t) or _CREDIT.match(t):
             return self._take_notes(i, note_label(t), front=True)

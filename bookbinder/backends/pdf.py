@@ -29,7 +29,7 @@ from ..render import E, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
-from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, lay_out, merge
+from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, folio_overlay, lay_out, merge
 from .print_options import PAGE_SIZES, PrintOptions, page_points
 
 
@@ -155,17 +155,38 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
         if isinstance(part, Crash):
             raise BuildError(f"the credits page could not be laid out ({part.reason})")
     layout = lay_out(laid)
-    front = None
-    if book.is_anthology:
-        starts = {group[0].id: start for group, start in zip(groups, layout.starts)}
-        front_parts = [p for p in plan.parts if p.kind in _FRONT]
-        front = _render_body(plan, options, [_element(plan, p, PrintLinks(starts)) for p in front_parts],
-                             _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
     size, margins = _page_geometry(options.page_size)
+    front, folios = _front_and_folios(plan, options, groups, layout, size, margins, executor)
     report(progress, "merging", 0, 1, "books")
-    merged = merge(plan.metadata, front, laid, layout, size, margins, trailing_blank=options.pod is None)
+    merged = merge(plan.metadata, front, laid, layout, size, margins, trailing_blank=options.pod is None,
+                   folios=folios)
     report(progress, "merging", 1, 1, "books", f"{layout.body_pages:,} pages")
     return merged
+
+
+def _front_and_folios(plan: BookPlan, options: PrintOptions, groups: list[list[Part]], layout, size, margins,
+                      executor: Executor) -> tuple[LaidOut | None, bytes]:
+    """Pass two, as two units at once: the front matter (its contents page numbers now known) and
+    the folios of the body pages; both need only the body's layout."""
+    def front() -> LaidOut | None:
+        if not plan.book.is_anthology:
+            return None
+        starts = {group[0].id: start for group, start in zip(groups, layout.starts)}
+        front_parts = [p for p in plan.parts if p.kind in _FRONT]
+        return _render_body(plan, options, [_element(plan, p, PrintLinks(starts)) for p in front_parts],
+                            _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
+
+    def folios() -> bytes:
+        return folio_overlay(layout, size, margins)
+
+    units = {"front": front, "folios": folios}
+    names = ["front", "folios"] if plan.book.is_anthology else ["folios"]
+    made = dict(executor.run(lambda name: units[name](), names, isolate=True))  # names cross to a worker
+    answers = [made[i] for i in sorted(made)]
+    if any(isinstance(a, Crash) for a in answers):
+        raise BuildError(f"the front matter or the folios could not be laid out "
+                         f"({next(a for a in answers if isinstance(a, Crash)).reason})")
+    return (answers[0], answers[1]) if plan.book.is_anthology else (None, answers[0])
 
 
 class PartCache:

@@ -56,7 +56,7 @@ def lay_out(parts: list[Part]) -> Layout:
 
 
 def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Layout, size: tuple[float, float],
-          margins: tuple[float, float], trailing_blank: bool = True) -> bytes:
+          margins: tuple[float, float], trailing_blank: bool = True, folios: bytes | None = None) -> bytes:
     """The book: front matter, then the parts, each opening on a recto. `trailing_blank=False`
     (print on demand) leaves out the blank verso after the last part."""
     out = pikepdf.new()
@@ -70,7 +70,7 @@ def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Lay
             out.add_blank_page(page_size=size)
     body_pages = layout.body_pages - (0 if trailing_blank or layout.body_pages not in layout.blanks else 1)
     front_pages = len(out.pages) - body_pages
-    folios = pikepdf.open(io.BytesIO(folio_overlay(layout, size, margins)))
+    folios = pikepdf.open(io.BytesIO(folios if folios is not None else folio_overlay(layout, size, margins)))
     sources.append(folios)
     for i in range(body_pages):
         if i + 1 not in layout.blanks:

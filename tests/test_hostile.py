@@ -77,8 +77,11 @@ def test_story_data_never_reaches_the_renderer_as_code(tmp_path: Path, monkeypat
     recorder = _Recorder(monkeypatch)
     stories = [_hostile_story(tmp_path, f"s{i}-{kind}", payload, kind == "sidecar")
                for i, payload in enumerate(PAYLOADS) for kind in ("front-matter", "sidecar")]
+    # Every work unit (each story's part, the front matter, the folios) runs in this process, so the
+    # recorder sees every fetch of the whole book, not only the parent's.
     result = build(stories, BuildOptions(formats=("pdf",), out_dir=tmp_path / "out", title=CSS_ESCAPE,
-                                         editors=(PAYLOADS[2],), print=PrintOptions(tagged=tagged)))
+                                         editors=(PAYLOADS[2],), print=PrintOptions(tagged=tagged),
+                                         scheduler="serial"))
     assert not result.errors, result.errors
     assert not recorder.escapes, recorder.escapes
     allowed = {f"bookbinder:fonts/SourceSerifPro-{face}.ttf" for face in ("Regular", "It", "Semibold", "Bold",

@@ -92,7 +92,7 @@ def dask_library(n: int, tmp: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[200, 1000])
+    parser.add_argument("sizes", nargs="*", type=int, default=[], help="library sizes for the EPUB runs")
     parser.add_argument("--pdf", type=int, default=200, help="stories in the PDF anthology (0: none)")
     parser.add_argument("--dask", type=int, default=1000, help="stories for the Dask comparison (0: none)")
     args = parser.parse_args()

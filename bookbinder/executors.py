@@ -16,7 +16,6 @@ process that runs the build, whichever engine ran the units.
 from __future__ import annotations
 
 import os
-from collections import deque
 from typing import Callable, Iterable, Iterator, Protocol, TypeVar
 
 from .errors import BookbinderError, UsageError
@@ -59,7 +58,7 @@ class Pool:
 
 class Dask:
     """Units on a dask.distributed cluster, at most `window` in flight (so a generator of units
-    that carry bytes is read only as fast as the cluster takes them)."""
+    that carry bytes is read only as fast as the cluster takes them), answered as they finish."""
 
     name, local = "dask", False
 
@@ -83,15 +82,26 @@ class Dask:
         if in_worker():
             yield from Serial().run(fn, items)
             return
-        unit = as_unit(fn)
-        flight: deque = deque()
-        source = iter(enumerate(items))
-        for index, item in source:
-            flight.append((index, self.client.submit(unit, item, pure=False)))
-            if len(flight) >= self.window:
-                yield self._answer(*flight.popleft())
-        while flight:
-            yield self._answer(*flight.popleft())
+        from distributed import as_completed
+
+        unit, source, index_of = as_unit(fn), iter(enumerate(items)), {}
+
+        def submit():
+            for index, item in source:  # one at a time: the next unit is made only when it can run
+                future = self.client.submit(unit, item, pure=False)
+                index_of[future.key] = index
+                return future
+            return None
+
+        started = [f for f in (submit() for _ in range(self.window)) if f is not None]
+        if not started:
+            return
+        running = as_completed(started, loop=self.client.loop)
+        for future in running:  # as each finishes, the next goes in: a long unit holds up no other
+            yield self._answer(index_of.pop(future.key), future)
+            following = submit()
+            if following is not None:
+                running.add(following)
 
     @staticmethod
     def _answer(index: int, future) -> tuple[int, object]:
@@ -112,13 +122,3 @@ def executor_for(scheduler: str | None = None, jobs: int | None = None) -> Execu
     if scheduler and scheduler != "pool":
         return Dask.connect(scheduler)
     return Pool(jobs)
-
-
-def in_order(results: Iterator[tuple[int, R]], count: int) -> Iterator[R]:
-    """Results that arrive in any order, yielded in their items' order."""
-    waiting: dict[int, R] = {}
-    for next_index in range(count):
-        while next_index not in waiting:
-            index, result = next(results)
-            waiting[index] = result
-        yield waiting.pop(next_index)

@@ -570,7 +570,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     if options.cache is not None:  # laid-out PDF parts are kept beside the stories
         options = replace(options, print=replace(options.print, parts_cache=str(options.cache)))
     executor = executor_for(options.scheduler, options.jobs)
-    with _shelf(options.cache) as shelf:
+    with contextlib.closing(executor), _shelf(options.cache) as shelf:
         books = _read_and_plan(inputs, options, manifest, result, executor, shelf, progress, on_story)
         if books:
             result.written, errors = write_books(books, options, result, progress, executor, shelf)

@@ -34,9 +34,14 @@ class Executor(Protocol):
     def run(self, fn: Callable[[T], R], items: Iterable[T], isolate: bool = False
             ) -> Iterator[tuple[int, R | Crash]]: ...
 
+    def close(self) -> None: ...
+
 
 class Serial:
     name, local = "serial", True
+
+    def close(self) -> None:
+        pass
 
     def run(self, fn, items, isolate=False):
         for index, item in enumerate(items):
@@ -48,6 +53,9 @@ class Pool:
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = jobs or cores()
+
+    def close(self) -> None:
+        pass  # workers live only while a run() is being read
 
     def run(self, fn, items, isolate=False):
         if in_worker():  # a unit inside a unit: no workers of workers
@@ -62,10 +70,15 @@ class Dask:
 
     name, local = "dask", False
 
-    def __init__(self, client, window: int | None = None) -> None:
-        self.client = client
+    def __init__(self, client, window: int | None = None, owned: bool = False) -> None:
+        self.client, self.owned = client, owned
         threads = sum(client.nthreads().values()) or 1
         self.window = window or 4 * threads
+
+    def close(self) -> None:
+        """Leave the cluster (when the build opened the connection)."""
+        if self.owned:
+            self.client.close()
 
     @classmethod
     def connect(cls, address: str) -> Dask:
@@ -74,7 +87,7 @@ class Dask:
         except ImportError:
             raise UsageError("--scheduler needs dask.distributed: pip install 'bookbinder[dask]'") from None
         try:
-            return cls(Client(address, timeout="10s", set_as_default=False))
+            return cls(Client(address, timeout="10s", set_as_default=False), owned=True)
         except (OSError, TimeoutError) as exc:
             raise UsageError(f"--scheduler {address}: cannot connect ({exc})") from None
 

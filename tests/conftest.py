@@ -99,3 +99,18 @@ def image_epub() -> bytes:
                                             '<item id="g" href="images/gull.png" media-type="image/png"/>',
                                             '<itemref idref="c1"/>'),
                   "OEBPS/text/c1.xhtml": chapter, "OEBPS/images/gull.png": png()})
+
+
+def small_library(folder: Path) -> Path:
+    """folder/lib: the seeds, an AO3 download and a story with a sidecar (three formats, two
+    pairings, user metadata): what the cache and executor tests build."""
+    import shutil
+
+    lib = folder / "lib"
+    lib.mkdir()
+    for p in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(p, lib / p.name)
+    shutil.copy(CASES / "ao3-download" / "input.html", lib / "ao3.html")
+    shutil.copy(CASES / "sidecar-toml" / "input.txt", lib / "side.txt")
+    shutil.copy(CASES / "sidecar-toml" / "input.meta.toml", lib / "side.meta.toml")
+    return lib

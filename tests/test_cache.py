@@ -11,18 +11,11 @@ import pytest
 from bookbinder.api import BuildOptions, build, load_stories
 from bookbinder.cache import StoryCache
 
-from conftest import CASES, SEEDS
+from conftest import SEEDS, small_library
 
 
 def _library(folder: Path) -> Path:
-    lib = folder / "lib"
-    lib.mkdir()
-    for p in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(p, lib / p.name)
-    shutil.copy(CASES / "ao3-download" / "input.html", lib / "ao3.html")
-    shutil.copy(CASES / "sidecar-toml" / "input.txt", lib / "side.txt")
-    shutil.copy(CASES / "sidecar-toml" / "input.meta.toml", lib / "side.meta.toml")
-    return lib
+    return small_library(folder)
 
 
 def test_cached_stories_are_the_stories(tmp_path: Path) -> None:

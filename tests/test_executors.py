@@ -2,7 +2,6 @@
 and a build plans its books from cards, the stories' chapters left on the shelf until a book is written."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,18 +12,11 @@ from bookbinder.errors import InputError
 from bookbinder.executors import Dask, Pool, Serial
 from bookbinder.parallel import Crash
 
-from conftest import CASES, SEEDS
+from conftest import SEEDS, small_library
 
 
 def _library(folder: Path) -> Path:
-    lib = folder / "lib"
-    lib.mkdir()
-    for p in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(p, lib / p.name)
-    shutil.copy(CASES / "ao3-download" / "input.html", lib / "ao3.html")
-    shutil.copy(CASES / "sidecar-toml" / "input.txt", lib / "side.txt")
-    shutil.copy(CASES / "sidecar-toml" / "input.meta.toml", lib / "side.meta.toml")
-    return lib
+    return small_library(folder)
 
 
 def _books(folder: Path) -> dict[str, bytes]:

@@ -23,7 +23,7 @@ from .backends.print_options import PrintOptions
 from .book import Book, BookInfo, story_title
 from .errors import BookbinderError, InputError, UsageError, portable, quoted
 from .model import Diagnostic, Story
-from .cache import StoryCache, entry_bytes, shelve
+from .cache import StoryCache, entry_bytes, shelve, unshelve
 from .executors import Executor, Pool, executor_for
 from .parallel import MEMORY_MB, Crash
 from .pipeline import Override, load_story
@@ -296,9 +296,10 @@ def _stored(store: StoryCache | None, job: ReadJob, result, path: Path) -> Story
         return InputError(f"not read: {result.reason}", path)
     if not isinstance(result, Read):
         return result
-    if store is not None and job.key and result.entry is not None:
-        store.put(job.key, result.entry, result.card)
-    return result.story.with_(mtime=None if str(path) == "-" else path.stat().st_mtime)
+    story = result.story
+    if store is not None and job.key and result.entry is not None and not store.put(job.key, result.entry, result.card):
+        story = unshelve(story, result.entry)  # the shelf cannot keep it (a full disk): kept here, whole
+    return story.with_(mtime=None if str(path) == "-" else path.stat().st_mtime)
 
 
 def _read_job(path: Path, index: int, store: StoryCache | None, overrides, stdin: Stdin | None, cards: bool,

@@ -116,19 +116,24 @@ class StoryCache:
             self.hits += 1
         return value
 
-    def store(self, key: str, story: Story) -> None:
-        self.put(key, entry_bytes(key, story))
+    def store(self, key: str, story: Story) -> bool:
+        return self.put(key, entry_bytes(key, story))
 
-    def put(self, key: str, entry: bytes, card: bytes | None = None) -> None:
-        """Keep a story's entry (and its card, if made); the entry first, so a card never points at nothing."""
+    def put(self, key: str, entry: bytes, card: bytes | None = None) -> bool:
+        """Keep a story's entry (and its card, if made); the entry first, so a card never points at
+        nothing. False if the entry could not be kept (a full or read-only disk)."""
         from .backends.output import write_atomic
 
         try:
             write_atomic(self._file(key), entry, durable=False)
+        except Exception:  # noqa: BLE001 - the caller keeps the story itself instead
+            return False
+        try:
             if card is not None:
                 write_atomic(self._file(key, "cards"), card, durable=False)
-        except Exception:  # noqa: BLE001 - a cache that cannot be written only costs speed
+        except Exception:  # noqa: BLE001 - a card not kept only costs a read next time
             pass
+        return True
 
 
 def entry_bytes(key: str, story: Story) -> bytes:

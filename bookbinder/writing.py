@@ -88,7 +88,7 @@ def _unshelved(job: BookJob) -> tuple[Book, list[BookbinderError]]:
     shelf = StoryCache(job.shelf) if job.shelf else None
     stories, errors = [], []
     for story in job.book.stories:
-        key = story.shelved.key if story.shelved else None
+        key = story.shelved.key if story.shelved else None  # None: a whole story, kept in memory
         entry = (job.entries or {}).get(key) if job.entries is not None else shelf.entry(key) if shelf and key else None
         try:
             stories.append(unshelve(story, entry))

@@ -154,3 +154,17 @@ def test_a_damaged_cache_never_costs_a_story(tmp_path: Path, monkeypatch, damage
             entry.write_bytes(entry.read_bytes()[:-7])
     again = build([lib], BuildOptions(out_dir=tmp_path / "b", by="pairing", cache=cache))
     assert not again.errors and _books(tmp_path / "b") == _books(tmp_path / "a")
+
+
+def test_a_shelf_that_cannot_be_written_costs_no_story(tmp_path: Path, monkeypatch) -> None:
+    """A full or read-only disk under the cache: the build keeps those stories whole, in memory,
+    and makes the same books."""
+    from bookbinder.cache import StoryCache
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    lib = _library(tmp_path)
+    fine = build([lib], BuildOptions(out_dir=tmp_path / "fine", by="pairing", cache=tmp_path / "cache"))
+    monkeypatch.setattr(StoryCache, "put", lambda self, key, entry, card=None: False)
+    full = build([lib], BuildOptions(out_dir=tmp_path / "full", by="pairing", cache=tmp_path / "other"))
+    assert not fine.errors and not full.errors, full.errors
+    assert _books(tmp_path / "full") == _books(tmp_path / "fine")

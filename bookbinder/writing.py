@@ -89,7 +89,7 @@ def _unshelved(job: BookJob) -> tuple[Book, list[BookbinderError]]:
     stories, errors = [], []
     for story in job.book.stories:
         key = story.shelved.key if story.shelved else None  # None: a whole story, kept in memory
-        entry = (job.entries or {}).get(key) if job.entries is not None else shelf.entry(key) if shelf and key else None
+        entry = job.entries.get(key) if job.entries is not None else shelf.entry(key) if shelf and key else None
         try:
             stories.append(unshelve(story, entry))
         except Exception:  # noqa: BLE001 - a damaged entry costs its story, said in one line
@@ -107,7 +107,7 @@ def write_books(books: list[Book], options: BuildOptions, result: BuildResult | 
     fresh = [t for t in tasks if not _up_to_date(t, options, result)]
     together = [t for t in fresh if t.fmt != "pdf" and t.target != STDOUT]  # many books: one unit each
     together = together if len(together) > 1 else []
-    alone = [t for t in fresh if t not in together]
+    alone = [t for t in fresh if t.fmt == "pdf" or t.target == STDOUT] if together else fresh
     jobs = (_job(t, options, shelf, executor.local) for t in together)
     for done, (n, rendered) in enumerate(executor.run(book_unit, jobs), 1):
         if isinstance(rendered, Crash):
@@ -139,10 +139,11 @@ def _tasks(books: list[Book], options: BuildOptions, result: BuildResult | None
 
 
 def _job(task: _Task, options: BuildOptions, shelf: StoryCache | None, local: bool) -> BookJob:
-    keys = [s.shelved.key for s in task.book.stories if s.shelved]
+    """A local worker reads the book's entries from the shelf; a remote one is sent them."""
     if local or shelf is None:
         return BookJob(task.book, task.fmt, options.print, shelf.folder if shelf else None)
-    return BookJob(task.book, task.fmt, options.print, entries={k: shelf.entry(k) for k in keys})
+    entries = {s.shelved.key: shelf.entry(s.shelved.key) for s in task.book.stories if s.shelved}
+    return BookJob(task.book, task.fmt, options.print, entries=entries)
 
 
 def _up_to_date(task: _Task, options: BuildOptions, result: BuildResult | None) -> bool:

@@ -29,7 +29,7 @@ from .parallel import MEMORY_MB, Crash
 from .pipeline import Override, load_story
 from .progress import Progress, report
 from .readers.fields import parse_date, parse_language
-from .readers import STORY_SUFFIXES
+from .readers import STORY_SUFFIXES, unreadable
 from .render import render_story, serialize
 from .writing import STDOUT, plural, write_books
 from .sidecar import SIDECAR_SUFFIXES, read_sidecar, sidecar_path
@@ -314,32 +314,34 @@ def _read_job(path: Path, index: int, store: StoryCache | None, overrides, stdin
             return ReadJob(path, error=InputError("standard input is named, but was not read", "-"))
         key = store.scratch_key(path, index) if store is not None and not store.persistent else None
         return ReadJob(path, layers, key, cards and key is not None, stdin.data, stdin.format)
-    key = _cache_key(store, path, layers, index)
+    try:  # read here once: for the content key, and for a worker on another machine
+        data = path.read_bytes() if not local or (store is not None and store.persistent) else None
+    except OSError as exc:
+        return ReadJob(path, error=unreadable(exc, path))
+    key = _cache_key(store, path, data, layers, index)
     job = ReadJob(path, layers, key, cards and key is not None)
-    return job if local else _with_bytes(job)
+    return job if local else _with_bytes(job, data)
 
 
-def _with_bytes(job: ReadJob) -> ReadJob:
+def _with_bytes(job: ReadJob, data: bytes) -> ReadJob:
     """The job with the input's bytes and its sidecar's keys, for a worker on another machine."""
     try:
         sidecar = sidecar_path(job.path)
         layers = ((Override(sidecar.name, read_sidecar(sidecar), sidecar),) if sidecar else ()) + job.layers
-        return replace(job, layers=layers, data=job.path.read_bytes())
+        return replace(job, layers=layers, data=data)
     except BookbinderError as exc:
         return replace(job, error=exc)
-    except OSError as exc:
-        return replace(job, error=InputError(f"cannot be read ({exc.strerror or exc})", job.path))
 
 
-def _cache_key(store: StoryCache | None, path: Path, layers: Sequence[Override], index: int) -> str | None:
-    """The key a story file is kept under, or None: no store, or a file that cannot be read (its
-    worker says why). A build's scratch shelf needs no content key, only a unique one."""
+def _cache_key(store: StoryCache | None, path: Path, data: bytes | None, layers: Sequence[Override], index: int
+               ) -> str | None:
+    """The key a story file is kept under, or None: no store, or a sidecar that cannot be read
+    (the worker says why). A build's scratch shelf needs no content key, only a unique one."""
     if store is None:
         return None
     if not store.persistent:
         return store.scratch_key(path, index)
     try:
-        data = path.read_bytes()
         sidecar = sidecar_path(path)
         return store.key(path, data, sidecar.read_bytes() if sidecar else None, layers)
     except OSError:
@@ -560,6 +562,13 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
           on_story: Callable[[Story], None] | None = None, **kwargs) -> BuildResult:
     """One input file: a book of that story; several files or a folder: one anthology (or one per group)."""
     options = options or BuildOptions(**{k: (Path(v) if k == "out_dir" else v) for k, v in kwargs.items()})
+    executor = executor_for(options.scheduler, options.jobs)  # first: a scheduler out of reach leaves nothing
+    with contextlib.closing(executor):
+        return _build(inputs, options, progress, on_story, executor)
+
+
+def _build(inputs: list[str | Path], options: BuildOptions, progress: Progress | None,
+           on_story: Callable[[Story], None] | None, executor: Executor) -> BuildResult:
     if options.out_file != STDOUT:  # before any work: a bad -o costs the user nothing
         ensure_folder(options.out_file.parent if options.out_file else options.out_dir)
     if options.print.impose is not None and "pdf" in options.formats:  # the paper must hold the pages
@@ -570,8 +579,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     inputs, options, manifest = with_manifest(list(inputs), options)
     if options.cache is not None:  # laid-out PDF parts are kept beside the stories
         options = replace(options, print=replace(options.print, parts_cache=str(options.cache)))
-    executor = executor_for(options.scheduler, options.jobs)
-    with contextlib.closing(executor), _shelf(options.cache) as shelf:
+    with _shelf(options.cache) as shelf:
         books = _read_and_plan(inputs, options, manifest, result, executor, shelf, progress, on_story)
         if books:
             result.written, errors = write_books(books, options, result, progress, executor, shelf)

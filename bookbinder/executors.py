@@ -86,9 +86,19 @@ class Dask:
             from distributed import Client
         except ImportError:
             raise UsageError("--scheduler needs dask.distributed: pip install 'bookbinder[dask]'") from None
+        from distributed.comm.addressing import parse_address
+        from distributed.comm.registry import backends
+
+        try:
+            scheme, _ = parse_address(address)
+        except ValueError as exc:
+            raise UsageError(f"--scheduler {address}: not a scheduler's address ({exc})") from None
+        if scheme not in backends:  # checked first: a Client made for it lingers, and times out as it goes
+            raise UsageError(f"--scheduler {address}: not a scheduler's address (give tcp://HOST:8786, or one of "
+                             f"{', '.join(sorted(backends))}://)")
         try:
             return cls(Client(address, timeout="10s", set_as_default=False), owned=True)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise UsageError(f"--scheduler {address}: cannot connect ({exc})") from None
 
     def run(self, fn, items, isolate=False):

@@ -168,3 +168,25 @@ def test_a_shelf_that_cannot_be_written_costs_no_story(tmp_path: Path, monkeypat
     full = build([lib], BuildOptions(out_dir=tmp_path / "full", by="pairing", cache=tmp_path / "other"))
     assert not fine.errors and not full.errors, full.errors
     assert _books(tmp_path / "full") == _books(tmp_path / "fine")
+
+
+def test_the_command_line_chooses_the_engine(tmp_path: Path) -> None:
+    """-j and --scheduler, or BOOKBINDER_SCHEDULER, on the command line; a scheduler that cannot be
+    reached is one line and exit status 2, before any story is read."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def build_with(out: str, *flags: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bookbinder", "build", str(SEEDS), "--by", "pairing", "-q",
+                               "--no-cache", "-o", str(tmp_path / out), *flags], capture_output=True, text=True,
+                              cwd=ROOT, timeout=120, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})})
+
+    for out, flags, env in (("pool", ("-j", "2"), None), ("serial", (), {"BOOKBINDER_SCHEDULER": "serial"})):
+        assert build_with(out, *flags, env=env).returncode == 0
+    assert _books(tmp_path / "serial") == _books(tmp_path / "pool") and len(_books(tmp_path / "pool")) == 2
+    refused = build_with("nowhere", "--scheduler", "nonsense://nowhere")
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert "--scheduler nonsense://nowhere" in refused.stderr and not (tmp_path / "nowhere").exists()

@@ -88,15 +88,20 @@ def read_path(path: Path) -> Story:
     """Read one story file; InputError names the file when it cannot be read."""
     try:
         data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a folder, not a story file", path) from None
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except PermissionError:
-        raise InputError("permission denied", path) from None
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc})", path) from None
+        raise unreadable(exc, path) from None
     return read_data(data, str(path))
+
+
+def unreadable(exc: OSError, path: Path) -> InputError:
+    """Why a story file could not be read, in the words a user needs."""
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a folder, not a story file", path)
+    if isinstance(exc, FileNotFoundError):
+        return InputError("no such file", path)
+    if isinstance(exc, PermissionError):
+        return InputError("permission denied", path)
+    return InputError(f"cannot be read ({exc.strerror or exc})", path)
 
 
 def read_data(data: bytes, source: str, fmt: str | None = None) -> Story:

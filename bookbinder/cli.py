@@ -259,13 +259,16 @@ def _print_record(record: dict) -> None:
               help="Imposition: sewing marks on the spine fold inside each signature (0: none).")
 @click.option("--no-marks", is_flag=True, help="Imposition: no fold, sewing or collation marks.")
 @click.option("--no-guide", is_flag=True, help="Imposition: no first sheet explaining the printing.")
-@click.option("--pod", type=click.Choice(["kdp", "custom"]),
-              help="PDF: an interior for print on demand: Amazon KDP's gutter by page count, or (custom) the "
-                   "numbers of another service's guide; no trailing blank, and a cover spread.")
+@click.option("--pod", type=click.Choice(["kdp", "lulu", "ingram", "custom"]),
+              help="PDF: an interior for print on demand, to Amazon KDP's, Lulu's or IngramSpark's published rules "
+                   "(gutter by page count, margins, how the book ends), or (custom) the numbers of another "
+                   "service's guide; and a cover spread.")
 @click.option("--pod-gutter", type=click.FloatRange(min=0, min_open=True), metavar="IN",
-              help="--pod custom: the service's least inside margin, in inches (Lulu, IngramSpark: from their guide).")
+              help="Print on demand: the service's least inside margin, in inches (needed by custom; over a "
+                   "preset's).")
 @click.option("--pod-spine-per-page", type=click.FloatRange(min=0, min_open=True), metavar="IN",
-              help="--pod custom: the paper's thickness, inches a page, for the cover's spine.")
+              help="Print on demand: the paper's thickness, inches a page, for the cover's spine (needed by custom, "
+                   "and by ingram for a cover: its cover template generator's spine width / the page count).")
 @click.option("--paper-color", type=click.Choice(["white", "cream"]), default="white", show_default=True,
               help="Print on demand: the paper, which sets the spine's width.")
 @click.option("--no-cover-pdf", is_flag=True, help="Print on demand: no <name>.cover.pdf.")
@@ -374,13 +377,14 @@ def _report_skipped(files: list[Path], verbose: bool) -> None:
 
 
 def _pod_options(service, paper_color, cover_pdf, guides, gutter, per_page) -> PodOptions | None:
-    """--pod and its numbers; a custom service needs both of them, and they mean nothing without it."""
-    custom = {"--pod-gutter": gutter, "--pod-spine-per-page": per_page}
-    if service == "custom" and None in custom.values():
-        missing = " and ".join(k for k, v in custom.items() if v is None)
+    """--pod and its numbers: custom needs both of them; over a preset they replace its own; they
+    mean nothing without a service."""
+    numbers = {"--pod-gutter": gutter, "--pod-spine-per-page": per_page}
+    if service == "custom" and None in numbers.values():
+        missing = " and ".join(k for k, v in numbers.items() if v is None)
         raise UsageError(f"--pod custom needs {missing} (the numbers from your service's guide)")
-    if service != "custom" and any(v is not None for v in custom.values()):
-        raise UsageError(f"{' and '.join(k for k, v in custom.items() if v is not None)}: only with --pod custom")
+    if service is None and any(v is not None for v in numbers.values()):
+        raise UsageError(f"{' and '.join(k for k, v in numbers.items() if v is not None)}: only with --pod")
     if service is None:
         return None
     return PodOptions(service, paper_color, cover_pdf, guides, gutter, per_page)

@@ -18,7 +18,7 @@ from .backends.output import write_atomic
 from .backends.print_options import PrintOptions
 from .book import Book
 from .cache import StoryCache, WrittenBooks, book_digest, unshelve
-from .errors import BookbinderError, BuildError, DiskFullError, StoryError, portable, quoted
+from .errors import BookbinderError, BuildError, DiskFullError, StoryError, UsageError, portable, quoted
 from .executors import Executor, Pool
 from .parallel import Crash
 from .progress import Progress, report, within
@@ -234,7 +234,7 @@ def _write_cover_spread(path: Path, book: Book, print_options: PrintOptions, res
     import pikepdf
 
     from .backends.cover import cover_image
-    from .backends.pod import cover_spread
+    from .backends.pod import NAMES, cover_spread, service
     from .compose import book_metadata
 
     with pikepdf.open(path) as interior:
@@ -243,14 +243,19 @@ def _write_cover_spread(path: Path, book: Book, print_options: PrintOptions, res
         trim = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
     meta = book_metadata(book)
     front = book.info.cover or cover_image(book)
-    spread = cover_spread(book.title, ", ".join(meta.authors or meta.editors), meta.description, pages, trim, front,
-                          print_options.pod.paper_color, print_options.pod.guides, print_options.pod.spine_per_page)
+    pod = print_options.pod
+    rules = service(pod)
+    try:
+        spread = cover_spread(book.title, ", ".join(meta.authors or meta.editors), meta.description, pages, trim,
+                              front, pod.paper_color, pod.guides, pod.spine_per_page, rules)
+    except UsageError as exc:  # a service whose spine only its own template gives: the interior stands
+        raise BuildError(f"no cover spread: {exc.detail}", path.with_name(path.stem + ".cover.pdf")) from None
     target = path.with_name(path.stem + ".cover.pdf")
     write_atomic(target, spread.pdf)
     if result is not None:
         result.notices.append(f"{quoted(target)}: cover spread {spread.width / 72:.3f} x {spread.height / 72:.3f} in "
                               f"with bleed, spine {spread.spine / 72:.3f} in for {pages} pages "
-                              f"({_paper(print_options.pod)})")
+                              f"({_paper(pod)}, {NAMES[pod.service]})")
     return target
 
 

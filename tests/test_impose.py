@@ -143,7 +143,7 @@ def test_an_imposition_that_cannot_be_done_is_one_line_before_any_work(tmp_path:
     assert not list(tmp_path.iterdir())
 
 
-# ------------------------------------------------------------------ print on demand (KDP)
+# ------------------------------------------------------------------ print on demand
 @pytest.mark.parametrize("pages, gutter, spine_white, spine_cream", [
     (100, 0.375, 0.2252, 0.25), (300, 0.5, 0.6756, 0.75), (700, 0.75, 1.5764, 1.75)])
 def test_kdp_gutter_and_spine_follow_the_published_formulas(pages, gutter, spine_white, spine_cream) -> None:
@@ -152,6 +152,25 @@ def test_kdp_gutter_and_spine_follow_the_published_formulas(pages, gutter, spine
     assert kdp_gutter(pages) == gutter
     assert spine_width(pages, "white") == pytest.approx(spine_white)
     assert spine_width(pages, "cream") == pytest.approx(spine_cream)
+
+
+@pytest.mark.parametrize("pages", [100, 300, 700])
+def test_lulu_and_ingramspark_follow_their_published_numbers(pages: int) -> None:
+    """Lulu: 0.5 in margins and 0.2 in of gutter over them; 60# paper at 444 pages an inch.
+    IngramSpark: 0.5 in on every side; its spine only from its own template generator."""
+    from bookbinder.backends.pod import SERVICES, spine_width
+    from bookbinder.errors import UsageError
+
+    lulu, ingram = SERVICES["lulu"], SERVICES["ingram"]
+    assert lulu.least_gutter(pages) == pytest.approx(0.7)
+    assert spine_width(pages, "white", rules=lulu) == spine_width(pages, "cream", rules=lulu) == pytest.approx(pages / 444)
+    assert (lulu.safety, ingram.safety) == (0.5, 0.5)
+    assert ingram.least_gutter(pages) == 0.5
+    with pytest.raises(UsageError, match=f"cover template generator; enter {pages} pages there"):
+        spine_width(pages, "white", rules=ingram)
+    assert spine_width(pages, "white", per_page=0.0025, rules=ingram) == pytest.approx(pages * 0.0025)
+    with pytest.raises(UsageError, match="a paperback has at least 32 pages; this one has 24"):
+        lulu.least_gutter(24)
 
 
 @pytest.mark.parametrize("pages", [100, 300, 700])
@@ -173,12 +192,28 @@ def test_cover_spread_size_and_boxes(pages: int) -> None:
     assert trim == pytest.approx([9, 9, (12 + spine + 0.125) * 72, (9 + 0.125) * 72], abs=0.01)
 
 
-@pytest.mark.parametrize("flags, least, per_page, said", [
-    (["--pod", "kdp", "--paper-color", "cream"], 0.375, 0.0025, "cream paper"),  # KDP's least for 24-150 pages
-    (["--pod", "custom", "--pod-gutter", "0.6", "--pod-spine-per-page", "0.003"], 0.6, 0.003, "0.003 in a page"),
+def _nearest_to_trim(pdf: Path) -> float:
+    """Inches between the trim and the nearest word's box, over every page (pdftotext -bbox)."""
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    nearest = float("inf")
+    for w, h, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.DOTALL):
+        for box in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', body):
+            x0, y0, x1, y1 = map(float, box)
+            nearest = min(nearest, x0, y0, float(w) - x1, float(h) - y1)
+    return nearest / 72
+
+
+@pytest.mark.parametrize("flags, least, safety, per_page, said, ends_blank", [
+    (["--pod", "kdp", "--paper-color", "cream"], 0.375, 0.375, 0.0025, "cream paper, Amazon KDP", False),
+    (["--pod", "lulu"], 0.7, 0.5, 1 / 444, "white paper, Lulu", False),
+    (["--pod", "ingram", "--pod-spine-per-page", "0.0025"], 0.5, 0.5, 0.0025, "0.0025 in a page, IngramSpark", True),
+    (["--pod", "custom", "--pod-gutter", "0.6", "--pod-spine-per-page", "0.003"], 0.6, 0.5, 0.003,
+     "0.003 in a page, your service", False),
 ])
-def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path, flags: list[str], least: float, per_page: float,
-                                                      said: str) -> None:
+def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path, flags: list[str], least: float, safety: float,
+                                                      per_page: float, said: str, ends_blank: bool) -> None:
     from pypdf import PdfReader
 
     result = run("build", str(SEEDS), "-f", "pdf", *flags, "-o", str(tmp_path))
@@ -186,8 +221,14 @@ def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path, flags: lis
     assert sorted(p.name for p in tmp_path.iterdir()) == ["collected-stories.cover.pdf", "collected-stories.pdf"]
     reader = PdfReader(tmp_path / "collected-stories.pdf")
     pages = len(reader.pages)
-    last = reader.pages[-1].extract_text() or ""
-    assert "Bound with bookbinder" in last  # no blank page after the credits
+    text = [(page.extract_text() or "").strip() for page in reader.pages]
+    if ends_blank:  # IngramSpark: "the final page should be blank", and a book has leaves
+        assert text[-1] == "" and "Bound with bookbinder" in text[-2] + text[-3] and pages % 2 == 0
+    else:
+        assert "Bound with bookbinder" in text[-1]  # no blank page after the credits
+    # Folios and running heads too keep the service's safety margin from the trim.
+    assert _nearest_to_trim(tmp_path / "collected-stories.pdf") >= safety - 0.002
+
     def left_edge(index: int) -> float:
         """Where most lines of the page start: the text block's left edge (indents, heads and folios aside)."""
         from collections import Counter
@@ -200,7 +241,7 @@ def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path, flags: lis
         reader.pages[index].extract_text(visitor_text=visit)
         return Counter(xs).most_common(1)[0][0]
 
-    body = [i for i in range(pages) if reader.page_labels[i].isdigit() and len(reader.pages[i].extract_text() or "") > 400]
+    body = [i for i in range(pages) if reader.page_labels[i].isdigit() and len(text[i]) > 400]
     recto = next(i for i in body if int(reader.page_labels[i]) % 2)
     verso = next(i for i in body if not int(reader.page_labels[i]) % 2)
     gutter = (least + 0.125) * 72  # the service's least, and an eighth of an inch more
@@ -213,9 +254,26 @@ def test_pod_interior_and_cover_from_the_command_line(tmp_path: Path, flags: lis
     assert f"for {pages} pages ({said})" in result.stderr
 
 
+def test_ingramspark_without_its_spine_width_still_gets_its_interior(tmp_path: Path) -> None:
+    """IngramSpark's spine comes only from its template generator: the interior is written, and
+    one line says what to enter there; the exit code says the cover is missing."""
+    result = run("build", str(SEEDS), "-f", "pdf", "--pod", "ingram", "--tagged", "-o", str(tmp_path))
+    assert result.returncode == 1
+    from pypdf import PdfReader
+
+    line, = [said for said in result.stderr.splitlines() if "cover" in said]
+    reader = PdfReader(tmp_path / "collected-stories.pdf")
+    pages = len(reader.pages)
+    assert pages % 2 == 0 and not (reader.pages[-1].extract_text() or "").strip()  # laid out whole, it too ends blank
+    assert "Bound with bookbinder" in (reader.pages[-2].extract_text() or "") + (reader.pages[-3].extract_text() or "")
+    assert f"collected-stories.cover.pdf: no cover spread: --pod ingram: IngramSpark gives a spine's width only in " \
+           f"its cover template generator; enter {pages} pages there" in line, line
+    assert not (tmp_path / "collected-stories.cover.pdf").exists()
+
+
 @pytest.mark.parametrize("flags, said", [
     (["--pod", "custom", "--pod-gutter", "0.5"], "--pod custom needs --pod-spine-per-page"),
-    (["--pod", "kdp", "--pod-gutter", "0.5"], "--pod-gutter: only with --pod custom"),
+    (["--pod-gutter", "0.5"], "--pod-gutter: only with --pod"),
     (["--pod", "custom", "--pod-gutter", "-1", "--pod-spine-per-page", "0.002"], "Invalid value for '--pod-gutter'"),
 ])
 def test_custom_pod_numbers_are_checked_before_any_work(tmp_path: Path, flags: list[str], said: str) -> None:

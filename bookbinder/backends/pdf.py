@@ -46,13 +46,13 @@ def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: 
     executor = executor or Pool()
     if options.pod is None:
         return _lay_out(plan, options, progress, executor)
-    from . import pod
+    from .pod import service
 
-    estimate = max(pod.KDP_PAGES[0], min(pod.KDP_PAGES[1], _estimated_pages(plan, options)))
-    gutter = pod.least_gutter(options.pod, estimate)
+    rules = service(options.pod)
+    gutter = rules.least_gutter(rules.estimate(_estimated_pages(plan, options)))
     for _ in range(3):
         data = _lay_out(plan, replace(options, gutter=gutter + _GUTTER_EASE), progress, executor)
-        needed = pod.least_gutter(options.pod, _page_count(data))
+        needed = rules.least_gutter(_page_count(data))
         if needed <= gutter:
             return data
         gutter = needed
@@ -113,7 +113,21 @@ def _whole_book(plan: BookPlan, options: PrintOptions, progress: Progress | None
     report(progress, "laying out", 0, 1, "books")
     document = _render(plan, print_document(plan), options)
     report(progress, "laying out", 1, 1, "books", f"{len(document.pages):,} pages")
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=plan.metadata.identifier.encode("ascii"))
+    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=plan.metadata.identifier.encode("ascii"))
+    return _closing_blanks(data) if _ending(options) == "blank" else data
+
+
+def _closing_blanks(pdf: bytes) -> bytes:
+    """The book ended on a blank page, on an even count (its last page, the credits, has text)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        size = tuple(float(v) for v in doc.pages[-1].mediabox[2:])
+        for _ in range(2 - len(doc.pages) % 2):
+            doc.add_blank_page(page_size=size)
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | None, executor: Executor) -> bytes:
@@ -158,8 +172,7 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
     size, margins = _page_geometry(options.page_size)
     front, folios = _front_and_folios(plan, options, groups, layout, size, margins, executor)
     report(progress, "merging", 0, 1, "books")
-    merged = merge(plan.metadata, front, laid, layout, size, margins, trailing_blank=options.pod is None,
-                   folios=folios)
+    merged = merge(plan.metadata, front, laid, layout, size, margins, ending=_ending(options), folios=folios)
     report(progress, "merging", 1, 1, "books", f"{layout.body_pages:,} pages")
     return merged
 
@@ -177,7 +190,7 @@ def _front_and_folios(plan: BookPlan, options: PrintOptions, groups: list[list[P
                             _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
 
     def folios() -> bytes:
-        return folio_overlay(layout, size, margins)
+        return folio_overlay(layout, size, margins, _furniture_inset(options))
 
     units = {"front": front, "folios": folios}
     names = ["front", "folios"] if plan.book.is_anthology else ["folios"]
@@ -276,13 +289,15 @@ def _marks(tree) -> tuple[Mark, ...]:
 def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
     from weasyprint import HTML
 
-    fonts, stylesheets = _styles(options.page_size, extra_css, plan.book.info.css, options.gutter)
+    fonts, stylesheets = _styles(options.page_size, extra_css, plan.book.info.css, options.gutter,
+                                 _furniture_inset(options))
     html = serialize(tree).decode("utf-8")
     return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
 
 
 @lru_cache(maxsize=8)
-def _styles(page_size: str, extra_css: str, user_css: str | None = None, gutter: float | None = None):
+def _styles(page_size: str, extra_css: str, user_css: str | None = None, gutter: float | None = None,
+            inset: float | None = None):
     """Fonts and parsed stylesheets: built once per process, shared by every story it renders.
 
     `extra_css` is one of this module's constants, never text from a story; `user_css` is the
@@ -294,7 +309,7 @@ def _styles(page_size: str, extra_css: str, user_css: str | None = None, gutter:
     fetcher = build_fetcher()
     fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
     sheets = [_page_css(page_size), stylesheet("base.css").decode("utf-8"),
-              stylesheet("print.css").decode("utf-8") + extra_css + _gutter_css(gutter)]
+              stylesheet("print.css").decode("utf-8") + extra_css + _gutter_css(gutter) + _inset_css(inset)]
     if user_css is not None:
         sheets.append(user_css)
     stylesheets = [CSS(string=sheet, url_fetcher=fetcher, font_config=fonts) for sheet in sheets]
@@ -394,6 +409,36 @@ def _gutter_css(gutter: float | None) -> str:
         return ""
     inches = float(gutter)
     return f"\n@page :left {{ margin-right: {inches:.3f}in; }}\n@page :right {{ margin-left: {inches:.3f}in; }}\n"
+
+
+def _ending(options: PrintOptions) -> str:
+    """How the book ends (pdfmerge.merge): on an even page; for print on demand on its last page of
+    text, or, for a service that asks for it, on a blank page."""
+    if options.pod is None:
+        return "even"
+    from .pod import service
+
+    return "blank" if service(options.pod).blank_last_page else "text"
+
+
+def _furniture_inset(options: PrintOptions) -> float | None:
+    """For print on demand, how far from the trim running heads and folios sit, in inches: the
+    service's safety margin, and never nearer than 0.375 in (where print.css puts them)."""
+    if options.pod is None:
+        return None
+    from .pod import service
+
+    return max(service(options.pod).safety, 0.375)
+
+
+def _inset_css(inset: float | None) -> str:
+    """Running heads and folios `inset` inches from the trim (a number this module computed)."""
+    if inset is None:
+        return ""
+    top = f"vertical-align: top; padding-top: {float(inset):.3f}in;"
+    foot = f"vertical-align: bottom; padding-bottom: {float(inset):.3f}in;"
+    return "".join(f"\n@page :{side} {{ @top-{side} {{ {top} }} @bottom-{side} {{ {foot} }} }}"
+                   for side in ("left", "right")) + "\n"
 
 
 def _page_css(page_size: str) -> str:

@@ -56,9 +56,12 @@ def lay_out(parts: list[Part]) -> Layout:
 
 
 def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Layout, size: tuple[float, float],
-          margins: tuple[float, float], trailing_blank: bool = True, folios: bytes | None = None) -> bytes:
-    """The book: front matter, then the parts, each opening on a recto. `trailing_blank=False`
-    (print on demand) leaves out the blank verso after the last part."""
+          margins: tuple[float, float], ending: str = "even", folios: bytes | None = None) -> bytes:
+    """The book: front matter, then the parts, each opening on a recto. `ending`: "even" closes
+    the last part with a blank verso where it ends on a recto; "text" (print on demand) ends on
+    the last page of text; "blank" (a service that asks for it) ends on a blank page, on an even
+    count, adding two where the text ends on a verso."""
+    trailing_blank = ending != "text"
     out = pikepdf.new()
     sources = []  # kept open until the book is saved: pikepdf copies their objects lazily
     everything = [front, *parts] if front else parts
@@ -70,6 +73,9 @@ def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Lay
             out.add_blank_page(page_size=size)
     body_pages = layout.body_pages - (0 if trailing_blank or layout.body_pages not in layout.blanks else 1)
     front_pages = len(out.pages) - body_pages
+    if ending == "blank" and layout.body_pages not in layout.blanks:
+        out.add_blank_page(page_size=size)
+        out.add_blank_page(page_size=size)
     folios = pikepdf.open(io.BytesIO(folios if folios is not None else folio_overlay(layout, size, margins)))
     sources.append(folios)
     for i in range(body_pages):
@@ -188,13 +194,18 @@ def _overlay(out: pikepdf.Pdf, page: Page, other: Page, name: str) -> None:
     page.contents_add(pikepdf.Stream(out, f"\nQ\nq {name} Do Q\n".encode("ascii")))
 
 
-def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[float, float]) -> bytes:
-    """One page per body page, the folio at the outer foot (blank versos left empty)."""
+def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[float, float],
+                  inset: float | None = None) -> bytes:
+    """One page per body page, the folio at the outer foot (blank versos left empty); with
+    `inset`, its baseline that many inches above the trim."""
+    from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
 
     face = reportlab_face()
     width, height = size
     inner, outer = margins
+    # With an inset, the folio's whole box (its descent too) stays that far from the trim.
+    baseline = height * 0.045 if inset is None else inset * 72 - pdfmetrics.getDescent(face, 9)
     buffer = io.BytesIO()
     # invariant: no dates or random ids, so the same book gives the same bytes (set on this canvas,
     # not in reportlab's process-wide rl_config)
@@ -203,9 +214,9 @@ def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[floa
         if folio not in layout.blanks:
             c.setFont(face, 9)
             if folio % 2:  # recto: the outer edge is the right one
-                c.drawRightString(width - outer, height * 0.045, str(folio))
+                c.drawRightString(width - outer, baseline, str(folio))
             else:
-                c.drawString(outer, height * 0.045, str(folio))
+                c.drawString(outer, baseline, str(folio))
         c.showPage()
     c.save()
     return buffer.getvalue()

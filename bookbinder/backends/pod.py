@@ -1,52 +1,109 @@
 """Print-on-demand: what a service asks of an interior and a cover, worked out from the page count.
 
-Amazon KDP's numbers, from its help pages ("Set Trim Size, Bleed, and Margins", G201834180, and
-"Create a Paperback Cover", G201953020):
-- the inside margin (gutter) grows with the page count: 24-150 pages 0.375 in, 151-300 0.5 in,
-  301-500 0.625 in, 501-700 0.75 in, 701-828 0.875 in; outside margins at least 0.25 in;
-- the spine is the page count x the paper's thickness: white 0.002252 in a page, cream 0.0025 in;
-- the cover is one spread, back + spine + front, with 0.125 in of bleed on every outside edge;
-  spine text only on books of more than 79 pages, kept 0.0625 in from the spine's edges.
-Lulu's and IngramSpark's numbers are not built in: their guides and calculators give them per
-paper and binding, and no published table could be checked here. `--pod custom` takes a service's
-numbers as the user reads them there: its least gutter and its paper's thickness a page.
+Each service's numbers are the ones its own published pages give, cited beside them:
+
+- **Amazon KDP** ("Set Trim Size, Bleed, and Margins", kdp.amazon.com/en_US/help/topic/G201834180;
+  "Create a Paperback Cover", G201953020): 24 to 828 pages; the inside margin grows with the page
+  count (24-150 pages 0.375 in, 151-300 0.5 in, 301-500 0.625 in, 501-700 0.75 in, 701-828
+  0.875 in); outside margins at least 0.25 in; the spine is white paper 0.002252 in a page, cream
+  0.0025 in; spine text only on books of more than 79 pages, 0.0625 in clear of the spine's edges.
+- **Lulu** ("What is bleed?", help.lulu.com/en/support/solutions/articles/64000255584: text and
+  everything that matters 0.5 in inside the trim, 0.125 in of bleed; "Tips for formatting
+  documents", .../articles/64000255583: margins of at least 0.5 in, "most books will require a
+  gutter of 0.2 - 0.3 in" over them; Lulu Print API, "Select a Product": the 60# papers, white
+  060UW444 and cream 060UC444, have "a bulk of 444 pages per inch"; its spine width calculator:
+  a paperback has at least 32 pages). So the least inside margin is 0.5 + 0.2 in at every page
+  count, and the spine 1/444 in a page. Lulu's cover template can differ from this by the cover
+  board's thickness, which no published page gives: compare the spread with Lulu's template, and
+  give its figure with --pod-spine-per-page if they differ.
+- **IngramSpark** ("File Requirements for Print Books", ingramspark.com/blog, 2017: margins of at
+  least 0.5 in from the trim on all sides, page numbers included; "the final page should be
+  blank"; "Manufacturing and File Setup Tips", help.ingramspark.com/hc/en-us/articles/5338636202637:
+  cover art at least 0.25 in from the trim, the spine fold's variance 1/16 in). IngramSpark
+  publishes no spine formula: its cover template generator gives the width for a page count and a
+  paper, so the cover spread needs that figure (--pod-spine-per-page).
+
+`custom` takes a service's numbers as the user reads them in its guide: its least gutter and its
+paper's thickness a page; the rest as the strictest of the three above.
 """
 from __future__ import annotations
 
 import io
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import UsageError
 
-KDP_GUTTER = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))  # (up to pages, inches)
-KDP_PAGES = (24, 828)
-KDP_SPINE = {"white": 0.002252, "cream": 0.0025}  # inches a page
-BLEED = 0.125           # inches, on each outside edge of the cover
-SPINE_TEXT_FROM = 80    # pages
-SPINE_SAFETY = 0.0625   # inches kept clear on each side of the spine text
+BLEED = 0.125           # inches, on each outside edge of the cover (KDP, Lulu, IngramSpark)
 BARCODE = (2.0, 1.2)    # inches, left clear at the foot of the back cover for the service's barcode
+
+
+@dataclass(frozen=True)
+class Service:
+    """One print-on-demand service's rules, in inches (see the module's sources)."""
+
+    name: str
+    gutter: tuple[tuple[int, float], ...]   # (up to this many pages, the least inside margin)
+    safety: float                           # nothing printed (folios, running heads) nearer the trim
+    spine: dict[str, float] | None          # paper -> inches a page; None: only the service's template
+    pages: tuple[int | None, int | None] = (None, None)  # the page counts it binds
+    spine_text_from: int = 0                # pages; thinner books carry no spine text
+    spine_clearance: float = 0.0625         # spine text kept this far from the spine's folds
+    blank_last_page: bool = False           # the interior ends on a blank page
+
+    def least_gutter(self, pages: int) -> float:
+        """The least inside margin for `pages`; UsageError for a count the service does not bind."""
+        low, high = self.pages
+        if (low is not None and pages < low) or (high is not None and pages > high):
+            bounds = f"{low} to {high}" if high is not None else f"at least {low}"
+            raise UsageError(f"--pod {self.name}: a paperback has {bounds} pages; this one has {pages}")
+        return next((g for limit, g in self.gutter if pages <= limit), self.gutter[-1][1])
+
+    def estimate(self, pages: int) -> int:
+        """`pages` brought inside the counts the service binds (a first guess before layout)."""
+        low, high = self.pages
+        return max(low or 0, min(high or pages, pages))
+
+
+_ANY = 10 ** 9  # pages: a gutter that does not grow with the page count
+SERVICES = {
+    "kdp": Service("kdp", ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875)), safety=0.25,
+                   spine={"white": 0.002252, "cream": 0.0025}, pages=(24, 828), spine_text_from=80),
+    "lulu": Service("lulu", ((_ANY, 0.5 + 0.2),), safety=0.5, spine={"white": 1 / 444, "cream": 1 / 444},
+                    pages=(32, None)),
+    "ingram": Service("ingram", ((_ANY, 0.5),), safety=0.5, spine=None, blank_last_page=True),
+}
+NAMES = {"kdp": "Amazon KDP", "lulu": "Lulu", "ingram": "IngramSpark", "custom": "your service"}
+
+
+def service(pod) -> Service:
+    """The rules a PodOptions asks for: a preset, with the user's own figures over it."""
+    if pod.service == "custom":
+        base = Service("custom", ((_ANY, pod.gutter),), safety=0.5, spine=None)
+    else:
+        base = SERVICES[pod.service]
+    if pod.service != "custom" and pod.gutter is not None:
+        base = replace(base, gutter=((_ANY, pod.gutter),))
+    return base
 
 
 def kdp_gutter(pages: int) -> float:
     """The least inside margin, in inches, KDP accepts for `pages`; UsageError outside its range."""
-    if not KDP_PAGES[0] <= pages <= KDP_PAGES[1]:
-        raise UsageError(f"--pod kdp: a paperback has {KDP_PAGES[0]} to {KDP_PAGES[1]} pages; this one has {pages}")
-    return next(g for limit, g in KDP_GUTTER if pages <= limit)
+    return SERVICES["kdp"].least_gutter(pages)
 
 
-def least_gutter(pod, pages: int) -> float:
-    """The least inside margin the service accepts for `pages`, in inches (`pod`: a PodOptions)."""
-    return pod.gutter if pod.service == "custom" else kdp_gutter(pages)
-
-
-def spine_width(pages: int, paper: str = "white", per_page: float | None = None) -> float:
-    """The spine's width in inches: KDP's paper, or `per_page` inches a page."""
+def spine_width(pages: int, paper: str = "white", per_page: float | None = None, rules: Service | None = None) -> float:
+    """The spine's width in inches: `per_page` inches a page, else the service's paper (KDP's by default)."""
     if per_page is not None:
         return pages * per_page
-    if paper not in KDP_SPINE:
-        raise UsageError(f"--paper-color {paper!r}: white or cream")
-    return pages * KDP_SPINE[paper]
+    rules = rules or SERVICES["kdp"]
+    if rules.spine is None:
+        raise UsageError(f"--pod {rules.name}: {NAMES[rules.name]} gives a spine's width only in its cover template "
+                         f"generator; enter {pages} pages there and pass --pod-spine-per-page (its width / {pages}), "
+                         f"or --no-cover-pdf")
+    if paper not in rules.spine:
+        raise UsageError(f"--paper-color {paper!r}: {' or '.join(rules.spine)}")
+    return pages * rules.spine[paper]
 
 
 @dataclass(frozen=True)
@@ -58,7 +115,8 @@ class CoverSpread:
 
 
 def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[float, float], front_png: bytes,
-                 paper: str = "white", guides: bool = False, per_page: float | None = None) -> CoverSpread:
+                 paper: str = "white", guides: bool = False, per_page: float | None = None,
+                 rules: Service | None = None) -> CoverSpread:
     """The paperback cover as one PDF page: back, spine and front, with bleed, and its boxes set
     (MediaBox with the bleed, BleedBox, TrimBox the book's outline)."""
     import pikepdf
@@ -67,7 +125,8 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
 
     from .cover import reportlab_face
 
-    bleed, spine = BLEED * 72, spine_width(pages, paper, per_page) * 72
+    rules = rules or SERVICES["kdp"]
+    bleed, spine = BLEED * 72, spine_width(pages, paper, per_page, rules) * 72
     w, h = trim
     width, height = 2 * w + spine + 2 * bleed, h + 2 * bleed
     buffer = io.BytesIO()
@@ -83,8 +142,9 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
     c.setFillColorRGB(*ground)
     c.rect(0, 0, front_x, height, stroke=0, fill=1)
     c.setFillColorRGB(*ink)
-    if pages >= SPINE_TEXT_FROM and spine >= 2 * SPINE_SAFETY * 72 + 6:
-        size = min(11.0, spine - 2 * SPINE_SAFETY * 72)
+    clear = rules.spine_clearance * 72
+    if pages >= rules.spine_text_from and spine >= 2 * clear + 6:
+        size = min(11.0, spine - 2 * clear)
         c.saveState()
         c.translate(bleed + w + spine / 2, height / 2)
         c.rotate(-90)  # read from head to foot, as English spines are

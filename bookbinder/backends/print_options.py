@@ -32,15 +32,15 @@ class ImposeOptions:
 
 @dataclass(frozen=True)
 class PodOptions:
-    """A print-on-demand service's rules (`backends.pod`): the interior's gutter by page count, no
-    trailing blank page, and a cover spread."""
+    """A print-on-demand service's rules (`backends.pod`): the interior's gutter by page count, its
+    margins and how it ends, and a cover spread."""
 
-    service: str = "kdp"                # kdp, or custom: the numbers below, from the service's own guide
-    paper_color: str = "white"          # white or cream: the spine's width (KDP's papers)
+    service: str = "kdp"                # kdp, lulu, ingram (pod.SERVICES), or custom: the numbers below
+    paper_color: str = "white"          # white or cream: the spine's width
     cover_pdf: bool = True              # also write <name>.cover.pdf
     guides: bool = False                # trim, spine and barcode guides on the cover
-    gutter: float | None = None         # custom: the service's least inside margin, inches
-    spine_per_page: float | None = None  # custom: the paper's thickness, inches a page
+    gutter: float | None = None         # the service's least inside margin, inches (custom; over a preset's)
+    spine_per_page: float | None = None  # the paper's thickness, inches a page (custom; over a preset's)
 
 
 @dataclass(frozen=True)

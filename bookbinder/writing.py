@@ -247,7 +247,8 @@ def _write_cover_spread(path: Path, book: Book, print_options: PrintOptions, res
     rules = service(pod)
     try:
         spread = cover_spread(book.title, ", ".join(meta.authors or meta.editors), meta.description, pages, trim,
-                              front, pod.paper_color, pod.guides, pod.spine_per_page, rules)
+                              front, pod.paper_color, pod.guides, pod.spine_per_page, rules,
+                              front_bleeds=book.info.cover is not None)
     except UsageError as exc:  # a service whose spine only its own template gives: the interior stands
         raise BuildError(f"no cover spread: {exc.detail}", path.with_name(path.stem + ".cover.pdf")) from None
     target = path.with_name(path.stem + ".cover.pdf")

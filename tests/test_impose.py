@@ -192,6 +192,62 @@ def test_cover_spread_size_and_boxes(pages: int) -> None:
     assert trim == pytest.approx([9, 9, (12 + spine + 0.125) * 72, (9 + 0.125) * 72], abs=0.01)
 
 
+def _pixels(pdf: bytes, tmp_path: Path):
+    """The spread's page at 72 dpi (a pixel a point), as a Pillow image."""
+    import subprocess
+
+    from PIL import Image
+
+    (tmp_path / "spread.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-singlefile", str(tmp_path / "spread.pdf"), str(tmp_path / "spread")],
+                   check=True)
+    return Image.open(tmp_path / "spread.png").convert("RGB")
+
+
+def test_the_drawn_front_keeps_its_frame_clear_of_the_trim(tmp_path: Path) -> None:
+    """The drawn design sits on the trim, its ground carried into the bleed: nothing but ground
+    within 0.25 in of the front's trim (IngramSpark's distance for rules and cover art)."""
+    from bookbinder.backends.cover import cover_image
+    from bookbinder.backends.pod import cover_spread
+    from bookbinder.book import Book
+
+    spread = cover_spread("Tides", "hedgerow", "", 200, (432.0, 648.0), cover_image(Book("Tides", ())), "white")
+    image = _pixels(spread.pdf, tmp_path)
+    width, height = int(spread.width), image.size[1]  # a last column, a fraction of a point, is the page's edge
+    ground = image.getpixel((width - 2, height // 2))
+    front = int(width - 9 - 432)
+    band = int(9 + 0.25 * 72) - 1  # bleed + 0.25 in, less a pixel for rounding
+    edges = [(x, y) for x in range(front + 20, width) for y in (*range(band), *range(height - band, height))]
+    edges += [(x, y) for y in range(height) for x in range(width - band, width)]
+    off = max(max(abs(a - b) for a, b in zip(image.getpixel(xy), ground)) for xy in edges)
+    assert off <= 2  # the drawn ground and the filled one differ by a rounding
+    assert max(max(abs(a - b) for a, b in zip(image.getpixel((x, height // 2)), ground))
+               for x in range(front, width - band)) > 60  # the frame is drawn
+
+
+def test_a_users_front_image_fills_the_bleed_in_its_own_proportions(tmp_path: Path) -> None:
+    """A square image, its left quarter red: scaled to cover the 6.125 x 9.25 in panel, the red ends
+    where the square's quarter falls, not stretched to a quarter of the panel."""
+    from PIL import Image
+
+    from bookbinder.backends.pod import cover_spread
+
+    square = Image.new("RGB", (400, 400), (0, 0, 255))
+    square.paste((255, 0, 0), (0, 0, 100, 400))
+    png = io.BytesIO()
+    square.save(png, format="PNG")
+    spread = cover_spread("Tides", "hedgerow", "", 200, (432.0, 648.0), png.getvalue(), "white", front_bleeds=True)
+    image = _pixels(spread.pdf, tmp_path)
+    width, height = int(spread.width), image.size[1]
+    front = width - 9 - 432  # the front panel's left edge; it and its bleed are 441 pt wide
+    side = height             # the square, scaled to the height it must cover
+    red_ends = front + 441 / 2 - side / 2 + side / 4
+    row = [image.getpixel((x, height // 2)) for x in range(int(front), width)]
+    first_blue = next(i for i, px in enumerate(row) if px[2] > 200 and px[0] < 50)
+    assert front + first_blue == pytest.approx(red_ends, abs=2)
+    assert image.getpixel((width - 1, 0))[2] > 200  # the corner of the bleed is the image's, not the ground's
+
+
 def _nearest_to_trim(pdf: Path) -> float:
     """Inches between the trim and the nearest word's box, over every page (pdftotext -bbox)."""
     import subprocess

@@ -116,9 +116,14 @@ class CoverSpread:
 
 def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[float, float], front_png: bytes,
                  paper: str = "white", guides: bool = False, per_page: float | None = None,
-                 rules: Service | None = None) -> CoverSpread:
+                 rules: Service | None = None, front_bleeds: bool = False) -> CoverSpread:
     """The paperback cover as one PDF page: back, spine and front, with bleed, and its boxes set
-    (MediaBox with the bleed, BleedBox, TrimBox the book's outline)."""
+    (MediaBox with the bleed, BleedBox, TrimBox the book's outline).
+
+    The front is drawn on the front panel's trim, its ground carried into the bleed, so the drawn
+    design's frame stays where it was drawn (0.3 in inside the trim: IngramSpark asks 0.25 in for
+    rules and cover art). `front_bleeds` (the user's own image) fills the panel and its bleed,
+    its proportions kept and the overflow cut."""
     import pikepdf
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -134,13 +139,16 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
     face = reportlab_face()
     image = ImageReader(io.BytesIO(front_png))
     front_x = bleed + w + spine
-    # The front design fills the front panel and its bleed; the same ground runs across spine and back.
-    c.drawImage(image, front_x, 0, width=w + bleed, height=height, preserveAspectRatio=False)
+    # The front's ground runs across the bleed, the spine and the back.
     pixel = image.getRGBData()[:3]
     ground = tuple(b / 255 for b in pixel) if len(pixel) == 3 else (0.15, 0.2, 0.3)
     ink = (0.97, 0.95, 0.9) if sum(ground) < 1.5 else (0.1, 0.1, 0.12)
     c.setFillColorRGB(*ground)
-    c.rect(0, 0, front_x, height, stroke=0, fill=1)
+    c.rect(0, 0, width, height, stroke=0, fill=1)
+    if front_bleeds:
+        _fill(c, image, front_x, 0, w + bleed, height)
+    else:
+        c.drawImage(image, front_x, bleed, width=w, height=h, preserveAspectRatio=False)
     c.setFillColorRGB(*ink)
     clear = rules.spine_clearance * 72
     if pages >= rules.spine_text_from and spine >= 2 * clear + 6:
@@ -181,3 +189,15 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
     pdf.save(out, deterministic_id=True)
     pdf.close()
     return CoverSpread(out.getvalue(), width, height, spine)
+
+
+def _fill(c, image, x: float, y: float, w: float, h: float) -> None:
+    """`image` over the box, its proportions kept: scaled to cover it, centred, the overflow cut."""
+    iw, ih = image.getSize()
+    scale = max(w / iw, h / ih)
+    c.saveState()
+    box = c.beginPath()
+    box.rect(x, y, w, h)
+    c.clipPath(box, stroke=0, fill=0)
+    c.drawImage(image, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2, width=iw * scale, height=ih * scale)
+    c.restoreState()

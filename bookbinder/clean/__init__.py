@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-import py3langid
-
 from ..model import Heading, Inline, LineGroup, Note, Paragraph, Span, Story
 from .names import canonical, infer
 from .typography import smarten
@@ -142,6 +140,11 @@ def detect_language(story: Story) -> Story:
     sample = story.body_text[:6_000]  # a few pages decide a language; the whole book only costs time
     if not sample.strip():
         return story.with_(meta=story.meta.with_(language="en"))
-    code = "en" if is_plainly_english(sample) else py3langid.classify(sample)[0]
+    if is_plainly_english(sample):
+        code = "en"
+    else:
+        import py3langid  # loaded where needed: it brings numpy, a tenth of a second at every start
+
+        code = py3langid.classify(sample)[0]
     story = story.with_(meta=story.meta.with_(language=code))
     return story.diagnose("language-guessed", f"language not stated; detected {code!r}")

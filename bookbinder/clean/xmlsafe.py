@@ -18,12 +18,23 @@ from ..model import Chapter, Image, Story
 _NONCHARACTERS = "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0x10000, 0x110000, 0x10000))
 UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
                     f"{_NONCHARACTERS}]")
+# UNSAFE and more: every character from U+1FFFE up, in one range. A class of a few ranges is scanned
+# eight times faster than UNSAFE with its 32 astral noncharacters; emoji (U+1F600...) lie below
+# the range, so almost every text is answered by this class alone.
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                      "\U0001fffe-\U0010ffff]")
+
+
+def unsafe_in(text: str) -> bool:
+    """Whether `text` holds a character XML cannot (UNSAFE), at the speed of a simple class."""
+    return _SUSPECT.search(text) is not None and UNSAFE.search(text) is not None
 
 
 # A "<" or "&" just before a reference is text ("<&#xFFFF;b>" shows as "<b>" in a browser): removing the
-# reference must not turn it into a tag or an entity, so it is escaped with it.
-_REFERENCE = re.compile(r"([<&]?)&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
-_ESCAPED = {"<": "&lt;", "&": "&amp;", "": ""}
+# reference must not turn it into a tag or an entity, so it is escaped with it. The pattern opens on
+# "&#" (so the scan jumps between ampersands), and the character before a match is looked at apart.
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_ESCAPED = {"<": "&lt;", "&": "&amp;"}
 
 
 def drop_unsafe_references(markup: str) -> tuple[str, int]:
@@ -31,34 +42,47 @@ def drop_unsafe_references(markup: str) -> tuple[str, int]:
     `&#xFFFF;`): parsers would put the characters themselves in the tree, where lxml refuses them.
     (markup, how many were dropped)."""
     dropped = 0
-
-    def drop(m: re.Match, replacement: str) -> str:
-        nonlocal dropped
-        code = int(m.group(2), 16) if m.group(2) else int(m.group(3))
-        if code > 0x10FFFF or UNSAFE.match(chr(code)):
-            dropped += 1
-            return _ESCAPED[m.group(1)] + replacement
-        return m.group(0)
-
-    for _ in range(3):  # removing one can join the text around it into another ("&#xFF&#x1;FE;")
+    for attempt in range(4):  # removing one can join the text around it into another ("&#xFF&#x1;FE;")
         if "&#" not in markup:
             break
-        markup = _REFERENCE.sub(lambda m: drop(m, ""), markup)
-    else:  # still more: a replacement character cannot join anything
-        markup = _REFERENCE.sub(lambda m: drop(m, "\ufffd"), markup)
+        # a replacement character cannot join anything: the last attempt leaves one in each place
+        markup, found = _drop_references(markup, "" if attempt < 3 else "\ufffd")
+        dropped += found
+        if not found:
+            break
     return markup, dropped
+
+
+def _drop_references(markup: str, replacement: str) -> tuple[str, int]:
+    pieces: list[str] = []
+    done = dropped = 0  # markup[:done] is in pieces
+    for m in _REFERENCE.finditer(markup):
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        if code <= 0x10FFFF and not UNSAFE.match(chr(code)):
+            continue
+        start = m.start()
+        before = markup[start - 1] if start > done else ""
+        if before in _ESCAPED:
+            pieces += [markup[done:start - 1], _ESCAPED[before], replacement]
+        else:
+            pieces += [markup[done:start], replacement]
+        done, dropped = m.end(), dropped + 1
+    if not dropped:
+        return markup, 0
+    pieces.append(markup[done:])
+    return "".join(pieces), dropped
 
 
 def xml_safe(text: str) -> str:
     """`text` without the characters XML cannot hold."""
-    return UNSAFE.sub("", text) if UNSAFE.search(text) else text
+    return UNSAFE.sub("", text) if unsafe_in(text) else text
 
 
 def scrub(story: Story) -> Story:
     """Every string of the story (metadata, chapters, notes) made XML-safe, and a diagnostic if any changed."""
     removed = [0]
     meta = _clean(story.meta, removed)
-    if UNSAFE.search(story.body_text):
+    if unsafe_in(story.body_text):
         chapters = _clean(story.chapters, removed)
     else:  # the story text is clean (checked at C speed): only what body_text leaves out is walked
         chapters = tuple(_clean_edges(c, removed) for c in story.chapters)
@@ -74,7 +98,7 @@ def _clean(value, removed: list[int]):
     """`value` with its strings cleaned; the very same object when nothing in it changed."""
     kind = type(value)
     if kind is str:
-        if not UNSAFE.search(value):
+        if not unsafe_in(value):
             return value
         clean, found = UNSAFE.subn("", value)
         removed[0] += found

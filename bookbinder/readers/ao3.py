@@ -208,9 +208,12 @@ def _tag_list(root: etree._Element) -> etree._Element | None:
 
 def _label(element: etree._Element) -> str | None:
     """"Chapter Notes" (a download) or "Notes:" (the site) when the element is only that label."""
-    if element.tag not in {"p", "h3", "h4", "b", "strong", "div"} or len(text_of(element)) > 40:
+    if element.tag not in {"p", "h3", "h4", "b", "strong", "div"}:
         return None
-    label = text_of(element).rstrip(":").strip().casefold()
+    text = text_of(element)
+    if len(text) > 40:
+        return None
+    label = text.rstrip(":").strip().casefold()
     return label if label in _LABELS else None
 
 
@@ -234,10 +237,9 @@ def _walk_download(element: etree._Element, r: WorkReader, tags: etree._Element 
     for child in element:
         if child in skip or not isinstance(child.tag, str):
             continue
-        text = text_of(child)
-        said = spaced_text(child)
         if child is tags:
             continue
+        text = text_of(child)  # (what is dropped is reported as spaced_text: only that pays for it)
         if child.tag == "h1" and r.fields.title is None:
             r.fields.title = text
         elif has_class(child, "byline") and not r.chapters:
@@ -245,7 +247,7 @@ def _walk_download(element: etree._Element, r: WorkReader, tags: etree._Element 
         elif has_class(child, "message") or has_class(child, "endnote-link") or _MESSAGE.match(text):
             if m := re.search(r"at (https?://\S+?)\.?$", text):
                 r.fields.url = m.group(1)
-            r.drop("AO3 message", said)
+            r.drop("AO3 message", spaced_text(child))
         elif (label := _label(child)) and (quote := _next_quote(child)) is not None:
             r.labelled(label, quote, chapter_level=label.startswith("chapter") or bool(r.chapters) and not r.afterword)
             skip.add(quote)
@@ -261,12 +263,12 @@ def _walk_download(element: etree._Element, r: WorkReader, tags: etree._Element 
         elif child.tag == "ul" and not r.chapters and RELATED_WORKS.match(text):
             r.related(child)
         elif child.tag == "dl" and r.afterword:
-            r.drop("AO3 list of works inspired by this one", said)
+            r.drop("AO3 list of works inspired by this one", spaced_text(child))
         elif child.tag in {"div", "body"} and _holds_structure(child):
             _walk_download(child, r, tags)
         elif r.afterword:
             if text:
-                r.drop("AO3 afterword text", said)
+                r.drop("AO3 afterword text", spaced_text(child))
         elif text or child.find(".//img") is not None:
             r.content(child)
 

@@ -234,7 +234,7 @@ def _write_cover_spread(path: Path, book: Book, print_options: PrintOptions, res
     import pikepdf
 
     from .backends.cover import cover_image
-    from .backends.pod import NAMES, cover_spread, service
+    from .backends.pod import cover_spread, service
     from .compose import book_metadata
 
     with pikepdf.open(path) as interior:
@@ -243,20 +243,18 @@ def _write_cover_spread(path: Path, book: Book, print_options: PrintOptions, res
         trim = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
     meta = book_metadata(book)
     front = book.info.cover or cover_image(book)
-    pod = print_options.pod
+    pod, target = print_options.pod, path.with_name(path.stem + ".cover.pdf")
     rules = service(pod)
     try:
         spread = cover_spread(book.title, ", ".join(meta.authors or meta.editors), meta.description, pages, trim,
-                              front, pod.paper_color, pod.guides, pod.spine_per_page, rules,
-                              front_bleeds=book.info.cover is not None)
+                              front, pod.paper_color, pod.guides, rules, front_bleeds=book.info.cover is not None)
     except UsageError as exc:  # a service whose spine only its own template gives: the interior stands
-        raise BuildError(f"no cover spread: {exc.detail}", path.with_name(path.stem + ".cover.pdf")) from None
-    target = path.with_name(path.stem + ".cover.pdf")
+        raise BuildError(f"no cover spread: {exc.detail}", target) from None
     write_atomic(target, spread.pdf)
     if result is not None:
         result.notices.append(f"{quoted(target)}: cover spread {spread.width / 72:.3f} x {spread.height / 72:.3f} in "
                               f"with bleed, spine {spread.spine / 72:.3f} in for {pages} pages "
-                              f"({_paper(pod)}, {NAMES[pod.service]})")
+                              f"({_paper(pod)}, {rules.title})")
     return target
 
 

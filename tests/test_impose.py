@@ -147,9 +147,9 @@ def test_an_imposition_that_cannot_be_done_is_one_line_before_any_work(tmp_path:
 @pytest.mark.parametrize("pages, gutter, spine_white, spine_cream", [
     (100, 0.375, 0.2252, 0.25), (300, 0.5, 0.6756, 0.75), (700, 0.75, 1.5764, 1.75)])
 def test_kdp_gutter_and_spine_follow_the_published_formulas(pages, gutter, spine_white, spine_cream) -> None:
-    from bookbinder.backends.pod import kdp_gutter, spine_width
+    from bookbinder.backends.pod import SERVICES, spine_width
 
-    assert kdp_gutter(pages) == gutter
+    assert SERVICES["kdp"].least_gutter(pages) == gutter
     assert spine_width(pages, "white") == pytest.approx(spine_white)
     assert spine_width(pages, "cream") == pytest.approx(spine_cream)
 
@@ -158,7 +158,8 @@ def test_kdp_gutter_and_spine_follow_the_published_formulas(pages, gutter, spine
 def test_lulu_and_ingramspark_follow_their_published_numbers(pages: int) -> None:
     """Lulu: 0.5 in margins and 0.2 in of gutter over them; 60# paper at 444 pages an inch.
     IngramSpark: 0.5 in on every side; its spine only from its own template generator."""
-    from bookbinder.backends.pod import SERVICES, spine_width
+    from bookbinder.backends.pod import SERVICES, service, spine_width
+    from bookbinder.backends.print_options import PodOptions
     from bookbinder.errors import UsageError
 
     lulu, ingram = SERVICES["lulu"], SERVICES["ingram"]
@@ -168,7 +169,9 @@ def test_lulu_and_ingramspark_follow_their_published_numbers(pages: int) -> None
     assert ingram.least_gutter(pages) == 0.5
     with pytest.raises(UsageError, match=f"cover template generator; enter {pages} pages there"):
         spine_width(pages, "white", rules=ingram)
-    assert spine_width(pages, "white", per_page=0.0025, rules=ingram) == pytest.approx(pages * 0.0025)
+    given = service(PodOptions("ingram", "cream", spine_per_page=0.0025, gutter=0.6))  # the user's figures over it
+    assert spine_width(pages, "cream", rules=given) == pytest.approx(pages * 0.0025)
+    assert given.least_gutter(pages) == 0.6 and given.blank_last_page
     with pytest.raises(UsageError, match="a paperback has at least 32 pages; this one has 24"):
         lulu.least_gutter(24)
 

@@ -46,9 +46,7 @@ def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: 
     executor = executor or Pool()
     if options.pod is None:
         return _lay_out(plan, options, progress, executor)
-    from .pod import service
-
-    rules = service(options.pod)
+    rules = _rules(options)
     gutter = rules.least_gutter(rules.estimate(_estimated_pages(plan, options)))
     for _ in range(3):
         data = _lay_out(plan, replace(options, gutter=gutter + _GUTTER_EASE), progress, executor)
@@ -414,21 +412,24 @@ def _gutter_css(gutter: float | None) -> str:
 def _ending(options: PrintOptions) -> str:
     """How the book ends (pdfmerge.merge): on an even page; for print on demand on its last page of
     text, or, for a service that asks for it, on a blank page."""
-    if options.pod is None:
-        return "even"
-    from .pod import service
-
-    return "blank" if service(options.pod).blank_last_page else "text"
+    rules = _rules(options)
+    return "even" if rules is None else "blank" if rules.blank_last_page else "text"
 
 
 def _furniture_inset(options: PrintOptions) -> float | None:
     """For print on demand, how far from the trim running heads and folios sit, in inches: the
     service's safety margin, and never nearer than 0.375 in (where print.css puts them)."""
+    rules = _rules(options)
+    return None if rules is None else max(rules.safety, 0.375)
+
+
+def _rules(options: PrintOptions):
+    """The print-on-demand service's rules (pod.Service), or None."""
     if options.pod is None:
         return None
     from .pod import service
 
-    return max(service(options.pod).safety, 0.375)
+    return service(options.pod)
 
 
 def _inset_css(inset: float | None) -> str:

@@ -42,7 +42,8 @@ BARCODE = (2.0, 1.2)    # inches, left clear at the foot of the back cover for t
 class Service:
     """One print-on-demand service's rules, in inches (see the module's sources)."""
 
-    name: str
+    name: str                               # as --pod says it
+    title: str                              # as a person says it
     gutter: tuple[tuple[int, float], ...]   # (up to this many pages, the least inside margin)
     safety: float                           # nothing printed (folios, running heads) nearer the trim
     spine: dict[str, float] | None          # paper -> inches a page; None: only the service's template
@@ -67,38 +68,30 @@ class Service:
 
 _ANY = 10 ** 9  # pages: a gutter that does not grow with the page count
 SERVICES = {
-    "kdp": Service("kdp", ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875)), safety=0.25,
+    "kdp": Service("kdp", "Amazon KDP", ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875)), safety=0.25,
                    spine={"white": 0.002252, "cream": 0.0025}, pages=(24, 828), spine_text_from=80),
-    "lulu": Service("lulu", ((_ANY, 0.5 + 0.2),), safety=0.5, spine={"white": 1 / 444, "cream": 1 / 444},
+    "lulu": Service("lulu", "Lulu", ((_ANY, 0.5 + 0.2),), safety=0.5, spine={"white": 1 / 444, "cream": 1 / 444},
                     pages=(32, None)),
-    "ingram": Service("ingram", ((_ANY, 0.5),), safety=0.5, spine=None, blank_last_page=True),
+    "ingram": Service("ingram", "IngramSpark", ((_ANY, 0.5),), safety=0.5, spine=None, blank_last_page=True),
 }
-NAMES = {"kdp": "Amazon KDP", "lulu": "Lulu", "ingram": "IngramSpark", "custom": "your service"}
 
 
 def service(pod) -> Service:
-    """The rules a PodOptions asks for: a preset, with the user's own figures over it."""
-    if pod.service == "custom":
-        base = Service("custom", ((_ANY, pod.gutter),), safety=0.5, spine=None)
-    else:
-        base = SERVICES[pod.service]
-    if pod.service != "custom" and pod.gutter is not None:
+    """The rules a PodOptions asks for: a preset, with the user's own figures over it (custom: only
+    those, over the strictest margins of the three)."""
+    base = SERVICES.get(pod.service) or Service("custom", "your service", ((_ANY, 0.5),), safety=0.5, spine=None)
+    if pod.gutter is not None:
         base = replace(base, gutter=((_ANY, pod.gutter),))
+    if pod.spine_per_page is not None:
+        base = replace(base, spine={pod.paper_color: pod.spine_per_page})
     return base
 
 
-def kdp_gutter(pages: int) -> float:
-    """The least inside margin, in inches, KDP accepts for `pages`; UsageError outside its range."""
-    return SERVICES["kdp"].least_gutter(pages)
-
-
-def spine_width(pages: int, paper: str = "white", per_page: float | None = None, rules: Service | None = None) -> float:
-    """The spine's width in inches: `per_page` inches a page, else the service's paper (KDP's by default)."""
-    if per_page is not None:
-        return pages * per_page
+def spine_width(pages: int, paper: str = "white", rules: Service | None = None) -> float:
+    """The spine's width in inches: the page count x the paper's thickness (KDP's by default)."""
     rules = rules or SERVICES["kdp"]
     if rules.spine is None:
-        raise UsageError(f"--pod {rules.name}: {NAMES[rules.name]} gives a spine's width only in its cover template "
+        raise UsageError(f"--pod {rules.name}: {rules.title} gives a spine's width only in its cover template "
                          f"generator; enter {pages} pages there and pass --pod-spine-per-page (its width / {pages}), "
                          f"or --no-cover-pdf")
     if paper not in rules.spine:
@@ -115,8 +108,8 @@ class CoverSpread:
 
 
 def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[float, float], front_png: bytes,
-                 paper: str = "white", guides: bool = False, per_page: float | None = None,
-                 rules: Service | None = None, front_bleeds: bool = False) -> CoverSpread:
+                 paper: str = "white", guides: bool = False, rules: Service | None = None,
+                 front_bleeds: bool = False) -> CoverSpread:
     """The paperback cover as one PDF page: back, spine and front, with bleed, and its boxes set
     (MediaBox with the bleed, BleedBox, TrimBox the book's outline).
 
@@ -131,7 +124,7 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
     from .cover import reportlab_face
 
     rules = rules or SERVICES["kdp"]
-    bleed, spine = BLEED * 72, spine_width(pages, paper, per_page, rules) * 72
+    bleed, spine = BLEED * 72, spine_width(pages, paper, rules) * 72
     w, h = trim
     width, height = 2 * w + spine + 2 * bleed, h + 2 * bleed
     buffer = io.BytesIO()

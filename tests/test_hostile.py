@@ -681,6 +681,15 @@ def test_removing_a_bad_reference_never_makes_a_tag(tmp_path: Path) -> None:
     assert drop_unsafe_references("&#xFF&#x1;FE;") == ("", 2)  # joined into another bad reference: both go
 
 
+def test_astral_noncharacters_go_and_emoji_stay() -> None:
+    """The fast class (every character from U+1FFFE up) only screens: what goes is UNSAFE's alone."""
+    from bookbinder.clean.xmlsafe import unsafe_in, xml_safe
+
+    text = "a\U0001fffe b\U0010ffff c\U0001f600 d\U0002a6d6 e\x01"
+    assert xml_safe(text) == "a b c\U0001f600 d\U0002a6d6 e"
+    assert not unsafe_in("c\U0001f600 d\U0002a6d6 \U000e0001") and unsafe_in("\U0007ffff")
+
+
 def test_fanficfare_contents_inside_broken_markup_are_dropped_with_their_words(tmp_path: Path) -> None:
     """A FanFicFare page whose contents heading is closed off from its list (an unclosed <b> before it,
     repaired: "</h<b><b>…" never ends the <h1>) lost the list's words without a word said (fuzz case 2900)."""

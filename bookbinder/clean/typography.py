@@ -15,7 +15,7 @@ _ELISION = re.compile(r"'(?:(?<=^')|(?<=[\s(\[—–-]'))((?:%s)\b|\d\d?s?\b)" %
 # (the character a rule needs to match, so a paragraph without it skips the rule; pattern; replacement)
 # Every pattern opens with its literal character and looks behind it from there, (?<=\w') rather
 # than (?<=\w)': the regular expression engine then jumps from one such character to the next
-# instead of trying the look-behind at every position (about 20 times faster on long chapters).
+# instead of trying the look-behind at every position (five times faster on long chapters).
 _RULES: tuple[tuple[str, re.Pattern[str], object], ...] = (
     ("-", re.compile(r"(?: (?<=\S )-{2,3}|-(?<=\S-)-{1,2}) ?(?=\S)"),
      lambda m: " — " if m.group(0).startswith(" ") else "—"),      # -- is an em dash

@@ -16,13 +16,12 @@ from ..model import Chapter, Image, Story
 # XML 1.0 allows tab, LF, CR and everything from U+0020 but surrogates and U+FFFE/U+FFFF. C1
 # controls and the other noncharacters are legal but never text (and EPUB checkers warn on them).
 _NONCHARACTERS = "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0x10000, 0x110000, 0x10000))
-UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-                    f"{_NONCHARACTERS}]")
+_BMP_UNSAFE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+UNSAFE = re.compile(f"[{_BMP_UNSAFE}{_NONCHARACTERS}]")
 # UNSAFE and more: every character from U+1FFFE up, in one range. A class of a few ranges is scanned
 # eight times faster than UNSAFE with its 32 astral noncharacters; emoji (U+1F600...) lie below
 # the range, so almost every text is answered by this class alone.
-_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-                      "\U0001fffe-\U0010ffff]")
+_SUSPECT = re.compile(f"[{_BMP_UNSAFE}\U0001fffe-\U0010ffff]")
 
 
 def unsafe_in(text: str) -> bool:

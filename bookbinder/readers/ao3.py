@@ -206,11 +206,12 @@ def _tag_list(root: etree._Element) -> etree._Element | None:
     return None
 
 
-def _label(element: etree._Element) -> str | None:
-    """"Chapter Notes" (a download) or "Notes:" (the site) when the element is only that label."""
+def _label(element: etree._Element, text: str | None = None) -> str | None:
+    """"Chapter Notes" (a download) or "Notes:" (the site) when the element is only that label
+    (`text`: its text_of, where the caller has it already)."""
     if element.tag not in {"p", "h3", "h4", "b", "strong", "div"}:
         return None
-    text = text_of(element)
+    text = text_of(element) if text is None else text
     if len(text) > 40:
         return None
     label = text.rstrip(":").strip().casefold()
@@ -248,7 +249,7 @@ def _walk_download(element: etree._Element, r: WorkReader, tags: etree._Element 
             if m := re.search(r"at (https?://\S+?)\.?$", text):
                 r.fields.url = m.group(1)
             r.drop("AO3 message", spaced_text(child))
-        elif (label := _label(child)) and (quote := _next_quote(child)) is not None:
+        elif (label := _label(child, text)) and (quote := _next_quote(child)) is not None:
             r.labelled(label, quote, chapter_level=label.startswith("chapter") or bool(r.chapters) and not r.afterword)
             skip.add(quote)
         elif child.tag == "h2":

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import (  # noqa: E402
-    BuildOptions, BuildResult, Manifest, build, collect_inputs, load_stories, normalize_to, plan_books, read_list,
-    read_manifest,
-)
+from .api import BuildOptions, BuildResult, build, load_stories, normalize_to, plan_books  # noqa: E402
+from .inputs import Manifest, collect_inputs, read_list, read_manifest  # noqa: E402
 from .assemble import Filters, anthology, books_by, group, is_complete, order, rating_level, unify  # noqa: E402
 from .backends import write_book  # noqa: E402
 from .book import Book  # noqa: E402

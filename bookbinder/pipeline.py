@@ -30,15 +30,16 @@ class Override:
 
 
 def load_story(path: str | os.PathLike, overrides: Sequence[Override] = (), data: bytes | None = None,
-               fmt: str | None = None) -> Story:
+               fmt: str | None = None, follow_links: bool = False) -> Story:
     """One story file, its sidecar metadata file (if any) and `overrides` (lowest first) -> a clean Story.
 
     With `data`, the story is those bytes (standard input, named "-") read as `fmt` or as sniffed;
-    it has no sidecar. YAML front matter is applied by the reader that finds it, as it takes it
+    it has no sidecar. A sidecar that links out of the story's folder is read only with
+    `follow_links`. YAML front matter is applied by the reader that finds it, as it takes it
     out of the text."""
     path = Path(path)
     story = read_path(path) if data is None else read_data(data, str(path), fmt)
-    sidecar = sidecar_path(path) if data is None else None
+    sidecar = sidecar_path(path, follow_links) if data is None else None
     layers = ([Override(sidecar.name, read_sidecar(sidecar), sidecar)] if sidecar else []) + list(overrides)
     for layer in layers:
         if layer.values:

@@ -34,10 +34,15 @@ _TEXTS = {"title", "rating", "series", "url"}
 _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
-def sidecar_path(story_path: Path) -> Path | None:
+def sidecar_path(story_path: Path, follow_links: bool = False) -> Path | None:
+    """The story's sidecar file, or None. A sidecar is data beside its story: one that links out
+    of the story's folder is an InputError naming it, unless the user gives `follow_links`."""
     for suffix in SIDECAR_SUFFIXES:
         candidate = story_path.with_name(story_path.stem + suffix)
         if candidate != story_path and candidate.is_file():
+            if not follow_links and not candidate.resolve().is_relative_to(story_path.parent.resolve()):
+                raise InputError("not read: this metadata file links to a file outside the folder (give "
+                                 "--follow-links to read it)", candidate)
             return candidate
     return None
 
@@ -71,17 +76,31 @@ def load_yaml(text: str):
     """The value of a YAML document, with `_MetadataYAML`'s limits; yaml.YAMLError otherwise."""
     if len(text) > MAX_METADATA:
         raise yaml.YAMLError(f"more than {MAX_METADATA // 1024} KB of metadata")
-    return yaml.load(text, Loader=_MetadataYAML)  # noqa: S506 - a SafeLoader subclass
+    return _whole_characters(yaml.load(text, Loader=_MetadataYAML))  # noqa: S506 - a SafeLoader subclass
+
+
+def _whole_characters(value):
+    """YAML escapes an emoji as a UTF-16 surrogate pair ("\\ud83d\\ude00") and PyYAML keeps the two
+    halves apart: joined here into the one character; a lone half becomes U+FFFD."""
+    if isinstance(value, str):
+        if not any("\ud800" <= c <= "\udfff" for c in value):
+            return value
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, list):
+        return [_whole_characters(v) for v in value]
+    if isinstance(value, dict):
+        return {_whole_characters(k): _whole_characters(v) for k, v in value.items()}
+    return value
 
 
 def read_sidecar(path: Path) -> dict:
     """The overrides in a sidecar file; InputError (naming the file) if it does not parse."""
+    from .inputs import read_input
+
     try:
-        if path.stat().st_size > MAX_METADATA:
-            raise InputError(f"metadata file is larger than {MAX_METADATA // 1024} KB", path)
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path, MAX_METADATA, "metadata file").decode("utf-8")
         data = tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError, RecursionError) as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError, RecursionError) as exc:
         raise InputError(f"metadata file does not parse: {_first_line(exc)}", path) from None
     if data is None:
         return {}

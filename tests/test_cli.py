@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +14,9 @@ from conftest import ROOT, SEEDS
 SEED = SEEDS / "004_9a223c5f57314a43.txt"
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bookbinder", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=120)
+                          cwd=cwd or ROOT, timeout=120, env={**os.environ, **(env or {})})
 
 
 def test_help_and_version() -> None:
@@ -81,10 +82,12 @@ def test_unreadable_file_names_the_file(tmp_path: Path, monkeypatch) -> None:
     locked = tmp_path / "locked.txt"
     locked.write_text("A story.\n\nWith two paragraphs.\n")
 
-    def refuse(self):
+    from bookbinder import inputs
+
+    def refuse(path, flags, *args):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(inputs.os, "open", refuse)
     with pytest.raises(InputError) as err:
         read_path(locked)
     assert err.value.format_message() == f"{locked}: permission denied"

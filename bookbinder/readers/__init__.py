@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import InputError
+from ..inputs import read_input, unreadable  # noqa: F401 - unreadable: part of this package's face
 from ..model import Story
 from .decode import decode
 from .epub import read_epub
@@ -85,23 +86,9 @@ def format_of(path: Path, data: bytes) -> str:
 
 
 def read_path(path: Path) -> Story:
-    """Read one story file; InputError names the file when it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise unreadable(exc, path) from None
-    return read_data(data, str(path))
-
-
-def unreadable(exc: OSError, path: Path) -> InputError:
-    """Why a story file could not be read, in the words a user needs."""
-    if isinstance(exc, IsADirectoryError):
-        return InputError("is a folder, not a story file", path)
-    if isinstance(exc, FileNotFoundError):
-        return InputError("no such file", path)
-    if isinstance(exc, PermissionError):
-        return InputError("permission denied", path)
-    return InputError(f"cannot be read ({exc.strerror or exc})", path)
+    """Read one story file; InputError names the file when it cannot be read (not a regular file,
+    larger than `inputs.MAX_INPUT`, unreadable)."""
+    return read_data(read_input(path), str(path))
 
 
 def read_data(data: bytes, source: str, fmt: str | None = None) -> Story:

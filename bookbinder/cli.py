@@ -7,74 +7,48 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import click
 
-from . import __version__
-from .api import (
-    BuildOptions, Stdin, book_info, build, collect_inputs, load_one, normalize_to, output_target, parse_metadata, plural,
-    read_list, read_manifest, read_stdin,
-)
+from . import __version__, config
+from .api import TLS, BuildOptions, book_info, build, load_one, normalize_to, output_target, parse_metadata, plural
+from .inputs import Stdin, collect_inputs, read_list, read_manifest, read_stdin
 from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, ImposeOptions, PodOptions, PrintOptions
-from .backends.output import ensure_folder
-from .errors import BookbinderError, DiskFullError, InputError, UsageError, quoted
+from .backends.output import output_folder
+from .errors import BookbinderError, DiskFullError, InputError, UsageError, json_safe, quoted, terminal
 from .cache import default_folder as default_cache_folder
 from .readers import FORMATS, READ
 from .report import story_record
 
-CONFIG = "bookbinder.toml"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bookbinder")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Your own defaults file (trusted like the command line), over the working folder's "
+                   "bookbinder.toml.")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, config_file: Path | None) -> None:
     """Bookbinder: messy story files in, clean XHTML, EPUB anthologies and print PDFs out.
 
     Reads .txt (any encoding), .md, .html (AO3 and FanFicFare downloads, saved pages) and .epub.
-    A bookbinder.toml in the working folder gives defaults: a [build] (or [normalize], [inspect])
-    table of long option names, and an [aliases] table of names ("Mer" = "Meredith Grey")."""
+    Defaults come from bookbinder.toml files: yours (in your config folder, or --config FILE) and
+    the working folder's, which may set how the book looks but not where anything is read from
+    outside that folder, written, cached or run (README "Hostile and broken files")."""
     try:
-        ctx.default_map, ctx.obj = _config(Path(CONFIG), ctx.command)
+        found = config.load(ctx.command, config_file)
     except BookbinderError as exc:
         exc.show()
         sys.exit(exc.exit_code)
-
-
-def _config(path: Path, group: click.Group) -> tuple[dict, dict]:
-    """bookbinder.toml -> (click's default_map, {"aliases": {...}}); ({}, {}) when there is none."""
-    if not path.is_file():
-        return {}, {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"does not parse: {str(exc).splitlines()[0] if str(exc) else exc}", path) from None
-    defaults: dict[str, dict] = {}
-    for section, table in data.items():
-        if section == "aliases":
-            if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-                raise UsageError('[aliases]: write "Short name" = "Full Name" lines', path)
-            continue
-        command = group.commands.get(section)
-        if command is None or not isinstance(table, dict):
-            raise UsageError(f"[{section}]: not a command's table; use [build], [normalize], [inspect] or [aliases]",
-                             path)
-        options = {opt.lstrip("-"): param for param in command.params if isinstance(param, click.Option)
-                   for opt in param.opts if opt.startswith("--")}
-        for key, value in table.items():
-            param = options.get(key)
-            if param is None:
-                raise UsageError(f"[{section}] {key!r}: {section} has no --{key} option", path)
-            if param.multiple and not isinstance(value, list):
-                value = [value]  # author = "Ann" means one author, not three letters
-            defaults.setdefault(section, {})[param.name] = value
-    return defaults, {"aliases": dict(data.get("aliases", {}))}
+    ctx.default_map, ctx.obj = found.defaults, {"aliases": found.aliases}
+    for line in found.refused:
+        click.echo(f"bookbinder: {terminal(line)}", err=True)
 
 
 def _verbose_option(f):
@@ -109,7 +83,18 @@ def _strict_option(f):
 def _show_diagnostics(story, verbose: bool) -> None:
     if verbose:
         for d in story.diagnostics:
-            click.echo(f"{quoted(story.source)}: [{d.code}] {d.message}", err=True)
+            click.echo(f"{quoted(story.source)}: [{d.code}] {terminal(d.message)}", err=True)
+
+
+class Finite(click.FloatRange):
+    """A number in a range, and a real one: nan and inf are not sizes (FloatRange lets nan through,
+    since every comparison with it is false)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
 
 
 class _Failures:
@@ -137,20 +122,20 @@ def normalize(inputs: tuple[Path, ...], out_dir: Path, verbose: bool, follow_lin
     Two inputs with the same stem (a/story.txt, b/story.txt) are written as story.xhtml and
     story-2.xhtml, and the second is reported, never written over the first."""
     failures = _Failures()
-    ensure_folder(out_dir)
+    output_folder(out_dir)
     stdin = _stdin(inputs, from_format)
     used: dict[str, Path] = {}
     for path in collect_inputs(inputs, on_error=failures, follow_links=follow_links):
         stem = _unique_stem(Path("stdin") if str(path) == "-" else path, used)
         try:
-            story, written = normalize_to(path, out_dir, stem, stdin)
+            story, written = normalize_to(path, out_dir, stem, stdin, follow_links)
         except DiskFullError:
             raise
         except BookbinderError as exc:
             failures(exc)
             continue
         _show_diagnostics(story, verbose)
-        click.echo(str(written))
+        click.echo(quoted(written))
     sys.exit(1 if failures.count else 0)
 
 
@@ -178,7 +163,7 @@ def inspect(inputs: tuple[Path, ...], as_json: bool, verbose: bool, follow_links
     paths = collect_inputs(inputs, on_error=failures, follow_links=follow_links)
     for path in paths:
         try:
-            story = load_one(path, stdin)
+            story = load_one(path, stdin, follow_links)
         except BookbinderError as exc:
             failures(exc)
             continue
@@ -187,7 +172,7 @@ def inspect(inputs: tuple[Path, ...], as_json: bool, verbose: bool, follow_links
     if not paths and not failures.count:
         failures(InputError("no story files found", ", ".join(map(str, inputs))))
     if as_json:  # always a list, one object per story, so scripts never branch on the shape (CONTRACT.md)
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        click.echo(json_safe(json.dumps(records, indent=2, ensure_ascii=False)))
     else:
         for record in records:
             _print_record(record)
@@ -195,17 +180,18 @@ def inspect(inputs: tuple[Path, ...], as_json: bool, verbose: bool, follow_links
 
 
 def _print_record(record: dict) -> None:
-    click.echo(f"{record['source']}")
+    click.echo(quoted(record["source"]))
     for key in ("title", "authors", "rating", "fandoms", "pairings", "characters", "tags", "status", "language",
                 "published", "words", "chapters", "scene_breaks"):
         value = record[key]
         if value not in (None, [], ""):
-            click.echo(f"  {key + ':':<14}{', '.join(map(str, value)) if isinstance(value, list) else value}")
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            click.echo(f"  {key + ':':<14}{terminal(shown)}")
     inferred = record["inferred"]
     if inferred["pairings"] or inferred["characters"]:
-        click.echo(f"  {'inferred:':<14}{', '.join(inferred['pairings'] or inferred['characters'])}")
+        click.echo(f"  {'inferred:':<14}{terminal(', '.join(inferred['pairings'] or inferred['characters']))}")
     for d in record["diagnostics"]:
-        click.echo(f"  [{d['code']}] {d['message']}")
+        click.echo(f"  [{d['code']}] {terminal(d['message'])}")
 
 
 @cli.command(name="build")
@@ -249,13 +235,13 @@ def _print_record(record: dict) -> None:
               help="PDF: also write <name>.imposed.pdf, the pages on sheets to print, fold into signatures and sew.")
 @click.option("--paper", default="letter", show_default=True,
               help="Imposition: the printer's paper: letter, a4, legal, tabloid, a3, or WxH in mm.")
-@click.option("--sheets-per-signature", type=int, metavar="N", help="Imposition: sheets folded together "
+@click.option("--sheets-per-signature", type=click.IntRange(1, 32), metavar="N", help="Imposition: sheets folded together "
                                                                      "(default: 4 for folio, 1 for the others).")
 @click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="Imposition: the edge your printer turns the sheet on.")
-@click.option("--paper-thickness", type=float, default=0.1, show_default=True, metavar="MM",
+@click.option("--paper-thickness", type=Finite(0, 2), default=0.1, show_default=True, metavar="MM",
               help="Imposition: for creep, each leaf moves this much toward the spine per leaf outside it.")
-@click.option("--sewing-stations", type=int, default=4, show_default=True, metavar="N",
+@click.option("--sewing-stations", type=click.IntRange(0, 24), default=4, show_default=True, metavar="N",
               help="Imposition: sewing marks on the spine fold inside each signature (0: none).")
 @click.option("--no-marks", is_flag=True, help="Imposition: no fold, sewing or collation marks.")
 @click.option("--no-guide", is_flag=True, help="Imposition: no first sheet explaining the printing.")
@@ -263,10 +249,10 @@ def _print_record(record: dict) -> None:
               help="PDF: an interior for print on demand, to Amazon KDP's, Lulu's or IngramSpark's published rules "
                    "(gutter by page count, margins, how the book ends), or (custom) the numbers of another "
                    "service's guide; and a cover spread.")
-@click.option("--pod-gutter", type=click.FloatRange(min=0, min_open=True), metavar="IN",
+@click.option("--pod-gutter", type=Finite(0, 3, min_open=True), metavar="IN",
               help="Print on demand: the service's least inside margin, in inches (needed by custom; over a "
                    "preset's).")
-@click.option("--pod-spine-per-page", type=click.FloatRange(min=0, min_open=True), metavar="IN",
+@click.option("--pod-spine-per-page", type=Finite(0, 0.01, min_open=True), metavar="IN",
               help="Print on demand: the paper's thickness, inches a page, for the cover's spine (needed by custom, "
                    "and by ingram for a cover: its cover template generator's spine width / the page count).")
 @click.option("--paper-color", type=click.Choice(["white", "cream"]), default="white", show_default=True,
@@ -278,11 +264,18 @@ def _print_record(record: dict) -> None:
               help="Where normalized stories are kept, so a rebuild reads only what changed "
                    "(default: $BOOKBINDER_CACHE_DIR, else the user's cache folder). Safe to delete.")
 @click.option("--no-cache", is_flag=True, help="Read every story again; keep nothing.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+@click.option("-j", "--jobs", type=click.IntRange(1, 512), metavar="N",
               help="Local worker processes (default: one per core).")
 @click.option("--scheduler", metavar="ADDRESS", envvar="BOOKBINDER_SCHEDULER", show_envvar=True,
-              help="Where the work runs: a Dask scheduler (tcp://HOST:8786; needs bookbinder[dask]), "
-                   "'pool' (local workers, the default) or 'serial' (one process, for debugging).")
+              help="Where the work runs: a Dask scheduler you trust (tls://HOST:8786 or tcp://; it runs code "
+                   "here; needs bookbinder[dask]), 'pool' (local workers, the default) or 'serial' (one process, "
+                   "for debugging).")
+@click.option("--tls-ca-file", type=click.Path(path_type=Path, dir_okay=False), envvar="BOOKBINDER_TLS_CA_FILE",
+              help="Dask over TLS: the certificate authority that signed the scheduler's certificate.")
+@click.option("--tls-cert", type=click.Path(path_type=Path, dir_okay=False), envvar="BOOKBINDER_TLS_CERT",
+              help="Dask over TLS: this client's certificate.")
+@click.option("--tls-key", type=click.Path(path_type=Path, dir_okay=False), envvar="BOOKBINDER_TLS_KEY",
+              help="Dask over TLS: this client's private key (if not in --tls-cert).")
 @_verbose_option
 @_strict_option
 @_follow_links_option
@@ -291,18 +284,19 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
               css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
               manifest, page_size, tagged, impose, paper, sheets_per_signature, duplex, paper_thickness,
               sewing_stations, no_marks, no_guide, pod, pod_gutter, pod_spine_per_page, paper_color, no_cover_pdf, cover_guides, quiet, cache_dir,
-              no_cache, jobs, scheduler, verbose, strict, follow_links, from_format) -> None:
+              no_cache, jobs, scheduler, tls_ca_file, tls_cert, tls_key, verbose, strict, follow_links,
+              from_format) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
     inputs = list(inputs)
     try:
         for listing in lists:
-            inputs += read_list(listing)
+            read_list(listing)  # a list or manifest that cannot be read is one line, before any work
         if manifest:
-            read_manifest(manifest)  # a broken manifest is one line, before any work
+            read_manifest(manifest)
     except BookbinderError as exc:
         exc.show()
         sys.exit(1)
-    if not inputs and not manifest:
+    if not inputs and not manifest and not lists:
         raise click.UsageError("give at least one story file, folder, --list or --manifest")
     said: list[str] = []
     try:
@@ -317,7 +311,7 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
         exc.show()
         sys.exit(exc.exit_code)
     for line in said:
-        click.echo(f"bookbinder: {line}", err=True)
+        click.echo(f"bookbinder: {terminal(line)}", err=True)
     title = title or (given.get("title") or [None])[-1]
     editors = editors or tuple(given.get("editors", ()))
     filters = Filters(max_rating=max_rating, complete=complete, fandoms=fandoms, characters=characters,
@@ -330,12 +324,11 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
                                not no_marks, 0 if no_marks else sewing_stations, not no_marks) if impose else None,
                                pod=_pod_options(pod, paper_color, not no_cover_pdf, cover_guides, pod_gutter,
                                                 pod_spine_per_page)),
-                           follow_links=follow_links,
-                           manifest=manifest, info=info,
+                           follow_links=follow_links, manifest=manifest, lists=tuple(lists), info=info,
                            aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()),
                            stdin=_stdin(inputs, from_format),
                            cache=None if no_cache else (cache_dir or default_cache_folder()),
-                           scheduler=scheduler, jobs=jobs)
+                           scheduler=scheduler, jobs=jobs, tls=TLS(tls_ca_file, tls_cert, tls_key))
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:
@@ -345,12 +338,12 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
     for error in result.errors:
         error.show()
     for notice in result.notices:
-        click.echo(f"bookbinder: {notice}", err=True)
+        click.echo(f"bookbinder: {terminal(notice)}", err=True)
     if result.data is not None:
         sys.stdout.buffer.write(result.data)
         sys.stdout.flush()
     for path in result.written:
-        click.echo(str(path), err=result.data is not None)  # stdout holds the book itself with -o -
+        click.echo(quoted(path), err=result.data is not None)  # stdout holds the book itself with -o -
     if result.up_to_date:  # one line, not one a book: a library rebuild may keep hundreds
         fresh = len(result.written) - len(result.up_to_date)
         click.echo(f"bookbinder: {plural(len(result.up_to_date), 'book')} already up to date "

@@ -1,16 +1,40 @@
 """Bookbinder's exceptions: each prints as one line naming the file and the problem, no traceback."""
 from __future__ import annotations
 
+import json
+import unicodedata
 from contextlib import contextmanager
 from typing import Iterator
 
 import click
 
 
+def _unsafe(c: str) -> bool:
+    """A character a terminal acts on, or that reorders or hides what follows: C0 and C1 controls,
+    DEL, bidirectional overrides and isolates, line and paragraph separators, other format marks."""
+    return c < " " or "\x7f" <= c <= "\x9f" or unicodedata.category(c) in {"Cf", "Zl", "Zp"}
+
+
 def quoted(path: object) -> str:
-    """A file name as one line can show it: names with control characters are quoted and escaped."""
+    """A file name as one line can show it: names with control characters, C1 controls or
+    bidirectional marks are quoted and escaped (a name can never retitle or drive a terminal)."""
     text = str(path)
-    return repr(text) if any(c < " " or c == "\x7f" for c in text) else text
+    return repr(text) if any(map(_unsafe, text)) else text
+
+
+def terminal(text: object) -> str:
+    """Story text (a title, a name) as a terminal may show it: what `quoted` escapes, escaped in
+    place (\\x1b, \\u202e), the rest as it is."""
+    text = str(text)
+    if not any(map(_unsafe, text)):
+        return text
+    return "".join(repr(c)[1:-1] if _unsafe(c) else c for c in text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every character `quoted` escapes written as a \\u escape: the same value for
+    a program, nothing a terminal acts on for a person."""
+    return "".join(json.dumps(c)[1:-1] if ord(c) > 0x7e and _unsafe(c) else c for c in text)
 
 
 class BookbinderError(click.ClickException):
@@ -27,7 +51,7 @@ class BookbinderError(click.ClickException):
         return type(self), (self.detail, self.path)
 
     def show(self, file=None) -> None:  # one line, no "Error:" decoration a script must strip
-        click.echo(f"bookbinder: {self.format_message()}", err=True, file=file)
+        click.echo(f"bookbinder: {terminal(self.format_message())}", err=True, file=file)
 
 
 def portable(error: BookbinderError) -> BookbinderError:

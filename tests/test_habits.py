@@ -90,7 +90,7 @@ def test_css_comes_after_the_books_own_and_reaches_nothing_outside(dressed) -> N
 
 @pytest.mark.parametrize("flags, said", [
     (["--cover", "README.md"], "--cover README.md: not a PNG, JPEG, GIF or WebP image"),
-    (["--cover", "nowhere.png"], "--cover nowhere.png: cannot be read"),
+    (["--cover", "nowhere.png"], "--cover nowhere.png: no such file"),
     (["--date", "soon"], "--date 'soon': not a date; write it as 2024-05-01"),
     (["--language", "klingonese"], "--language 'klingonese': not a language"),
     (["--series-index", "two"], "--series-index 'two': a number"),
@@ -124,9 +124,12 @@ def test_bookbinder_toml_gives_defaults_and_aliases(tmp_path: Path) -> None:
     stories = tmp_path / "stories"
     stories.mkdir()
     _two_stories(stories)
-    (tmp_path / "bookbinder.toml").write_text('[build]\nby = "character"\nauthor = "Cfg Author"\noutput = "books"\n'
+    (tmp_path / "bookbinder.toml").write_text('[build]\nby = "character"\nauthor = "Cfg Author"\n'
                                               '\n[aliases]\n"Mer" = "Meredith Grey"\n', encoding="utf-8")
-    result = run("build", "stories", cwd=tmp_path)
+    mine = tmp_path / "config" / "bookbinder"  # the user's own file may say where books go; the folder's may not
+    mine.mkdir(parents=True)
+    (mine / "bookbinder.toml").write_text('[build]\noutput = "books"\n', encoding="utf-8")
+    result = run("build", "stories", cwd=tmp_path, env={"XDG_CONFIG_HOME": str(tmp_path / "config")})
     assert result.returncode == 0, result.stderr
     assert [p.name for p in (tmp_path / "books").iterdir()] == ["meredith-grey.epub"]  # one person, one book
     opf = _opf(tmp_path / "books" / "meredith-grey.epub")
@@ -138,7 +141,7 @@ def test_bookbinder_toml_gives_defaults_and_aliases(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("config, said", [
     ('[build]\ncolour = "red"\n', "bookbinder.toml: [build] 'colour': build has no --colour option"),
-    ("[build\n", "bookbinder.toml: does not parse"),
+    ("[build\n", "bookbinder.toml: config file does not parse"),
     ('[aliases]\nMer = 3\n', 'bookbinder.toml: [aliases]: write "Short name" = "Full Name" lines'),
 ])
 def test_a_bad_bookbinder_toml_is_one_line(tmp_path: Path, config: str, said: str) -> None:
@@ -278,7 +281,8 @@ def test_filters_fold_names_as_grouping_does(tmp_path: Path) -> None:
 def test_the_library_takes_what_the_command_line_takes(tmp_path: Path) -> None:
     import io
 
-    from bookbinder.api import BuildOptions, book_info, build, read_stdin
+    from bookbinder.api import BuildOptions, book_info, build
+    from bookbinder.inputs import read_stdin
 
     stories = tmp_path / "stories"
     stories.mkdir()

@@ -7,6 +7,12 @@ atomically; reading it back builds only the model's own types, from a fixed list
 is data, never code. An entry that is truncated, corrupt, of another version or under another
 key is ignored and written again: the cache is never trusted, and may be deleted at any time.
 Builds running at once share it safely (each entry is one file, replaced whole).
+
+The cache is private, as ssh keeps its keys: its folder is 0700 and its files 0600, and a folder
+owned by someone else, or that others may write to, is not used at all (`private_folder`). What
+comes out of it passes the same gates as fresh data: an entry is a regular file of bounded size
+that inflates to a bounded size, decoded into the model's own types, whose constructors check
+what they hold (an image's name), and the writers sanitize SVG and PDF parts again.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import zlib
 from pathlib import Path
@@ -44,6 +51,55 @@ def code_fingerprint() -> str:
         h.update(str(file.relative_to(root)).encode())
         h.update(file.read_bytes())
     return h.hexdigest()[:16]
+
+
+MAX_ENTRY = 256 * 1024 * 1024     # bytes of a kept file, compressed
+MAX_INFLATED = 1024 * 1024 * 1024  # bytes it may inflate to
+PRIVATE = 0o600
+
+
+def private_folder(folder: str | os.PathLike) -> str | None:
+    """Make `folder` a private cache (0700, made if absent); None when it is one, else why it
+    cannot be used: owned by another user, or writable by others (who could plant entries)."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+        if not stat.S_ISDIR(info.st_mode):
+            return "it is not a folder"
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            return "it belongs to another user"
+        if info.st_mode & 0o022:
+            return "others may write to it (chmod 700 it to use it)"
+        if info.st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError as exc:
+        return f"it cannot be used ({exc.strerror or exc})"
+    return None
+
+
+def read_kept(path: Path, limit: int = MAX_ENTRY) -> bytes:
+    """A kept file's bytes: a regular file no larger than `limit` (a FIFO planted in the cache
+    never hangs a build); InputError otherwise, which every caller takes as a miss."""
+    from .inputs import read_input
+
+    return read_input(path, limit, "cache entry")
+
+
+def inflate(data: bytes, limit: int = MAX_INFLATED) -> bytes:
+    """zlib data inflated to at most `limit` bytes; ValueError past it or when it is not whole."""
+    engine = zlib.decompressobj()
+    out = engine.decompress(data, limit)
+    if engine.unconsumed_tail or not engine.eof:
+        raise ValueError("a cache entry that inflates past its limit, or is cut short")
+    return out
+
+
+def keep(path: Path, data: bytes) -> None:
+    """Write a cache file: atomically, private, without waiting for the disk (it is checked when read)."""
+    from .backends.output import write_atomic
+
+    write_atomic(path, data, durable=False, mode=PRIVATE)
 
 
 def default_folder() -> Path:
@@ -75,10 +131,13 @@ class StoryCache:
     def scratch_key(path: Path, index: int) -> str:
         return hashlib.sha256(f"{index}\0{path}".encode("utf-8", "surrogateescape")).hexdigest()
 
-    def key(self, path: Path, data: bytes, sidecar: bytes | None, overrides: Sequence = (), fmt: str | None = None
+    def key(self, path: Path, digest: str, sidecar: bytes | None, overrides: Sequence = (), fmt: str | None = None
             ) -> str:
+        """The key of a story file whose bytes hash to `digest` (sha256, hex), with its sidecar's
+        bytes and the overrides that apply."""
         h = hashlib.sha256()
-        for part in (f"bookbinder {__version__} {code_fingerprint()} cache {FORMAT}".encode(), data, sidecar or b"",
+        for part in (f"bookbinder {__version__} {code_fingerprint()} cache {FORMAT}".encode(), digest.encode(),
+                     sidecar or b"",
                      repr([(o.origin, sorted(o.values.items(), key=str)) for o in overrides]).encode(),
                      (fmt or "").encode(), path.suffix.lower().encode(), str(path).encode()):
             h.update(len(part).to_bytes(8, "big"))
@@ -101,13 +160,13 @@ class StoryCache:
     def entry(self, key: str) -> bytes | None:
         """The stored bytes of the story under `key` (what `unshelve` takes), or None."""
         try:
-            return self._file(key).read_bytes()
-        except OSError:
+            return read_kept(self._file(key))
+        except Exception:  # noqa: BLE001 - absent or not a regular file: read the story again
             return None
 
     def _read(self, key: str, kind: str, decode):
         try:
-            value = decode(self._file(key, kind).read_bytes())
+            value = decode(read_kept(self._file(key, kind)))
         except Exception:  # noqa: BLE001 - absent, truncated, corrupt or foreign: read the story again
             value = None
         if value is None:
@@ -116,21 +175,16 @@ class StoryCache:
             self.hits += 1
         return value
 
-    def store(self, key: str, story: Story) -> bool:
-        return self.put(key, entry_bytes(key, story))
-
     def put(self, key: str, entry: bytes, card: bytes | None = None) -> bool:
         """Keep a story's entry (and its card, if made); the entry first, so a card never points at
         nothing. False if the entry could not be kept (a full or read-only disk)."""
-        from .backends.output import write_atomic
-
         try:
-            write_atomic(self._file(key), entry, durable=False)
+            keep(self._file(key), entry)
         except Exception:  # noqa: BLE001 - the caller keeps the story itself instead
             return False
         try:
             if card is not None:
-                write_atomic(self._file(key, "cards"), card, durable=False)
+                keep(self._file(key, "cards"), card)
         except Exception:  # noqa: BLE001 - a card not kept only costs a read next time
             pass
         return True
@@ -144,7 +198,7 @@ def entry_bytes(key: str, story: Story) -> bytes:
 
 def entry_story(key: str, data: bytes) -> Story:
     """The story in an entry; ValueError if the entry is not one, or is another key's."""
-    record = json.loads(zlib.decompress(data))
+    record = json.loads(inflate(data))
     if record.get("key") != key or record.get("format") != FORMAT:
         raise ValueError("another entry")
     story = _decode(record["story"])
@@ -166,7 +220,7 @@ def shelve(key: str, story: Story) -> tuple[Story, bytes, bytes]:
 
 
 def _card(key: str, data: bytes, entry: bytes | None) -> Story | None:
-    record = json.loads(zlib.decompress(data))
+    record = json.loads(inflate(data))
     if record.get("key") != key or record.get("format") != FORMAT:
         return None
     size, digest = record.get("entry") or (None, None)
@@ -243,6 +297,14 @@ def _book_fields(book):
     return {"title": book.title, "collection": book.collection, "editors": list(book.editors), "info": book.info}
 
 
+def _file_digest(path: Path) -> str:
+    """A book file's sha256, read in pieces; InputError if it is not a regular file (a FIFO put
+    where a book was never hangs the check)."""
+    from .inputs import digest_input
+
+    return digest_input(path, limit=1 << 40)
+
+
 class WrittenBooks:
     """Which book files this cache saw written, and from what: a book whose digest and file are
     unchanged is up to date and need not be made again."""
@@ -255,17 +317,14 @@ class WrittenBooks:
 
     def up_to_date(self, target: Path, digest: str) -> bool:
         try:
-            record = json.loads(self._record(target).read_text(encoding="utf-8"))
-            return (record.get("digest") == digest
-                    and record.get("sha256") == hashlib.sha256(Path(target).read_bytes()).hexdigest())
+            record = json.loads(read_kept(self._record(target), 64 * 1024))
+            return record.get("digest") == digest and record.get("sha256") == _file_digest(Path(target))
         except Exception:  # noqa: BLE001 - no record, a damaged one, or no file: make the book
             return False
 
     def remember(self, target: Path, digest: str, data: bytes) -> None:
-        from .backends.output import write_atomic
-
         record = {"digest": digest, "sha256": hashlib.sha256(data).hexdigest(), "path": str(target)}
         try:
-            write_atomic(self._record(target), json.dumps(record).encode("utf-8"))
+            keep(self._record(target), json.dumps(record).encode("utf-8"))
         except Exception:  # noqa: BLE001 - only costs a rebuild next time
             pass

@@ -149,7 +149,7 @@ def compose(book: Book) -> BookPlan:
         toc.append(story_entry(story, index))
         for image in story_images(story):
             name = f"images/{image.name}"
-            resources.setdefault(name, Resource(name, image.media_type, partial(bytes, image.data)))  # shared: once
+            resources.setdefault(name, Resource(name, image.media_type, partial(_image_bytes, image)))  # shared: once
     if book.is_anthology:
         parts.append(Part("credits", "credits", "Credits", lang))
         toc.append(Entry("Credits", Target("credits")))
@@ -157,6 +157,16 @@ def compose(book: Book) -> BookPlan:
 
 
 _SUFFIX = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
+
+
+def _image_bytes(image: Image) -> bytes:
+    """An image's bytes as a book holds them: SVG made inert here too, whatever the story came
+    from (a reader does it, but a story may come back from the cache)."""
+    if image.media_type != "image/svg+xml":
+        return image.data
+    from .readers.svg import sanitize_svg
+
+    return sanitize_svg(image.data) or b'<svg xmlns="http://www.w3.org/2000/svg"/>'
 
 
 def _cover(book: Book) -> bytes:

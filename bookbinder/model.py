@@ -6,6 +6,7 @@ and markup never need to re-parse strings.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -74,14 +75,32 @@ class SceneBreak:
         return ""
 
 
+IMAGE_SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
+                  "image/svg+xml": ".svg"}
+_IMAGE_NAME = re.compile(r"[0-9a-f]{16}\.(png|jpg|gif|webp|svg)")
+
+
+def image_name(data: bytes, media_type: str) -> str:
+    """The name an image has in a book: its content hash and its type's suffix, never a name from
+    the input (which could climb out of the book's folder)."""
+    return hashlib.sha1(data).hexdigest()[:16] + IMAGE_SUFFIXES[media_type]
+
+
 @dataclass(frozen=True)
 class Image:
-    """An image bundled with the input (EPUB input); `data` is the file's bytes."""
+    """An image bundled with the input (EPUB input); `data` is the file's bytes. The name is
+    `image_name`'s, checked when made, so an image from anywhere (a cache entry) names a file
+    inside the book's images/ folder and nothing else."""
 
     name: str
     media_type: str
     data: bytes = field(repr=False)
     alt: str = ""
+
+    def __post_init__(self) -> None:
+        if self.media_type not in IMAGE_SUFFIXES or not _IMAGE_NAME.fullmatch(self.name) \
+                or not self.name.endswith(IMAGE_SUFFIXES[self.media_type]):
+            raise ValueError(f"not an image name a book holds: {self.name[:40]!r} ({self.media_type[:40]})")
 
     @property
     def text(self) -> str:

@@ -223,26 +223,34 @@ class PartCache:
         return h.hexdigest()
 
     def load(self, key: str) -> LaidOut | None:
+        """The part kept under `key`, if it is the one written there (its sha256 matches the record)
+        and does nothing but link (`pdfmerge.inert`); else None, and the story is laid out again."""
+        import hashlib
         import json
 
+        from ..cache import read_kept
+        from .pdfmerge import inert
+
         try:
-            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            pdf = (self.folder / f"{key}.pdf").read_bytes()
-            if meta.get("key") != key or len(pdf) != meta.get("size"):
+            meta = json.loads(read_kept(self.folder / f"{key}.json", 1 << 20))
+            pdf = read_kept(self.folder / f"{key}.pdf")
+            if meta.get("key") != key or hashlib.sha256(pdf).hexdigest() != meta.get("sha256") or not inert(pdf):
                 return None
             return LaidOut(pdf, int(meta["pages"]), _marks_from(meta["marks"]))
         except Exception:  # noqa: BLE001 - absent, truncated or foreign: lay the story out again
             return None
 
     def store(self, key: str, laid: LaidOut) -> None:
+        import hashlib
         import json
 
-        from .output import write_atomic
+        from ..cache import keep
 
         try:
-            write_atomic(self.folder / f"{key}.pdf", laid.pdf, durable=False)
-            write_atomic(self.folder / f"{key}.json", durable=False, data=json.dumps(
-                {"key": key, "size": len(laid.pdf), "pages": laid.pages, "marks": _marks_to(laid.marks)}).encode())
+            keep(self.folder / f"{key}.pdf", laid.pdf)
+            keep(self.folder / f"{key}.json", json.dumps(
+                {"key": key, "sha256": hashlib.sha256(laid.pdf).hexdigest(), "pages": laid.pages,
+                 "marks": _marks_to(laid.marks)}).encode())
         except Exception:  # noqa: BLE001 - only costs a layout next time
             pass
 

@@ -248,3 +248,38 @@ def _metadata(out: pikepdf.Pdf, meta: BookMetadata) -> None:
         out.docinfo[Name("/Publisher")] = meta.publisher
     out.Root.Lang = pikepdf.String(meta.language)
     out.Root.PageMode = Name.UseOutlines
+
+
+_SAFE_ACTIONS = {"/GoTo", "/URI"}
+_SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
+
+
+def inert(pdf: bytes) -> bool:
+    """Whether a laid-out part does nothing but show and link, as WeasyPrint writes parts: no
+    document or page actions, no scripts or forms, and links only to pages or to web addresses.
+    A part from the cache must be (a /Launch action planted there never reaches a book)."""
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            root = doc.Root
+            if any(key in root for key in ("/OpenAction", "/AA", "/AcroForm")) or \
+                    "/JavaScript" in root.get("/Names", {}):
+                return False
+            return all(_page_inert(page) for page in doc.pages)
+    except Exception:  # noqa: BLE001 - a part that does not open is no part
+        return False
+
+
+def _page_inert(page: Page) -> bool:
+    if "/AA" in page.obj:
+        return False
+    for annot in page.obj.get("/Annots", []):
+        if annot.get("/Subtype") != Name.Link or "/AA" in annot:
+            return False
+        action = annot.get("/A")
+        if action is None:
+            continue
+        if str(action.get("/S")) not in _SAFE_ACTIONS:
+            return False
+        if action.get("/S") == Name.URI and not str(action.get("/URI", "")).lower().startswith(_SAFE_SCHEMES):
+            return False
+    return True

@@ -12,7 +12,6 @@ pages do not state. Images the documents use are taken from the archive itself, 
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import lzma
 import posixpath
@@ -24,7 +23,8 @@ import zlib
 from lxml import etree
 
 from ..errors import InputError
-from ..model import Diagnostic, Image, Story
+from ..images import inspect_image
+from ..model import Diagnostic, Image, Story, image_name
 from .fields import FieldSet, parse_date, parse_language
 from .html import Page, block_text, decode_html, parse_page, text_of
 from .inline import paragraph
@@ -158,8 +158,9 @@ class _ImageLoader:
             data = sanitize_svg(data)  # an SVG is a document that can act: only its drawing is kept
             if data is None:
                 return None
-        ext = posixpath.splitext(path)[1].lower() or ".img"
-        return Image(hashlib.sha1(data).hexdigest()[:16] + ext, media, data, alt)
+        else:  # ValueError for a bomb (its header states its size); the type is what the bytes are
+            media = inspect_image(data, decode=False).media_type
+        return Image(image_name(data, media), media, data, alt)
 
 
 def _package_fields(opf: etree._Element) -> FieldSet:

@@ -297,7 +297,11 @@ class _Walk:
 
     def image(self, el: etree._Element) -> None:
         src, alt = el.get("src") or "", el.get("alt") or ""
-        found = self.images(src, alt) if self.images and src else None
+        try:
+            found = self.images(src, alt) if self.images and src else None
+        except ValueError as exc:  # bundled, but not an image a book may hold (a decompression bomb)
+            self.diagnostics.append(Diagnostic("image-dropped", f"image {src[:80]!r} was left out: {exc}", alt))
+            return
         if found is None:
             self.diagnostics.append(Diagnostic("image-dropped", f"image {src[:80]!r} is not bundled with the input "
                                                "and was left out (remote and local files are never fetched)", alt))

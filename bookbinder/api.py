@@ -8,8 +8,8 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -18,21 +18,22 @@ from lxml import etree
 
 from .assemble import Filters, anthology, books_by, order, unify
 from .backends import BACKENDS
-from .backends.output import ensure_folder, write_atomic
+from .backends.output import output_folder, write_atomic
 from .backends.print_options import PrintOptions
 from .book import Book, BookInfo, story_title
 from .errors import BookbinderError, InputError, UsageError, portable, quoted
 from .model import Diagnostic, Story
-from .cache import StoryCache, entry_bytes, shelve, unshelve
-from .executors import Executor, Pool, executor_for
+from .cache import StoryCache, entry_bytes, private_folder, shelve, unshelve
+from .executors import TLS, Executor, Pool, executor_for
 from .parallel import MEMORY_MB, Crash
 from .pipeline import Override, load_story
 from .progress import Progress, report
 from .readers.fields import parse_date, parse_language
-from .readers import STORY_SUFFIXES, unreadable
+from .images import inspect_image
+from .inputs import Manifest, Stdin, collect_inputs, digest_input, read_input, read_list, read_manifest
 from .render import render_story, serialize
 from .writing import STDOUT, plural, write_books
-from .sidecar import SIDECAR_SUFFIXES, read_sidecar, sidecar_path
+from .sidecar import MAX_METADATA, read_sidecar, sidecar_path
 
 
 
@@ -52,139 +53,7 @@ class BuildResult:
     up_to_date: list[Path] = field(default_factory=list)  # books already written from the same inputs (cache)
 
 
-# ------------------------------------------------------------------ inputs
-def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderError], None] | None = None,
-                   follow_links: bool = False, skipped: list[Path] | None = None,
-                   notices: list[str] | None = None) -> list[Path]:
-    """Files as given, folders searched recursively for story files (sorted, sidecars skipped).
-
-    Other files in a folder (a .docx, a cover .jpg) are appended to `skipped`. A file in a
-    folder that is a link to somewhere outside that folder (`passwd.txt` -> `/etc/passwd`) is not
-    read unless `follow_links`; it is an error saying so. A file named twice (directly, or in a
-    folder also given) is read once, and `notices` says so."""
-    paths: list[Path] = []
-    for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            root = path.resolve()
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-            if skipped is not None:
-                skipped += [p for p in files if not _is_story_file(p) and not p.name.endswith(SIDECAR_SUFFIXES)]
-            for found in (p for p in files if _is_story_file(p)):
-                if follow_links or found.resolve().is_relative_to(root):
-                    paths.append(found)
-                else:
-                    _report(on_error, InputError("not read: it links to a file outside the folder (give "
-                                                 "--follow-links to read it)", found))
-        elif path.exists() or str(raw) == "-":  # "-": standard input, read by the caller (load_stories' stdin)
-            paths.append(path)
-        else:
-            _report(on_error, InputError("no such file or folder", path))
-    return _once(paths, notices)
-
-
-def _once(paths: list[Path], notices: list[str] | None) -> list[Path]:
-    seen: dict[Path, Path] = {}
-    for path in paths:
-        first = seen.setdefault(path.resolve(), path)
-        if first is not path and notices is not None:
-            notices.append(f"{quoted(path)}: given twice (as {quoted(first)} too); bound once")
-    return list(seen.values())
-
-
-def _report(on_error: Callable[[BookbinderError], None] | None, error: BookbinderError) -> None:
-    if on_error is None:
-        raise error
-    on_error(error)
-
-
-def read_list(path: str | Path) -> list[Path]:
-    """A list file: one story path or folder per line, relative to the list; '#' starts a comment."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the list ({exc.__class__.__name__})", path) from None
-    entries = [line.split("#", 1)[0].strip() for line in lines]
-    return [(path.parent / e) for e in entries if e]
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """An anthology described in TOML: title, editors, sort order and stories in order.
-
-    A story is a path, or a table with a `path` and metadata keys (as in a sidecar file) that
-    override what the story and its sidecar say: `{ path = "a.txt", title = "Winter" }`."""
-
-    stories: tuple[Path, ...]
-    title: str | None = None
-    editors: tuple[str, ...] = ()
-    sort: str = "given"
-    source: Path | None = None
-    overrides: tuple[tuple[Path, dict], ...] = ()  # (story path, its keys), for stories given as tables
-
-    def override_for(self, path: Path) -> Override | None:
-        for story, values in self.overrides:
-            if story.resolve() == Path(path).resolve():
-                return Override(f"manifest {self.source.name if self.source else ''}".strip(), values, self.source)
-        return None
-
-
-def read_manifest(path: str | Path) -> Manifest:
-    """A TOML manifest -> Manifest; InputError naming the file when it does not parse."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"manifest does not parse: {str(exc).splitlines()[0] if str(exc) else exc}", path) from None
-    stories = data.get("stories") or []
-    if not isinstance(stories, list) or not stories:
-        raise InputError("manifest needs stories = [\"path\", ...]", path)
-    paths, overrides = [], []
-    for entry in stories:
-        if isinstance(entry, dict):
-            values = dict(entry)
-            if not isinstance(values.get("path"), str):
-                raise InputError("a story given as a table needs path = \"...\"", path)
-            story = path.parent / values.pop("path")
-            overrides.append((story, values))
-        else:
-            story = path.parent / str(entry)
-        paths.append(story)
-    editors = data.get("editors") or data.get("editor") or ()
-    return Manifest(stories=tuple(paths), title=data.get("title"),
-                    editors=tuple([editors] if isinstance(editors, str) else editors), sort=data.get("sort", "given"),
-                    source=path, overrides=tuple(overrides))
-
-
-def _is_story_file(path: Path) -> bool:
-    if not path.is_file() or path.name.startswith("."):
-        return False
-    if any(path.name.endswith(s) for s in SIDECAR_SUFFIXES):
-        return False
-    return path.suffix.lower() in STORY_SUFFIXES
-
-
 # ------------------------------------------------------------------ loading
-@dataclass(frozen=True)
-class Stdin:
-    """A story given on standard input (the input "-"): its bytes, and the format named by --from."""
-
-    data: bytes
-    format: str | None = None
-
-
-MAX_STDIN = 256 * 1024 * 1024  # bytes
-
-
-def read_stdin(stream, fmt: str | None = None) -> Stdin:
-    """Standard input as a story's bytes; UsageError past MAX_STDIN."""
-    data = stream.read(MAX_STDIN + 1)
-    if len(data) > MAX_STDIN:
-        raise UsageError(f"standard input: more than {MAX_STDIN // (1024 * 1024)} MB; give a file instead")
-    return Stdin(data, fmt)
-
-
 @dataclass(frozen=True)
 class ReadJob:
     """One work unit of reading: a story file, the metadata layers stated for it, and where its
@@ -198,6 +67,7 @@ class ReadJob:
     data: bytes | None = None
     fmt: str | None = None
     error: BookbinderError | None = None  # found while making the job (a sidecar that does not parse)
+    follow_links: bool = False     # the user allows a sidecar that links out of the story's folder
 
 
 @dataclass(frozen=True)
@@ -225,7 +95,7 @@ def read_unit(job: ReadJob) -> Read | BookbinderError:
 def _read_one(job: ReadJob) -> Story | BookbinderError:
     path = job.path
     try:
-        story = load_story(path, job.layers, data=job.data, fmt=job.fmt)
+        story = load_story(path, job.layers, data=job.data, fmt=job.fmt, follow_links=job.follow_links)
         story.words  # counted here, in the worker, and sent back with the story
         return story
     except BookbinderError as exc:
@@ -245,8 +115,8 @@ def _read_one(job: ReadJob) -> Story | BookbinderError:
 def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None, workers: int | None = None,
                  follow_links: bool = False, skipped: list[Path] | None = None, notices: list[str] | None = None,
                  overrides: Callable[[Path], Sequence[Override]] | None = None, stdin: Stdin | None = None,
-                 cache: Path | None = None, executor: Executor | None = None, shelf: StoryCache | None = None
-                 ) -> tuple[list[Story], list[BookbinderError]]:
+                 cache: Path | None = None, executor: Executor | None = None, shelf: StoryCache | None = None,
+                 exclude: Sequence[Path] = ()) -> tuple[list[Story], list[BookbinderError]]:
     """Every story the inputs name, in order, read in parallel on all cores; failures are errors.
 
     Each input is read in a worker process with its own memory limit (`parallel.MEMORY_MB`), so
@@ -255,16 +125,18 @@ def load_stories(inputs: Iterable[str | Path], progress: Progress | None = None,
     With `cache` (a folder), stories whose inputs are unchanged are read back from it (`cache.StoryCache`),
     and the others are kept there once read. With `shelf` (what `build` does), the stories come back as
     cards (`model.Shelved`): their metadata in memory, their chapters kept in the shelf until a book
-    needs them, so a library of any size is planned in little memory."""
+    needs them, so a library of any size is planned in little memory. Folders in `exclude` (where
+    books are written) are not searched."""
     errors: list[BookbinderError] = []
     paths = collect_inputs(inputs, on_error=errors.append, follow_links=follow_links, skipped=skipped,
-                           notices=notices)
+                           notices=notices, exclude=exclude)
     executor = executor or Pool(workers)
     store = shelf or (StoryCache(cache) if cache is not None else None)
     results: dict[int, Story | BookbinderError] = {}
     jobs: list[tuple[int, ReadJob]] = []
     for i, path in enumerate(paths):
-        job = _read_job(path, i, store, overrides, stdin, cards=shelf is not None, local=executor.local)
+        job = _read_job(path, i, store, overrides, stdin, cards=shelf is not None, local=executor.local,
+                        follow_links=follow_links)
         kept = _kept(store, job) if job.key and not job.error else None
         if kept is not None:
             results[i] = kept.with_(mtime=path.stat().st_mtime)
@@ -303,8 +175,9 @@ def _stored(store: StoryCache | None, job: ReadJob, result, path: Path) -> Story
 
 
 def _read_job(path: Path, index: int, store: StoryCache | None, overrides, stdin: Stdin | None, cards: bool,
-              local: bool) -> ReadJob:
-    """The work unit that reads `path`: a local worker reads the file; a remote one is sent its bytes."""
+              local: bool, follow_links: bool = False) -> ReadJob:
+    """The work unit that reads `path`: a local worker reads the file; a remote one is sent its bytes.
+    For the cache's content key, a local input is hashed in pieces, never held whole here."""
     try:
         layers = tuple(overrides(path)) if overrides else ()
     except BookbinderError as exc:
@@ -314,62 +187,59 @@ def _read_job(path: Path, index: int, store: StoryCache | None, overrides, stdin
             return ReadJob(path, error=InputError("standard input is named, but was not read", "-"))
         key = store.scratch_key(path, index) if store is not None and not store.persistent else None
         return ReadJob(path, layers, key, cards and key is not None, stdin.data, stdin.format)
-    try:  # read here once: for the content key, and for a worker on another machine
-        data = path.read_bytes() if not local or (store is not None and store.persistent) else None
-    except OSError as exc:
-        return ReadJob(path, error=unreadable(exc, path))
-    key = _cache_key(store, path, data, layers, index)
-    job = ReadJob(path, layers, key, cards and key is not None)
+    try:
+        data = None if local else read_input(path)
+        key = _cache_key(store, path, data, layers, index, follow_links)
+    except BookbinderError as exc:
+        return ReadJob(path, error=exc)
+    job = ReadJob(path, layers, key, cards and key is not None, follow_links=follow_links)
     return job if local else _with_bytes(job, data)
 
 
 def _with_bytes(job: ReadJob, data: bytes) -> ReadJob:
     """The job with the input's bytes and its sidecar's keys, for a worker on another machine."""
     try:
-        sidecar = sidecar_path(job.path)
+        sidecar = sidecar_path(job.path, job.follow_links)
         layers = ((Override(sidecar.name, read_sidecar(sidecar), sidecar),) if sidecar else ()) + job.layers
         return replace(job, layers=layers, data=data)
     except BookbinderError as exc:
         return replace(job, error=exc)
 
 
-def _cache_key(store: StoryCache | None, path: Path, data: bytes | None, layers: Sequence[Override], index: int
-               ) -> str | None:
-    """The key a story file is kept under, or None: no store, or a sidecar that cannot be read
-    (the worker says why). A build's scratch shelf needs no content key, only a unique one."""
+def _cache_key(store: StoryCache | None, path: Path, data: bytes | None, layers: Sequence[Override], index: int,
+               follow_links: bool) -> str | None:
+    """The key a story file is kept under, or None (no store). A build's scratch shelf needs no
+    content key, only a unique one. InputError when the input or its sidecar cannot be read."""
     if store is None:
         return None
     if not store.persistent:
         return store.scratch_key(path, index)
-    try:
-        sidecar = sidecar_path(path)
-        return store.key(path, data, sidecar.read_bytes() if sidecar else None, layers)
-    except OSError:
-        return None
+    digest = hashlib.sha256(data).hexdigest() if data is not None else digest_input(path)
+    sidecar = sidecar_path(path, follow_links)
+    return store.key(path, digest, read_input(sidecar, MAX_METADATA, "metadata file") if sidecar else None, layers)
 
 
-def normalize_to(path: Path, out_dir: Path, stem: str | None = None, stdin: Stdin | None = None
-                 ) -> tuple[Story, Path]:
+def normalize_to(path: Path, out_dir: Path, stem: str | None = None, stdin: Stdin | None = None,
+                 follow_links: bool = False) -> tuple[Story, Path]:
     """One story file -> DIR/<stem>.xhtml (the input's stem unless given; "stdin" for "-"); the story
     and the path written."""
-    story = load_one(path, stdin)
+    story = load_one(path, stdin, follow_links)
     target = Path(out_dir) / f"{stem or ('stdin' if str(path) == '-' else path.stem)}.xhtml"
     write_atomic(target, serialize(render_story(story)))
     return story, target
 
 
-def load_one(path: Path, stdin: Stdin | None = None) -> Story:
-    """One story, from its file or, for "-", from `stdin`; BookbinderError when it cannot be read."""
+def load_one(path: Path, stdin: Stdin | None = None, follow_links: bool = False) -> Story:
+    """One story, from its file or, for "-", from `stdin`; BookbinderError when it cannot be read.
+    Its sidecar is read if it is beside it, or anywhere with `follow_links`."""
     if str(path) == "-":
         if stdin is None:
             raise InputError("standard input is named, but was not read", "-")
         return load_story(path, data=stdin.data, fmt=stdin.format)
-    return load_story(path)
+    return load_story(path, follow_links=follow_links)
 
 
 # ------------------------------------------------------------------ what the user says of the book
-_IMAGES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF87a", "image/gif"),
-           (b"GIF89a", "image/gif"))
 MAX_COVER = 20 * 1024 * 1024  # bytes
 MAX_CSS = 1024 * 1024
 # pandoc's --metadata keys (and calibre's) -> BookInfo fields; title and editor go to the build options.
@@ -415,11 +285,10 @@ def book_info(authors: Iterable[str] = (), language: str | None = None, series: 
     image, image_type = None, "image/png"
     if cover is not None:
         image = _read_limited(cover, MAX_COVER, "--cover")
-        image_type = next((kind for magic, kind in _IMAGES if image.startswith(magic)), None)
-        if image[:4] == b"RIFF" and image[8:12] == b"WEBP":
-            image_type = "image/webp"
-        if image_type is None:
-            raise UsageError(f"--cover {quoted(cover)}: not a PNG, JPEG, GIF or WebP image")
+        try:
+            image_type = inspect_image(image).media_type  # decoded whole: a bomb or a broken file is one line
+        except ValueError as exc:
+            raise UsageError(f"--cover {quoted(cover)}: {exc}") from None
     style = None
     if css is not None:
         try:
@@ -471,22 +340,24 @@ def self_contained_css(text: str) -> tuple[str, int]:
 
 
 def _read_limited(path: Path, limit: int, flag: str) -> bytes:
+    """A file the user names with a flag: a regular file within `limit`, else UsageError naming the flag."""
     try:
-        if Path(path).stat().st_size > limit:
-            raise UsageError(f"{flag} {quoted(path)}: larger than {limit // (1024 * 1024)} MB")
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{flag} {quoted(path)}: cannot be read ({exc.strerror or exc})") from None
+        return read_input(path, limit, "file")
+    except BookbinderError as exc:
+        raise UsageError(f"{flag} {exc.format_message()}") from None
 
 
 # ------------------------------------------------------------------ building
+DEFAULT_OUTPUT = Path("output")
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build: formats, where to write, the title and editors, grouping (`by`), order, filters,
     print options, and a manifest whose stories and settings join the inputs."""
 
     formats: tuple[str, ...] = ("epub",)
-    out_dir: Path = Path("output")
+    out_dir: Path = DEFAULT_OUTPUT
     title: str | None = None
     editors: tuple[str, ...] = ()
     by: str | None = None
@@ -497,24 +368,36 @@ class BuildOptions:
     follow_links: bool = False  # read files in a folder that link outside it
     out_file: Path | None = None  # write exactly this file (one book, one format); "-" is standard output
     manifest: Path | None = None  # its stories are added to the inputs; title, editors, sort fill what is not set
+    lists: tuple[Path, ...] = ()  # files listing stories, one a line (inside each list's folder)
     info: BookInfo = BookInfo()   # what the user states about each book built (--author, --series, --cover...)
     aliases: tuple[tuple[str, str], ...] = ()  # ("Mer", "Meredith Grey"): one name for a person, fandom or pairing
     stdin: Stdin | None = None    # the story the input "-" names
     cache: Path | None = None     # a folder of normalized stories (cache.StoryCache); None reads every story
     scheduler: str | None = None  # where work units run: None or "pool" (local workers), "serial", a Dask address
     jobs: int | None = None       # local workers (default: one per core)
+    tls: TLS = TLS()              # the certificates for a Dask scheduler at a tls:// address
 
 
-def with_manifest(inputs: list[str | Path], options: BuildOptions) -> tuple[list[str | Path], BuildOptions,
-                                                                          Manifest | None]:
-    """The inputs and options once the manifest is read. Precedence: what the options (the command
-    line) set wins over the manifest; a manifest's story table wins over the story's sidecar."""
-    if options.manifest is None:
-        return inputs, options, None
-    m = read_manifest(options.manifest)
-    options = replace(options, title=options.title or m.title, editors=options.editors or m.editors,
-                      sort=m.sort if options.sort == "given" else options.sort)
-    return [*inputs, *m.stories], options, m
+def with_manifest(inputs: list[str | Path], options: BuildOptions, errors: list[BookbinderError] | None = None
+                  ) -> tuple[list[str | Path], BuildOptions, Manifest | None]:
+    """The inputs and options once the lists and the manifest are read. Precedence: what the
+    options (the command line) set wins over the manifest; a manifest's story table wins over the
+    story's sidecar. An entry that names a file outside its list's or manifest's folder is an error
+    in `errors` (raised when none is given), and the rest are read."""
+    found: list[BookbinderError] = []
+    for listing in options.lists:
+        listed, refused = read_list(listing, options.follow_links)
+        inputs, found = [*inputs, *listed], found + refused
+    m = read_manifest(options.manifest, options.follow_links) if options.manifest is not None else None
+    if m is not None:
+        found += m.errors
+        inputs = [*inputs, *m.stories]
+        options = replace(options, title=options.title or m.title, editors=options.editors or m.editors,
+                          sort=m.sort if options.sort == "given" else options.sort)
+    if found and errors is None:
+        raise found[0]
+    (errors if errors is not None else []).extend(found)
+    return inputs, options, m
 
 
 def output_target(value: str | Path, formats: tuple[str, ...] = ()) -> tuple[Path | None, Path | None, tuple[str, ...]]:
@@ -562,7 +445,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
           on_story: Callable[[Story], None] | None = None, **kwargs) -> BuildResult:
     """One input file: a book of that story; several files or a folder: one anthology (or one per group)."""
     options = options or BuildOptions(**{k: (Path(v) if k == "out_dir" else v) for k, v in kwargs.items()})
-    executor = executor_for(options.scheduler, options.jobs)  # first: a scheduler out of reach leaves nothing
+    executor = executor_for(options.scheduler, options.jobs, options.tls)  # first: one out of reach leaves nothing
     with contextlib.closing(executor):
         return _build(inputs, options, progress, on_story, executor)
 
@@ -570,21 +453,41 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
 def _build(inputs: list[str | Path], options: BuildOptions, progress: Progress | None,
            on_story: Callable[[Story], None] | None, executor: Executor) -> BuildResult:
     if options.out_file != STDOUT:  # before any work: a bad -o costs the user nothing
-        ensure_folder(options.out_file.parent if options.out_file else options.out_dir)
+        output_folder(options.out_file.parent if options.out_file else options.out_dir)
     if options.print.impose is not None and "pdf" in options.formats:  # the paper must hold the pages
         from .backends.impose import check_imposition
 
         check_imposition(options.print.page_size, options.print.impose)
     result = BuildResult()
-    inputs, options, manifest = with_manifest(list(inputs), options)
-    if options.cache is not None:  # laid-out PDF parts are kept beside the stories
-        options = replace(options, print=replace(options.print, parts_cache=str(options.cache)))
+    inputs, options, manifest = with_manifest(list(inputs), options, result.errors)
+    options = _private_cache(options, result.notices)
     with _shelf(options.cache) as shelf:
         books = _read_and_plan(inputs, options, manifest, result, executor, shelf, progress, on_story)
         if books:
             result.written, errors = write_books(books, options, result, progress, executor, shelf)
             result.errors += errors
     return result
+
+
+def _private_cache(options: BuildOptions, notices: list[str]) -> BuildOptions:
+    """The options with the cache, where it is the user's own and private (laid-out PDF parts are
+    kept beside the stories); without it, and a notice saying why, where it is not."""
+    if options.cache is None:
+        return options
+    problem = private_folder(options.cache)
+    if problem:
+        notices.append(f"{quoted(options.cache)}: the cache is not used: {problem}; building without it")
+        return replace(options, cache=None)
+    return replace(options, print=replace(options.print, parts_cache=str(options.cache)))
+
+
+def written_folders(options: BuildOptions) -> tuple[Path, ...]:
+    """Where this build writes books: never searched for stories, so a rebuild never binds its own
+    books into the next (the default output/ too, wherever -o points)."""
+    folders = [DEFAULT_OUTPUT, options.out_dir]
+    if options.out_file and options.out_file != STDOUT:
+        folders.append(options.out_file)
+    return tuple(folders)
 
 
 @contextlib.contextmanager
@@ -602,9 +505,11 @@ def _read_and_plan(inputs: list, options: BuildOptions, manifest: Manifest | Non
                    on_story: Callable[[Story], None] | None) -> list[Book]:
     """Read every story (as cards) and plan the books; what fails is in `result.errors`."""
     layers = (lambda path: [o] if (o := manifest.override_for(path)) else []) if manifest else None
-    stories, result.errors = load_stories(inputs, progress, follow_links=options.follow_links,
-                                          skipped=result.skipped_files, notices=result.notices, overrides=layers,
-                                          stdin=options.stdin, executor=executor, shelf=shelf)
+    stories, errors = load_stories(inputs, progress, follow_links=options.follow_links,
+                                   skipped=result.skipped_files, notices=result.notices, overrides=layers,
+                                   stdin=options.stdin, executor=executor, shelf=shelf,
+                                   exclude=written_folders(options))
+    result.errors += errors
     for story in stories:
         if on_story:
             on_story(story)

@@ -48,8 +48,9 @@ class Book:
     info: BookInfo = BookInfo()
 
     def __post_init__(self) -> None:
-        # Titles and editors come from the command line or a manifest: text like any story's.
-        object.__setattr__(self, "title", xml_safe(self.title))
+        # Titles and editors come from the command line or a manifest: text like any story's. A
+        # book always has a title (a group whose name was all unreadable characters has none).
+        object.__setattr__(self, "title", " ".join(xml_safe(self.title).split()) or "Untitled")
         object.__setattr__(self, "collection", xml_safe(self.collection) if self.collection else self.collection)
         object.__setattr__(self, "editors", tuple(xml_safe(e) for e in self.editors))
 

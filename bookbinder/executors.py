@@ -16,6 +16,8 @@ process that runs the build, whichever engine ran the units.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, Protocol, TypeVar
 
 from .errors import BookbinderError, UsageError
@@ -81,25 +83,27 @@ class Dask:
             self.client.close()
 
     @classmethod
-    def connect(cls, address: str) -> Dask:
+    def connect(cls, address: str, tls: TLS | None = None) -> Dask:
+        """A client of the scheduler at `address`, checked before any work: it answers as a Dask
+        scheduler within ANSWER_WITHIN seconds and has a worker within WORKERS_WITHIN; anything
+        else is one UsageError line (a build never falls back to local work unasked)."""
         try:
             from distributed import Client
         except ImportError:
             raise UsageError("--scheduler needs dask.distributed: pip install 'bookbinder[dask]'") from None
-        from distributed.comm.addressing import parse_address
-        from distributed.comm.registry import backends
-
+        security = (tls or TLS()).security(address)
+        _probe(address, security)
         try:
-            scheme, _ = parse_address(address)
-        except ValueError as exc:
-            raise UsageError(f"--scheduler {address}: not a scheduler's address ({exc})") from None
-        if scheme not in backends:  # checked first: a Client made for it lingers, and times out as it goes
-            raise UsageError(f"--scheduler {address}: not a scheduler's address (give tcp://HOST:8786, or one of "
-                             f"{', '.join(sorted(backends))}://)")
+            client = Client(address, timeout=f"{ANSWER_WITHIN}s", set_as_default=False, security=security)
+        except Exception as exc:  # noqa: BLE001 - whatever a broken endpoint does is one line
+            raise UsageError(f"--scheduler {address}: cannot connect ({_reason(exc)})") from None
         try:
-            return cls(Client(address, timeout="10s", set_as_default=False), owned=True)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise UsageError(f"--scheduler {address}: cannot connect ({exc})") from None
+            client.wait_for_workers(1, timeout=WORKERS_WITHIN)
+        except Exception:  # noqa: BLE001 - distributed raises TimeoutError, or its own
+            client.close()
+            raise UsageError(f"--scheduler {address}: no worker joined the scheduler within {WORKERS_WITHIN} s "
+                             "(start one: dask worker ADDRESS)") from None
+        return cls(client, owned=True)
 
     def run(self, fn, items, isolate=False):
         if in_worker():
@@ -136,12 +140,79 @@ class Dask:
             return index, Crash(f"{type(exc).__name__}: {exc}")
 
 
-def executor_for(scheduler: str | None = None, jobs: int | None = None) -> Executor:
+def executor_for(scheduler: str | None = None, jobs: int | None = None, tls: TLS | None = None) -> Executor:
     """The engine a build runs on: `scheduler` ("serial", a Dask address, or $BOOKBINDER_SCHEDULER),
-    else the local pool with `jobs` workers."""
+    else the local pool with `jobs` workers. Only the user names a scheduler: a folder's
+    bookbinder.toml cannot (config.USER), since a Dask cluster runs code in this process."""
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if scheduler == "serial":
         return Serial()
     if scheduler and scheduler != "pool":
-        return Dask.connect(scheduler)
+        return Dask.connect(scheduler, tls)
     return Pool(jobs)
+
+
+ANSWER_WITHIN = 10   # seconds for a scheduler to accept the connection and answer who it is
+WORKERS_WITHIN = 30  # seconds for it to have a worker
+
+
+@dataclass(frozen=True)
+class TLS:
+    """The certificates for a Dask scheduler at a tls:// address. None given: Dask's own
+    configuration (distributed.comm.tls in ~/.config/dask/) says, as for any Dask client."""
+
+    ca_file: Path | None = None
+    cert: Path | None = None
+    key: Path | None = None
+
+    def security(self, address: str):
+        from distributed.security import Security
+
+        if not any((self.ca_file, self.cert, self.key)):
+            return Security() if address.startswith("tls://") else None  # Dask's own configuration
+        if not address.startswith("tls://"):
+            raise UsageError(f"--scheduler {address}: the TLS certificates are for a tls:// address")
+        if not (self.ca_file and self.cert):
+            raise UsageError("--tls-ca-file and --tls-cert are both needed for a tls:// scheduler")
+        return Security(tls_ca_file=str(self.ca_file), tls_client_cert=str(self.cert),
+                        tls_client_key=str(self.key) if self.key else None, require_encryption=True)
+
+
+def _probe(address: str, security) -> None:
+    """Ask the endpoint who it is, within ANSWER_WITHIN seconds: a Dask scheduler says so. A
+    listener that never answers, one that sends garbage, or no listener at all is one line."""
+    import asyncio
+
+    from distributed.comm import connect
+    from distributed.comm.addressing import parse_address
+    from distributed.comm.registry import backends
+
+    try:
+        scheme, _ = parse_address(address)
+    except ValueError as exc:
+        raise UsageError(f"--scheduler {address}: not a scheduler's address ({exc})") from None
+    if scheme not in backends:
+        raise UsageError(f"--scheduler {address}: not a scheduler's address (give tls://HOST:8786 or tcp://HOST:8786)")
+
+    async def identity():
+        args = security.get_connection_args("client") if security else {}
+        comm = await asyncio.wait_for(connect(address, timeout=ANSWER_WITHIN, **args), ANSWER_WITHIN + 1)
+        try:
+            await asyncio.wait_for(comm.write({"op": "identity"}), ANSWER_WITHIN)
+            return await asyncio.wait_for(comm.read(), ANSWER_WITHIN)
+        finally:
+            comm.abort()
+
+    try:
+        answer = asyncio.run(identity())
+    except (TimeoutError, asyncio.TimeoutError):
+        raise UsageError(f"--scheduler {address}: no answer within {ANSWER_WITHIN} s") from None
+    except Exception as exc:  # noqa: BLE001 - garbage, a refused connection, a TLS failure: one line
+        raise UsageError(f"--scheduler {address}: cannot connect ({_reason(exc)})") from None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        raise UsageError(f"--scheduler {address}: what answers there is not a Dask scheduler")
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:160]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -251,11 +251,31 @@ def _write_cover_spread(path: Path, book: Book, print_options: PrintOptions, res
     except UsageError as exc:  # a service whose spine only its own template gives: the interior stands
         raise BuildError(f"no cover spread: {exc.detail}", target) from None
     write_atomic(target, spread.pdf)
+    if result is not None and book.info.cover is not None:
+        result.notices += _low_resolution(book.info.cover, trim, target)
     if result is not None:
         result.notices.append(f"{quoted(target)}: cover spread {spread.width / 72:.3f} x {spread.height / 72:.3f} in "
                               f"with bleed, spine {spread.spine / 72:.3f} in for {pages} pages "
                               f"({_paper(pod)}, {rules.title})")
     return target
+
+
+PRINT_PPI = 300  # what KDP, Lulu and IngramSpark ask of a cover's images at their printed size
+
+
+def _low_resolution(image: bytes, trim: tuple[float, float], target: Path) -> list[str]:
+    """A line when the user's front image has fewer than PRINT_PPI pixels an inch over the front
+    (trim in points, plus the 0.125 in bleed it fills)."""
+    from .images import inspect_image
+
+    picture = inspect_image(image, decode=False)
+    inches = ((trim[0] / 72) + 0.125, (trim[1] / 72) + 0.25)
+    ppi = min(picture.width / inches[0], picture.height / inches[1])
+    if ppi >= PRINT_PPI:
+        return []
+    return [f"{quoted(target)}: the --cover image is {ppi:.0f} pixels an inch at its printed size "
+            f"({picture.width} x {picture.height} over {inches[0]:.2f} x {inches[1]:.2f} in); print services ask "
+            f"for {PRINT_PPI}, so it may print soft"]
 
 
 def _paper(pod) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import socket
+import stat
 import tempfile
 import time
 import zipfile
@@ -13,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..errors import DiskFullError, OutputError
+from ..errors import DiskFullError, OutputError, quoted
 
 
 def build_time(inputs_mtime: float | None) -> datetime:
@@ -28,24 +30,26 @@ def build_time(inputs_mtime: float | None) -> datetime:
     return datetime.fromtimestamp(stamp, tz=timezone.utc)
 
 
-def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True, mode: int = 0o644) -> None:
     """Write `data` to `path` so that a reader only ever sees the old file or the whole new one.
 
-    The bytes go to a `.part` file beside it first, named after this host and process, so that a
-    later build can tell a killed build's leftovers from a running one's (`remove_stale_parts`).
-    A `durable` file (a book) is on the disk before its name is; a cache entry need not be (it is
-    checked when read, and made again if a crash cost it), so it skips the sync."""
+    The bytes go to a `.part` file beside it first, named after bookbinder, this host and process,
+    so that a later build can tell a killed build's leftovers from a running one's, and from
+    anyone else's files (`remove_stale_parts`). The rename replaces `path` itself: a link standing
+    there is replaced, never written through. A `durable` file (a book) is on the disk before its
+    name is; a cache entry need not be (it is checked when read, and made again if a crash cost
+    it), so it skips the sync. `mode`: 0o600 for the cache's private files."""
     path = Path(path)
     with output_errors(path):
         _prepare_folder(path.parent)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_OWNER}.", suffix=".part", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_TAG}{_OWNER}.", suffix=".part", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 if durable:
                     f.flush()
                     os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp, mode)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -64,6 +68,16 @@ def _prepare_folder(folder: Path) -> None:
     _READY.add(folder)
 
 
+def output_folder(folder: Path) -> None:
+    """`folder` as where books go: ensure_folder's checks, and not a link. A folder someone else
+    prepared may hold `output -> ~/.config`; books are written only into a real folder."""
+    folder = Path(folder)
+    if folder.is_symlink():
+        raise OutputError(f"is a link (to {quoted(os.path.realpath(folder))}); bookbinder writes books only into a "
+                          "real folder: give -o that folder itself", folder)
+    ensure_folder(folder)
+
+
 def ensure_folder(folder: Path) -> None:
     """`folder` exists and this process may write in it; OutputError (one line, naming it) if not."""
     folder = Path(folder)
@@ -77,16 +91,23 @@ def ensure_folder(folder: Path) -> None:
 
 
 _OWNER = f"{socket.gethostname()[:32].replace('.', '_')}-{os.getpid()}"
+_TAG = "bookbinder-"  # every .part bookbinder writes says so; no other file is ever removed
+_PART = re.compile(r"^\..+\.bookbinder-(?P<owner>[^./]+)\.[a-z0-9_]{8}\.part$")
 _STALE_AFTER = 24 * 3600  # seconds; a .part of another host is left alone for a day
 
 
 def remove_stale_parts(folder: Path) -> None:
-    """Delete `.part` files that builds killed midway left in `folder`: this host's whose process is
-    gone, and any host's older than a day."""
+    """Delete the `.part` files that bookbinder builds killed midway left in `folder` (named as
+    `write_atomic` names them, regular files): this host's whose process is gone, and any host's
+    older than a day. A user's own `.notes.part` is never touched."""
     for part in Path(folder).glob(".*.part"):
-        owner = part.name.rsplit(".", 3)[-3] if part.name.count(".") >= 3 else ""
-        host, _, pid = owner.rpartition("-")
+        match = _PART.match(part.name)
+        if match is None:
+            continue
+        host, _, pid = match["owner"].rpartition("-")
         try:
+            if not stat.S_ISREG(part.lstat().st_mode):
+                continue
             stale = (host == _OWNER.rpartition("-")[0] and pid.isdigit() and not _alive(int(pid))) or \
                 time.time() - part.stat().st_mtime > _STALE_AFTER
             if stale:

@@ -59,7 +59,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--first", type=int, default=0, help="number of the first case")
     parser.add_argument("--timeout", type=int, default=60)
-    parser.add_argument("--kinds", default=",".join(sorted(fuzzing.SAMPLES)))
+    parser.add_argument("--kinds", default=",".join(fuzzing.KINDS))
     args = parser.parse_args()
     _OPTIONS.update(seed=args.seed, timeout=args.timeout, kinds=args.kinds.split(","))
     OUT.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,8 @@ SEEDS = ROOT / "seeds"
 import tempfile  # noqa: E402
 
 os.environ.setdefault("BOOKBINDER_CACHE_DIR", tempfile.mkdtemp(prefix="bookbinder-test-cache-"))
+# Nor do they read the user's own bookbinder.toml (platformdirs reads XDG_CONFIG_HOME on Linux).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bookbinder-test-config-")
 
 
 def pytest_addoption(parser):

@@ -43,7 +43,7 @@ SAMPLES = {
     "fanficfare": [CASES / "fanficfare-html" / "input.html"],
     "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub"],
 }
-SUFFIX = {"text": ".txt", "pdftext": ".txt", "ao3-pdftext": ".txt", "fanficfare-txt": ".txt", "aozora": ".txt", "markdown": ".md", "html": ".html", "ao3": ".html",
+SUFFIX = {"config": ".config.toml", "manifest": ".manifest.toml", "text": ".txt", "pdftext": ".txt", "ao3-pdftext": ".txt", "fanficfare-txt": ".txt", "aozora": ".txt", "markdown": ".md", "html": ".html", "ao3": ".html",
           "fanficfare": ".html", "epub": ".epub"}
 SNIPPETS = [
     "<font color=red>", "<p>", "</p>", "<div>", "</div>", "<b>", "<i>", "</b>", "<br>", "<br><br><br>", "<hr>",
@@ -72,8 +72,13 @@ class Case:
         return SUFFIX[self.kind]
 
 
+KINDS = sorted([*SAMPLES, "config", "manifest"])
+
+
 def case(rng: random.Random, kind: str | None = None) -> Case:
-    kind = kind or rng.choice(sorted(SAMPLES))
+    kind = kind or rng.choice(KINDS)
+    if kind in TRUST:
+        return _trust_case(rng, kind)
     sample = rng.choice(SAMPLES[kind]).read_bytes()
     edits = rng.randint(1, 6)
     if kind == "epub":
@@ -145,6 +150,8 @@ def _epub_case(rng: random.Random, sample: bytes, edits: int) -> Case:
 # ------------------------------------------------------------------ the oracle
 def check(data: bytes, suffix: str, folder: Path) -> list[str]:
     """What went wrong reading `data` as a file ending in `suffix`; [] when all is well."""
+    if suffix in TRUST.values():
+        return check_trust(data, suffix, folder)
     path = folder / f"fuzz{suffix}"
     path.write_bytes(data)
     try:
@@ -328,3 +335,96 @@ def _html_text(data: bytes) -> str:
     parser.feed(text)
     parser.close()
     return re.sub(r"\s+", " ", "".join(parser.parts))
+
+
+# ------------------------------------------------------------------ a folder's config and manifests
+# A folder someone else prepared: its bookbinder.toml and manifests are data (config.py, inputs.py).
+TRUST = {"config": ".config.toml", "manifest": ".manifest.toml"}
+_HOSTILE_PATHS = ["../outside.txt", "/etc/passwd", "~/.ssh/id_rsa", "a/../../outside.txt", "link-out.txt",
+                  "story.txt", "sub/story.md", "sub", "..", ".", "", "story.txt\x00.png", "C:\\Windows\\x.txt",
+                  "sub/../story.txt", "notes.cfg", "x" * 300 + ".txt", "\u202egpj.txt", "%2e%2e/outside.txt"]
+_VALUES = ["nan", "inf", "-inf", "-1", "0", "1e308", "100000000", "true", "false", "7", '"a5"', '"epub"', "[]",
+           '["epub", "pdf"]', "[1, 2]", "{ a = 1 }", '"\\ud83d\\ude00"', '"\\u0000"', '"tcp://203.0.113.9:8786"',
+           '"' + "\u202e" * 3 + '"', "1979-05-27", '"' + "z" * 2000 + '"']
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\x00", "\\u0000") + '"'
+
+
+def _trust_case(rng: random.Random, kind: str) -> Case:
+    from bookbinder.cli import cli
+
+    if kind == "config":
+        keys = sorted({opt[2:] for p in cli.commands["build"].params for opt in getattr(p, "opts", ())
+                       if opt.startswith("--")})
+        lines = ["[build]"]
+        for key in rng.sample(keys, rng.randint(1, 8)):
+            value = _toml_string(rng.choice(_HOSTILE_PATHS)) if rng.random() < 0.5 else rng.choice(_VALUES)
+            lines.append(f"{key} = {value}")
+        if rng.random() < 0.3:
+            lines += ["[aliases]", f"{_toml_string(rng.choice(_HOSTILE_PATHS))} = {rng.choice(_VALUES)}"]
+    else:
+        entries = [_toml_string(rng.choice(_HOSTILE_PATHS)) if rng.random() < 0.7 else
+                   f"{{ path = {_toml_string(rng.choice(_HOSTILE_PATHS))}, title = {rng.choice(_VALUES)} }}"
+                   for _ in range(rng.randint(1, 6))]
+        lines = [f"title = {rng.choice(_VALUES)}", f"stories = [{', '.join(entries)}]"]
+    text, notes = ("\n".join(lines) + "\n", [])
+    if rng.random() < 0.3:
+        text, notes = _mutate_text(rng, text, 1)
+    return Case(kind, text.encode("utf-8", "surrogatepass"), "; ".join(notes) or "as made")
+
+
+def _trust_folder(folder: Path) -> Path:
+    shared = folder / "shared"
+    (shared / "sub").mkdir(parents=True)
+    (folder / "outside.txt").write_text("OUTSIDE the shared folder\n", encoding="utf-8")
+    for name in ("story.txt", "sub/story.md"):
+        (shared / name).write_text("A story.\n\nIts second paragraph.\n", encoding="utf-8")
+    (shared / "notes.cfg").write_text("secret = 1\n", encoding="utf-8")
+    (shared / "link-out.txt").symlink_to(folder / "outside.txt")
+    return shared
+
+
+def check_trust(data: bytes, suffix: str, folder: Path) -> list[str]:
+    """What went wrong when a folder's bookbinder.toml or manifest holds `data`: anything raised but
+    a BookbinderError, a user-only key taken, or a path outside the folder accepted."""
+    import os
+
+    from bookbinder import config
+    from bookbinder.cli import cli
+    from bookbinder.inputs import read_manifest
+    from bookbinder.readers import STORY_SUFFIXES
+
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(dir=folder))  # a fresh folder each time: hypothesis reuses tmp_path
+    shared = _trust_folder(folder)
+    target = shared / ("bookbinder.toml" if suffix == TRUST["config"] else "m.toml")
+    target.write_bytes(data)
+    inside = lambda p: Path(os.path.abspath(p)).is_relative_to(shared.resolve()) and \
+        Path(p).resolve().is_relative_to(shared.resolve())  # noqa: E731
+    try:
+        if suffix == TRUST["config"]:
+            found = config.load(cli, folder=shared)
+            params = {p.name: p for p in cli.commands["build"].params}
+            taken = {name for name in found.defaults.get("build", {})}
+            users = {params[n].opts[-1][2:] for n in taken if n in params} & config.USER
+            if users:
+                return [f"a user-only key taken from a folder's config: {sorted(users)}"]
+            for name in ("css", "cover", "manifest", "lists"):
+                value = found.defaults.get("build", {}).get(name)
+                for path in (value if isinstance(value, (list, tuple)) else [value] if value else []):
+                    if not inside(path):
+                        return [f"{name} = {path!r} accepted, outside the folder"]
+        else:
+            manifest = read_manifest(target)
+            for story in manifest.stories:
+                if not inside(story) or not (story.is_dir() or story.suffix.lower() in STORY_SUFFIXES):
+                    return [f"manifest entry {str(story)!r} accepted"]
+    except BookbinderError as exc:
+        message = exc.format_message()
+        return [f"error is not one line: {message!r}"] if "\n" in message else []
+    except (Exception, RecursionError):  # noqa: BLE001 - the finding itself
+        return ["uncaught: " + traceback.format_exc(limit=-4)]
+    return []

@@ -469,14 +469,18 @@ def test_stale_part_files_are_cleaned(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     host = _OWNER.rpartition("-")[0]
-    stale = out / f".losing-grip.epub.{host}-999999999.abc123.part"  # no such process
-    running = out / f".losing-grip.epub.{host}-{os.getpid()}.def456.part"  # this one is alive
-    other_host = out / ".losing-grip.epub.elsewhere-12.ghi789.part"
-    for part in (stale, running, other_host):
+    stale = out / f".losing-grip.epub.bookbinder-{host}-999999999.abc12345.part"  # no such process
+    running = out / f".losing-grip.epub.bookbinder-{host}-{os.getpid()}.def45678.part"  # this one is alive
+    other_host = out / ".losing-grip.epub.bookbinder-elsewhere-12.ghi78901.part"
+    # Files bookbinder did not name are never its to remove, however old and whatever they look like.
+    users = [out / ".notes.part", out / f".losing-grip.epub.{host}-999999999.abc123.part"]
+    for part in (stale, running, other_host, *users):
         part.write_bytes(b"half a book")
+        os.utime(part, (1, 1)) if part in users else None
     result = _run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert not stale.exists() and running.exists() and other_host.exists()
+    assert all(part.read_bytes() == b"half a book" for part in users)
 
 
 def test_same_stem_twice_is_never_overwritten(tmp_path: Path) -> None:

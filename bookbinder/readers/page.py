@@ -15,20 +15,12 @@ from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, take_front_matter
 from .decode import decode
-from .ao3 import is_download, is_work_page, read_download, read_work_page
-from .fanficfare import is_fanficfare, read_fanficfare
 from .fields import FieldSet, parse_language
 from .gutenberg import strip_gutenberg_page
 from .html import ImageLoader, Page, block_text, decode_html, parse_page, units_of
 from .patterns import chapter_heading
+from .sites import keep_unplaced, of_kind
 from .text import read_units
-
-# Site layouts an HTML page may follow, tried in order; a page that matches none is read as it is.
-LAYOUTS = (
-    (is_work_page, read_work_page, "a saved AO3 work page"),
-    (is_download, read_download, "an AO3 download"),
-    (is_fanficfare, read_fanficfare, "a FanFicFare file"),
-)
 
 
 def read_html(data: bytes, source: str) -> Story:
@@ -43,23 +35,9 @@ def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: Im
               container: FieldSet | None = None) -> Story:
     """One page -> Story; `container` holds what an EPUB's package states, used where the page is silent."""
     diagnostics = diagnostics + page.diagnostics
-    for matches, read, name in LAYOUTS:
-        if matches(page):
-            whole = copy.deepcopy(page.body)  # the layout readers take pieces out of the tree
-            story = read(page, source, images)
-            if story is None:
-                page.body = whole
-                continue
-            missing = missing_words(block_text(whole), story)
-            if missing:  # a page broken where the layout expects its parts: read it whole instead
-                page.body = whole
-                diagnostics.append(Diagnostic("layout-incomplete", f"looked like {name}, but reading it so would "
-                                              f"lose {sum(missing.values())} words; read as a plain page instead",
-                                              " ".join(sorted(missing))))
-                break
-            found = Diagnostic("layout-recognized", f"read as {name}")
-            story = story.with_(diagnostics=tuple(diagnostics) + (found,) + story.diagnostics)
-            return _fill(story, container, page)
+    story = _by_layout(page, source, diagnostics, images)
+    if story is not None:
+        return _fill(story, container, page)
     units = units_of([page.body], diagnostics, images, headings=True)
     book = container or FieldSet()
     if units and units[0].heading and not chapter_heading(units[0].text):
@@ -71,6 +49,34 @@ def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: Im
     book.title = book.title or page.title
     book.language = book.language or parse_language(page.lang or "")
     return read_units(units, source, diagnostics, book)
+
+
+def _by_layout(page: Page, source: str, diagnostics: list[Diagnostic], images: ImageLoader | None) -> Story | None:
+    """The page read by the first site layout that claims it and finds a story; a layout that
+    leaves words unplaced keeps its reading and the words (`keep_unplaced`)."""
+    for layout in of_kind("html"):
+        if not layout.matches(page):
+            continue
+        whole = copy.deepcopy(page.body)  # the layout readers take pieces out of the tree
+        story = layout.read(page, source, images)
+        if story is None:
+            page.body = whole
+            continue
+        found = Diagnostic("layout-recognized", f"read as {layout.name}")
+        story = story.with_(diagnostics=tuple(diagnostics) + (found,) + story.diagnostics)
+        missing = missing_words(block_text(whole), story)
+        if missing:
+            kept = keep_unplaced(story, units_of([copy.deepcopy(whole)], [], None, headings=True), missing,
+                                 layout.name)
+            if kept is None:  # it missed most of the page: read the page as it is
+                page.body = whole
+                diagnostics.append(Diagnostic("layout-incomplete", f"looked like {layout.name}, but reading it so "
+                                              f"would miss most of its text; read as a plain page instead",
+                                              " ".join(sorted(missing))))
+                return None
+            story = kept
+        return story
+    return None
 
 
 def _fill(story: Story, container: FieldSet | None, page: Page) -> Story:

@@ -9,29 +9,46 @@ from __future__ import annotations
 from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, take_front_matter
+from ..accounting import missing_words
 from .aozora import strip_aozora
-from .ao3text import is_ao3_text, read_ao3_text
-from .fanficfare import is_fanficfare_text, read_fanficfare_text
 from .fields import FieldSet
 from .gutenberg import drop_book_front, strip_gutenberg
 from .header import Matter
 from .pdftext import rejoin_pages
 from .segment import Unit, segment
+from .sites import keep_unplaced, of_kind
 from .structure import build_chapters
 
 
 def read_text(text: str, source: str) -> Story:
     overrides, text, diagnostics = take_front_matter(text)
     book_fields = FieldSet()
-    lines = text.split("\n")
-    if is_fanficfare_text(lines):  # the layouts that say what they are come first
-        story = read_fanficfare_text(lines, source, diagnostics)
-    else:
-        lines = strip_aozora(strip_gutenberg(lines, book_fields, diagnostics), book_fields, diagnostics)
-        lines = rejoin_pages(lines, diagnostics)
-        story = read_ao3_text(lines, source, diagnostics) if is_ao3_text(lines) else None
-        story = story or read_units(segment(lines), source, diagnostics, book_fields)
+    lines = strip_aozora(strip_gutenberg(text.split("\n"), book_fields, diagnostics), book_fields, diagnostics)
+    lines = rejoin_pages(lines, diagnostics)
+    story = _by_layout(lines, source, diagnostics) or read_units(segment(lines), source, diagnostics, book_fields)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
+
+
+def _by_layout(lines: list[str], source: str, diagnostics: list[Diagnostic]) -> Story | None:
+    """The text read by the first site layout that claims it and finds a story; one that leaves
+    words unplaced keeps its reading and the words (`sites.keep_unplaced`)."""
+    for layout in of_kind("text"):
+        if not layout.matches(lines):
+            continue
+        story = layout.read(lines, source, list(diagnostics))
+        if story is None:
+            continue
+        story = story.with_(diagnostics=story.diagnostics + (Diagnostic("layout-recognized", f"read as {layout.name}"),))
+        missing = missing_words("\n".join(lines), story)
+        if missing:
+            story = keep_unplaced(story, segment(lines), missing, layout.name)
+            if story is None:
+                diagnostics.append(Diagnostic("layout-incomplete", f"looked like {layout.name}, but reading it so "
+                                              "would miss most of its text; read as it is instead",
+                                              " ".join(sorted(missing))))
+                continue
+        return story
+    return None
 
 
 def read_units(units: list[Unit], source: str, diagnostics: list[Diagnostic], book: FieldSet | None = None) -> Story:

@@ -107,7 +107,22 @@ def fetch() -> list[Path]:
     return out
 
 
+def table() -> str:
+    """The table of real inputs in SOURCES.md, from sources.json."""
+    rows = sources()
+    fanfic = sum(s.kind == "fanfic" for s in rows)
+    lines = [f"## The real inputs ({len(rows)}: {fanfic} fan fiction, {len(rows) - fanfic} other)", "",
+             "| file | kind | made by | package (registry) version, member |", "| --- | --- | --- | --- |"]
+    lines += [f"| `{s.file}` | {s.kind} | {s.made_by.replace('|', '/')} | {s.package} ({s.registry}) {s.version}, "
+              f"`{s.member}` |" for s in rows]
+    return "\n".join(lines) + "\n"
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--table"]:  # rewrite SOURCES.md's table after editing sources.json
+        doc = (HERE / "SOURCES.md").read_text(encoding="utf-8")
+        (HERE / "SOURCES.md").write_text(doc[:doc.index("## The real inputs")] + table(), encoding="utf-8")
+        sys.exit(0)
     for path in fetch():
         print(path.relative_to(HERE))
     sys.exit(0)

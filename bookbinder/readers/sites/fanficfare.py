@@ -15,13 +15,13 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..errors import InputError
-from ..model import Diagnostic, Note, Pairing, Story
-from .ao3 import ChapterParts, WorkReader
-from .fields import field_of, parse_words, split_list
-from .html import ImageLoader, Page, has_class, parse_page, spaced_text, text_of
-from .inline import paragraph
-from .segment import segment
+from ...errors import InputError
+from ...model import Diagnostic, Note, Pairing, Story
+from ..work import ChapterParts, WorkReader
+from ..fields import field_of, parse_words, split_list
+from ..html import ImageLoader, Page, has_class, parse_page, spaced_text, text_of
+from ..inline import paragraph
+from ..segment import segment
 
 _PACKAGING = {"packaged", "publisher", "chapters", "story url", "author url", "site", "storyid", "extratags",
               "story id", "author id", "created", "date created", "site abbreviation"}
@@ -170,7 +170,6 @@ def read_fanficfare_text(lines: list[str], source: str, diagnostics: list[Diagno
         units = [replace(u, lines=(h["text"],), heading=True) if u.single and (h := _MD_HEADING.match(u.text)) else u
                  for u in segment(lines[text_at:stop])]
         r.chapters.append(ChapterParts(heading=heading or None, units=units))
-    r.diagnostics.append(Diagnostic("layout-recognized", "read as FanFicFare's TXT output"))
     story = r.story()  # the chapters as every layout reader makes them
     if story is None:
         raise InputError("is FanFicFare text, but holds no story text", source)

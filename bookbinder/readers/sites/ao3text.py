@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import Diagnostic, Note, Story
-from .ao3 import RELATED_WORKS, TAG_LABELS, WorkReader, ChapterParts
-from .inline import paragraph
-from .patterns import is_marker
-from .segment import Unit, segment
+from ...model import Diagnostic, Note, Story
+from ..work import ChapterParts
+from .ao3 import RELATED_WORKS, TAG_LABELS, Ao3Work
+from ..inline import paragraph
+from ..patterns import is_marker
+from ..segment import Unit, segment
 
 _POSTED = re.compile(r"^posted originally on the archive of our own\b", re.IGNORECASE)
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{2,20}):\s*(?P<value>.*)$")
@@ -37,7 +38,7 @@ def is_ao3_text(lines: list[str]) -> bool:
 
 
 def read_ao3_text(lines: list[str], source: str, diagnostics: list[Diagnostic]) -> Story | None:
-    r = WorkReader(source, None)
+    r = Ao3Work(source, None)
     r.diagnostics += diagnostics
     start = _preface(lines, r)
     if start is None:
@@ -63,7 +64,7 @@ def _labels_alone(lines: list[str], title: str | None) -> list[str]:
     return out
 
 
-def _preface(lines: list[str], r: WorkReader) -> int | None:
+def _preface(lines: list[str], r: Ao3Work) -> int | None:
     """The title, the posted-at line, the tag list and the byline; the index of the line after them."""
     text = [line.strip() for line in lines]
     posted = next(i for i, t in enumerate(text) if _POSTED.match(t))
@@ -113,7 +114,7 @@ def _names(byline: str) -> list[str]:
     return [a.strip() for a in re.split(r",\s*|\s+and\s+", byline) if a.strip()]
 
 
-def _tag(r: WorkReader, label: str | None, value: list[str]) -> None:
+def _tag(r: Ao3Work, label: str | None, value: list[str]) -> None:
     if label is None:
         return
     joined = " ".join(value)
@@ -123,7 +124,7 @@ def _tag(r: WorkReader, label: str | None, value: list[str]) -> None:
 class _Body:
     """Walks the units after the byline, routing each by the last label seen."""
 
-    def __init__(self, r: WorkReader, units: list[Unit]) -> None:
+    def __init__(self, r: Ao3Work, units: list[Unit]) -> None:
         self.r, self.units = r, units
         self.where = "start"   # the label the text now under it follows
         self.once = False      # that label holds one paragraph only (no closing label follows it)

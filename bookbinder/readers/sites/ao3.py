@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..model import Block, Chapter, Diagnostic, Note, Pairing, Story
-from .fields import FieldSet, parse_date, parse_language, parse_words
-from .html import ImageLoader, Page, has_class, spaced_text, text_of, units_of
-from .patterns import chapter_heading
-from .segment import Unit
-from .structure import body_blocks
+from ...model import Diagnostic, Note, Pairing, Story
+from ..fields import parse_date, parse_language, parse_words
+from ..html import ImageLoader, Page, has_class, spaced_text, text_of
+from ..work import WorkReader
 
 _MESSAGE = re.compile(r"^(posted originally on the archive of our own|please drop by the archive"
                       r"|see the end of the (work|chapter) for|\(see the end of the (work|chapter) for)", re.I)
@@ -53,29 +50,8 @@ def is_work_page(page: Page) -> bool:
     return page.body.find(".//div[@id='workskin']") is not None
 
 
-@dataclass
-class ChapterParts:
-    """One chapter as a layout reader gathers it: heading, summary, notes, text units, end notes."""
-    heading: str | None = None
-    summary: tuple[Block, ...] = ()
-    notes: list[Note] = field(default_factory=list)
-    end_notes: list[Note] = field(default_factory=list)
-    units: list[Unit] = field(default_factory=list)
-    elements: list = field(default_factory=list)
-
-
-class WorkReader:
-    """What a layout reader (AO3, FanFicFare) gathers while it walks a page: fields, chapters, reports."""
-
-    def __init__(self, source: str, images: ImageLoader | None) -> None:
-        self.source, self.images = source, images
-        self.fields = FieldSet()
-        self.diagnostics: list[Diagnostic] = []
-        self.chapters: list[ChapterParts] = []
-        self.afterword = False
-
-    def drop(self, what: str, text: str) -> None:
-        self.diagnostics.append(Diagnostic("cruft-dropped", f"{what} dropped", text))
+class Ao3Work(WorkReader):
+    """A WorkReader that knows AO3's labels: its tag list, stats, bylines, labelled notes."""
 
     # -- metadata
     def tag_list(self, dl: etree._Element) -> None:
@@ -132,11 +108,7 @@ class WorkReader:
         self.fields.authors += [n for n in names if n]
         self.diagnostics.append(Diagnostic("header-field", "AO3 byline read as the authors", spaced_text(element)))
 
-    # -- text
-    def blocks(self, element: etree._Element) -> tuple[Block, ...]:
-        units = units_of([element], self.diagnostics, self.images)
-        return body_blocks([units], self.diagnostics)[0][1]
-
+    # -- notes
     def labelled(self, label: str, quote: etree._Element, chapter_level: bool) -> None:
         blocks = self.blocks(quote)
         if not blocks:
@@ -168,35 +140,6 @@ class WorkReader:
             self.diagnostics.append(Diagnostic("note-moved", "AO3 related works moved out of the story text",
                                                spaced_text(element)))
 
-    def content(self, element: etree._Element) -> None:
-        if not self.chapters:
-            self.chapters.append(ChapterParts())
-        self.chapters[-1].elements.append(element)
-        self.chapters[-1].units += units_of([element], self.diagnostics, self.images, headings=True)
-
-    def heading(self, text: str) -> None:
-        if self.chapters and not self.chapters[-1].units and self.chapters[-1].heading is None:
-            self.chapters[-1].heading = text  # notes came first (a saved chapter page)
-        else:
-            self.chapters.append(ChapterParts(heading=text))
-
-    # -- the result
-    def story(self) -> Story | None:
-        parts = [c for c in self.chapters if c.units or c.heading]
-        if not any(c.units for c in parts):
-            return None
-        bodies = body_blocks([c.units for c in parts], self.diagnostics)
-        chapters = []
-        for c, (notes, blocks, end_notes) in zip(parts, bodies):
-            h = chapter_heading(c.heading) if c.heading else None
-            label, title = (h[0], h[1]) if h else (None, c.heading)
-            if len(parts) == 1 and c.heading and h and not title:
-                label = None  # a one-shot's "Chapter 1" is no heading
-            chapters.append(Chapter(c.heading if (label or title) else None, blocks, summary=c.summary,
-                                    notes=tuple(c.notes) + notes, end_notes=end_notes + tuple(c.end_notes),
-                                    title=title, label=label))
-        return Story(self.source, self.fields.metadata(), tuple(chapters), tuple(self.diagnostics))
-
 
 def _tag_list(root: etree._Element) -> etree._Element | None:
     for dl in root.iter("dl"):
@@ -225,7 +168,7 @@ def _next_quote(element: etree._Element) -> etree._Element | None:
 
 # ---------------------------------------------------------------- the download
 def read_download(page: Page, source: str, images: ImageLoader | None = None) -> Story | None:
-    r = WorkReader(source, images)
+    r = Ao3Work(source, images)
     dl = _tag_list(page.body)
     if dl is not None:
         r.tag_list(dl)
@@ -233,7 +176,7 @@ def read_download(page: Page, source: str, images: ImageLoader | None = None) ->
     return r.story()
 
 
-def _walk_download(element: etree._Element, r: WorkReader, tags: etree._Element | None) -> None:
+def _walk_download(element: etree._Element, r: Ao3Work, tags: etree._Element | None) -> None:
     skip: set = set()
     for child in element:
         if child in skip or not isinstance(child.tag, str):
@@ -293,7 +236,7 @@ def _holds_structure(element: etree._Element) -> bool:
 def read_work_page(page: Page, source: str, images: ImageLoader | None = None) -> Story | None:
     body = page.body
     skin = body.find(".//div[@id='workskin']")
-    r = WorkReader(source, images)
+    r = Ao3Work(source, images)
     dl = _tag_list(body)
     if dl is not None:
         r.tag_list(dl)
@@ -333,7 +276,7 @@ def read_work_page(page: Page, source: str, images: ImageLoader | None = None) -
     return r.story()
 
 
-def _report_page_cruft(body: etree._Element, r: WorkReader) -> None:
+def _report_page_cruft(body: etree._Element, r: Ao3Work) -> None:
     """Everything outside the work and its tag list: navigation, kudos, comments, footers."""
     rest = copy.deepcopy(body)
     for el in list(rest.iter()):

@@ -72,6 +72,8 @@ def looks_like_note(text: str, threshold: int = 2) -> bool:
 def _looks_like_title(units: list[Unit]) -> bool:
     if len(units) < 2 or not units[0].single:
         return False
+    if units[0].heading and sum(u.heading for u in units) > 1:
+        return False  # the first of the headings the file's own markup marks (Aozora's 見出し): a chapter
     t = units[0].text
     if len(t) > 150 or len(t.split()) > 20 or not (t[0].isalnum() or t[0] in "\"“‘'"):
         return False

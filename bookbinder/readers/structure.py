@@ -6,6 +6,7 @@ gap; chapters from heading lines ("Chapter 3", "Part Two: Title", "Prologue", nu
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections import Counter
 
 from ..clean.emphasis import emphasize
@@ -43,7 +44,14 @@ def build_chapters(units: list[Unit], diagnostics: list[Diagnostic]) -> tuple[Ch
 
 def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None, str] | None, list[Unit]]]:
     heads = {i: (*h, heading_text(u.text)) for i, u in enumerate(units) if u.single and (h := chapter_heading(u.text))}
-    heads.update({i: (None, u.text, u.text) for i, u in enumerate(units) if u.heading and i not in heads})
+    marked = {i for i, u in enumerate(units) if u.heading}
+    if len(marked) >= 2 and set(heads) - marked:
+        # The file marks its pieces itself (Aozora's 見出し, underlined titles): a "第一章" line inside
+        # one of them is a section of that piece, shown as a heading, not a chapter of the book.
+        units = [replace(u, heading=True) if i in heads and i not in marked else u for i, u in enumerate(units)]
+        heads = {i: h for i, h in heads.items() if i in marked}
+    heads.update({i: (None, u.text, u.text) for i, u in enumerate(units) if u.heading and i not in heads
+                  and (i in marked or not marked)})
     if not heads:
         heads = _numbered_heads(units)
     groups: list[tuple[tuple[str, str | None, str] | None, list[Unit]]] = [(None, [])]

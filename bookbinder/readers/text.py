@@ -10,12 +10,12 @@ from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, take_front_matter
 from ..accounting import missing_words
-from .aozora import strip_aozora
 from .fields import FieldSet
 from .gutenberg import drop_book_front, strip_gutenberg
 from .header import Matter
 from .pdftext import rejoin_pages
-from .segment import Unit, segment
+from .segment import Unit, marked_headings, segment
+from .webtext import strip_download_site, underlined_headings
 from .sites import keep_unplaced, of_kind
 from .structure import build_chapters
 
@@ -23,9 +23,13 @@ from .structure import build_chapters
 def read_text(text: str, source: str) -> Story:
     overrides, text, diagnostics = take_front_matter(text)
     book_fields = FieldSet()
-    lines = strip_aozora(strip_gutenberg(text.split("\n"), book_fields, diagnostics), book_fields, diagnostics)
+    lines = strip_gutenberg(text.split("\n"), book_fields, diagnostics)
+    lines = strip_download_site(lines, book_fields, diagnostics)
     lines = rejoin_pages(lines, diagnostics)
-    story = _by_layout(lines, source, diagnostics) or read_units(segment(lines), source, diagnostics, book_fields)
+    story = _by_layout(lines, source, diagnostics)
+    if story is None:
+        lines, headings = underlined_headings(lines)
+        story = read_units(marked_headings(segment(lines), headings), source, diagnostics, book_fields)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
 
 

@@ -736,11 +736,11 @@ def test_a_body_tag_libxml2_closes_at_once_keeps_what_follows(tmp_path: Path) ->
     from bookbinder.pipeline import load_story
 
     page = tmp_path / "page.html"
-    page.write_text("<html><head><title>x</title></head>\n<body clrey<br />\n<p>Status: Completed.</p>\n"
+    page.write_text("<html><head><title>x</title></head>\n<body clrey<br />\n<p>Nobody fed them, that year.</p>\n"
                     "<p>The gulls came back in March.</p>\n</body></html>", encoding="utf-8")
     story = load_story(page)
     text = " ".join(b.text for c in story.chapters for b in c.blocks)
-    assert "Completed" in text and "gulls came back" in text
+    assert "Nobody fed them" in text and "gulls came back" in text
 
 
 def test_a_run_of_apostrophes_is_no_closing_quote() -> None:

@@ -25,7 +25,7 @@ from ..errors import BookbinderError, BuildError, StoryError, story_failure
 from ..executors import Executor, Pool
 from ..parallel import Crash
 from ..progress import Progress, report
-from ..render import E, document, serialize
+from ..render import E, direction, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
@@ -385,7 +385,8 @@ def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks, alone: boo
     article is laid out on its own (no other story shares its ids), so its ids need no prefix."""
     entry = plan.entry(parts[0].id)
     # Chapters are bookmarked where the contents list them: a story of several chapters.
-    article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language})
+    article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language,
+                         "dir": direction(parts[0].language)})
     for part in parts:
         wrapper = E.section if part.kind == "story-title" else E.div
         css = "story-titlepage" if part.kind == "story-title" else "story-text"

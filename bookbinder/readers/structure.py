@@ -11,7 +11,7 @@ from collections import Counter
 
 from ..clean.emphasis import emphasize
 from ..model import Block, Chapter, Diagnostic, Heading, LineGroup, Note, Paragraph, SceneBreak, Span
-from .header import is_note_start, is_review_plea, note_label, strip_label
+from .header import is_note_start, is_review_plea, looks_like_note, note_label, strip_label
 from .inline import line_group, paragraph
 from .patterns import bare_numeral, chapter_heading, heading_text, is_marker, numeral_value
 from .segment import Unit
@@ -221,12 +221,32 @@ def _verse_run(units: list[Unit], i: int, usual: int) -> int:
     return n
 
 
+# The line that closes an author's note before the story: "But enough of this chatter! On to the story!"
+_NOTE_CLOSER = re.compile(r"^\W*(?:(?:but|anyway|anyways|so|now|okay|ok|well)\W+)*(?:enough (?:of (?:this|that|my)|"
+                          r"chatter|rambling)|on (?:to|with) the (?:story|fic|chapter|show)|without further ado|"
+                          r"here (?:it is|we go)|enjoy)\b", re.IGNORECASE)
+
+
 def _leading_notes(units: list[Unit]) -> tuple[tuple[Note, ...], list[Unit]]:
-    notes = []
+    """The author's notes that open a chapter: labelled ones ("A/N:"), and after one, the
+    paragraphs that carry it on (the author talking about the writing, "On to the story!"):
+    moving the label's paragraph alone left the rest of the note as the story's first lines."""
+    notes: list[Note] = []
     while len(units) > 1 and is_note_start(units[0].text):
         notes.append(Note((paragraph(strip_label(units[0].text)),), note_label(units[0].text)))
         units = units[1:]
+        while notes and len(units) > 1 and not is_note_start(units[0].text) and _carries_on(units[0].text):
+            closes = bool(_NOTE_CLOSER.match(units[0].text))
+            notes[-1] = Note(notes[-1].blocks + (paragraph(units[0].text),), notes[-1].label)
+            units = units[1:]
+            if closes:
+                break
     return tuple(notes), units
+
+
+def _carries_on(text: str) -> bool:
+    """A paragraph after an author's note that is more of it."""
+    return bool(_NOTE_CLOSER.match(text)) and len(text.split()) <= 20 or looks_like_note(text, threshold=3)
 
 
 def _trailing_notes(units: list[Unit]) -> tuple[tuple[Note, ...], list[Unit]]:

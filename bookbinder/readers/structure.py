@@ -128,6 +128,13 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool, labels: set[in
             i += 1
             continue
         if u.single and is_marker(u.text) and u.image is None:
+            titled = _titled_break(units, i)
+            if titled and blocks:  # "---" / "ON THE FIRST DAY" / "---": one break, and its title
+                blocks.append(SceneBreak(pending or u.text))
+                blocks += [unit_block(t) for t in titled]
+                pending = None
+                i += len(titled) + 2
+                continue
             pending = pending or u.text
             i += 1
             continue
@@ -150,6 +157,21 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool, labels: set[in
         blocks.append(unit_block(u))
         i += 1
     return tuple(blocks)
+
+
+def _titled_break(units: list[Unit], i: int) -> list[Unit]:
+    """The short title lines between the marker at `i` and a second marker right after them (a
+    break that names the scene or the day, set between two rules); [] when it is no such group."""
+    j = i + 1
+    while j < len(units) and j - i <= 3 and not (units[j].single and is_marker(units[j].text)):
+        t = units[j].text
+        title = t.isupper() or units[j].heading or (units[j].rich is not None and _is_label(units[j]))
+        if not units[j].single or len(t.split()) > 12 or units[j].image is not None or not title:
+            return []  # a scene of one short line between two breaks is a scene, not a title
+        j += 1
+    if j - i < 2 or j >= len(units) or not is_marker(units[j].text) or j + 1 >= len(units):
+        return []
+    return units[i + 1:j]
 
 
 def _sets_off(units: list[Unit], i: int, blocks: list[Block], usual: int) -> bool:

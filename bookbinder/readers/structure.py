@@ -110,6 +110,8 @@ def _section_labels(units: list[Unit]) -> set[int]:
 
 
 def _is_label(u: Unit) -> bool:
+    if re.match(r"^\s*[-–—―]\s", u.text):
+        return False  # "- Anne Carson, Plainwater": an epigraph's source, set off by its dash, not a section
     line = [i for i in u.rich[0] if not (isinstance(i, str) and not i.strip())]
     return (len(line) == 1 and isinstance(line[0], Span) and line[0].tag in {"strong", "b", "u"}
             and 0 < len(u.text.split()) <= 6 and not re.search(r"[:;]|[.!?,…\"”’')]$", u.text.strip()))
@@ -166,7 +168,7 @@ def _titled_break(units: list[Unit], i: int) -> list[Unit]:
     while j < len(units) and j - i <= 3 and not (units[j].single and is_marker(units[j].text)):
         t = units[j].text
         title = t.isupper() or units[j].heading or (units[j].rich is not None and _is_label(units[j]))
-        if not units[j].single or len(t.split()) > 12 or units[j].image is not None or not title:
+        if not units[j].single or len(t.split()) > 25 or units[j].image is not None or not title:
             return []  # a scene of one short line between two breaks is a scene, not a title
         j += 1
     if j - i < 2 or j >= len(units) or not is_marker(units[j].text) or j + 1 >= len(units):

@@ -197,13 +197,18 @@ def _indented(p: etree._Element) -> bool:
 
 
 def _where(p: etree._Element) -> str:
-    """The chapter (its heading, or its label) and the paragraph's first words."""
+    """The story, the chapter (its heading, or its label) and the paragraph's first words."""
     section = p.getparent()
-    heading = next((h for h in section if isinstance(h.tag, str) and re.fullmatch(r"h[1-6]", etree.QName(h).localname)),
-                   None)
-    label = " ".join("".join(heading.itertext()).split()) if heading is not None else section.get("aria-label")
+    story = next((a for a in section.iterancestors(f"{XHTML}article")), None)
+    title = _text(next(story.iter(f"{XHTML}h1"), None)) if story is not None else ""
+    chapter = _text(next((h for h in section if isinstance(h.tag, str) and re.fullmatch(r"h[1-6]", h.tag[len(XHTML):])),
+                         None)) or section.get("aria-label") or section.get("id") or "a chapter"
     words = " ".join("".join(p.itertext()).split()[:6])
-    return f"{label or section.get('id') or 'a chapter'}, the paragraph “{words}…”"
+    return f"{title + ': ' if title else ''}{chapter}, the paragraph “{words}…”"
+
+
+def _text(el: etree._Element | None) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
 
 
 # ------------------------------------------------------------------ measuring it, and where a line may end

@@ -297,8 +297,33 @@ def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, ext
 
     fonts, stylesheets = _styles(options.page_size, extra_css, plan.book.info.css, options.gutter,
                                  _furniture_inset(options))
+    if options.set_lines:
+        tree = _set_lines(plan, tree, options, fonts)
     html = serialize(tree).decode("utf-8")
     return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
+
+
+def _set_lines(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, fonts) -> etree._ElementTree:
+    """Each justified paragraph's line breaks chosen at once (`linebreak`); each paragraph left to
+    WeasyPrint's own breaks is logged, and shown with -v. A user's stylesheet may change the type
+    the lines were measured in, so with one WeasyPrint breaks them all."""
+    from .linebreak import Measure, set_lines
+
+    if plan.book.info.css is not None:
+        _lines_log.info("[lines-left] every paragraph: --css may change the type the lines would be measured in")
+        return tree
+    (width, _), (inner, outer) = _page_geometry(options.page_size)
+    inner = inner if options.gutter is None else float(options.gutter) * 72
+    column = (width - inner - outer) * 4 / 3 - 2 * _BODY_MARGIN_PX  # CSS px
+    lines = set_lines(tree, Measure(column, _BODY_PT * 4 / 3), fonts.font_map)
+    for note in lines.left:
+        _lines_log.info("[lines-left] %s", note)
+    return lines.tree
+
+
+_BODY_PT = 10.5        # print.css: html { font-size }
+_BODY_MARGIN_PX = 8    # WeasyPrint's own stylesheet: body { margin: 8px }
+_lines_log = logging.getLogger("bookbinder.lines")
 
 
 @lru_cache(maxsize=8)

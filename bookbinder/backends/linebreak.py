@@ -67,7 +67,8 @@ class Lines:
     """What `set_lines` gives back."""
 
     tree: etree._ElementTree
-    chosen: tuple[tuple[str, ...], ...]  # each set paragraph's lines, as plain text
+    chosen: tuple[tuple[str, ...], ...]  # each set paragraph's lines as plain text; one that ends at a
+                                         # hyphenation point ends in U+00AD, drawn as a hyphen
     left: tuple[str, ...]                # each paragraph left to WeasyPrint: where, and why
 
 
@@ -306,7 +307,7 @@ def write(para: Paragraph, x: list[float], b: Breaks, path: tuple[int, ...], wid
         _set_text(el, tail, text, words)
     para.element.set("class", SET)
     edges = (0, *at, len(para.text))
-    return tuple(para.text[a:z].strip() + ("-" if z in soft else "") for a, z in zip(edges, edges[1:]))
+    return tuple(para.text[a:z].strip() + (SHY if z in soft else "") for a, z in zip(edges, edges[1:]))
 
 
 def _final_text(text: str, a: int, z: int, at: set[int], soft: set[int]) -> str:

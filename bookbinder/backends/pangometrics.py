@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ITALIC, BOLD = 1, 2  # a face: the bits of its style
+_UNKNOWN = 0x10000000  # PANGO_GLYPH_UNKNOWN_FLAG: no font has the character, a box is drawn
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,10 @@ class Shaper:
         run = pango.pango_layout_get_line_readonly(layout, 0).runs
         while run != ffi.NULL:
             item, glyphs = run.data.item, run.data.glyphs
-            if self._family(item.analysis.font) != self.face.name:
-                foreign += data[item.offset:item.offset + item.length].decode()
             count = glyphs.num_glyphs  # PangoGlyphInfo: glyph, then width, x and y offsets, then attr
+            info = ffi.unpack(ffi.cast("uint32_t *", glyphs.glyphs), 5 * count)
+            if self._family(item.analysis.font) != self.face.name or any(g & _UNKNOWN for g in info[::5]):
+                foreign += data[item.offset:item.offset + item.length].decode()
             widths = ffi.unpack(ffi.cast("int32_t *", glyphs.glyphs), 5 * count)[1::5]
             for byte, width in zip(ffi.unpack(glyphs.log_clusters, count), widths):
                 c = char_at[item.offset + byte]

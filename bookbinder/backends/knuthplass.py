@@ -35,6 +35,7 @@ class Rules:
     line_penalty: float = 10     # \linepenalty: fewer lines
     hyphen_penalty: float = 700  # \hyphenpenalty is 50; 700 leaves about one line in twenty hyphenated
     dash_penalty: float = 50     # a line ending after an en or em dash
+    other_penalty: float = 1000  # ... anywhere else a line may end but a space (after a slash, say)
     double_hyphen: float = 10000  # \doublehyphendemerits
     final_hyphen: float = 5000   # \finalhyphendemerits
     page_end_hyphen: float = 50000

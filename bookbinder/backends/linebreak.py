@@ -232,7 +232,8 @@ def positions(para: Paragraph, shaper: Shaper) -> tuple[list[float], list[bool]]
 
 def candidates(para: Paragraph, positions: tuple[list[float], list[bool]], shaper: Shaper, rules: Rules) -> Breaks:
     """Every place a line may end: after a space, a hyphen or a dash where Pango may break (never
-    before "!" or "…": UAX 14), and at a hyphenation point of the paragraph's language."""
+    before "!" or "…": UAX 14), at a hyphenation point of the paragraph's language, and, at a
+    cost, anywhere else Pango may break (after a slash, between two "+")."""
     (x, clusters), text = positions, para.text
     spaces = _space_counts(text)
     allowed, soft = opportunities(text, para.lang), hyphenation_points(para, clusters, rules)
@@ -250,6 +251,8 @@ def candidates(para: Paragraph, positions: tuple[list[float], list[bool]], shape
         elif k in soft:
             end = x[k - 1] + shaper.with_hyphen(before, _style_at(para, k - 1), para.lang)
             rows.append((k, end, x[k], spaces[k], spaces[k], rules.hyphen_penalty, True, True))
+        elif k in allowed:
+            rows.append((k, x[k], x[k], spaces[k], spaces[k], rules.other_penalty, False, False))
     n = len(text)
     rows.append((n, x[n], x[n], spaces[n], spaces[n], 0.0, False, False))
     return Breaks(*map(tuple, zip(*rows)), space=shaper.space(para.lang))

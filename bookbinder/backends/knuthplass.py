@@ -31,7 +31,7 @@ class Rules:
     """What a line costs; TeX's names, and its values where they serve (see each)."""
 
     stretch: float = 0.5         # how far a space stretches at r = 1, in spaces (TeX's fonts: 1/2)
-    tolerance: float = 10.0      # lines looser than this are tried only when nothing else fits
+    tolerance: float = 4.0       # lines looser than this are tried only when nothing else fits
     line_penalty: float = 10     # \linepenalty: fewer lines
     hyphen_penalty: float = 700  # \hyphenpenalty is 50; 700 leaves about one line in twenty hyphenated
     dash_penalty: float = 50     # a line ending after an en or em dash

@@ -32,6 +32,7 @@ import copy
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 from lxml import etree
 
@@ -48,6 +49,7 @@ _QUIET = {"href", "id", "title"}  # attributes that change nothing on the page
 _WHITE = re.compile(r"[ \t\n\r\f]+")  # what CSS collapses (U+00A0 is not among them)
 _WORD = re.compile(r"[^\W\d_]{5,}")  # a run of letters long enough to hyphenate
 _HYPHENS, _DASHES = "-\u2010", "\u2013\u2014"
+_SPACES = re.compile("[ \u00a0]")  # what WeasyPrint stretches
 
 
 @dataclass(frozen=True)
@@ -222,8 +224,7 @@ def positions(para: Paragraph, shaper: Shaper) -> tuple[list[float], list[bool]]
             continue
         shaped = shaper.shape(para.text[a:b].replace(" ", NBSP), style, para.lang)
         lacking += shaped.foreign
-        for width in shaped.advances:
-            x.append(x[-1] + width)
+        x += accumulate(shaped.advances, initial=x.pop())
         clusters += shaped.clusters
     if lacking:
         return f"glyphs the book face lacks ({''.join(sorted(set(lacking)))[:20]})"
@@ -235,26 +236,23 @@ def candidates(para: Paragraph, positions: tuple[list[float], list[bool]], shape
     before "!" or "…": UAX 14), at a hyphenation point of the paragraph's language, and, at a
     cost, anywhere else Pango may break (after a slash, between two "+")."""
     (x, clusters), text = positions, para.text
-    spaces = _space_counts(text)
+    spaces = [m.start() for m in _SPACES.finditer(text)]  # bisect_left(spaces, k): the spaces before k
     allowed, soft = opportunities(text, para.lang), hyphenation_points(para, clusters, rules)
     rows = [(0, 0.0, 0.0, 0, 0, 0.0, False, False)]
-    for k in range(1, len(text)):
-        before, here = text[k - 1], text[k]
+    for k in sorted(allowed | soft):
+        before, n = text[k - 1], bisect_left(spaces, k)
         if before == " " and k in allowed:
-            rows.append((k, x[k - 1], x[k], spaces[k - 1], spaces[k], 0.0, False, False))
-        elif here in " " + NBSP or before in " " + NBSP:
+            rows.append((k, x[k - 1], x[k], n - 1, n, 0.0, False, False))
+        elif text[k] in " " + NBSP or before in " " + NBSP:
             continue
-        elif before in _HYPHENS and k in allowed:
-            rows.append((k, x[k], x[k], spaces[k], spaces[k], rules.hyphen_penalty, True, False))
-        elif before in _DASHES and k in allowed:
-            rows.append((k, x[k], x[k], spaces[k], spaces[k], rules.dash_penalty, False, False))
         elif k in soft:
             end = x[k - 1] + shaper.with_hyphen(before, _style_at(para, k - 1), para.lang)
-            rows.append((k, end, x[k], spaces[k], spaces[k], rules.hyphen_penalty, True, True))
-        elif k in allowed:
-            rows.append((k, x[k], x[k], spaces[k], spaces[k], rules.other_penalty, False, False))
-    n = len(text)
-    rows.append((n, x[n], x[n], spaces[n], spaces[n], 0.0, False, False))
+            rows.append((k, end, x[k], n, n, rules.hyphen_penalty, True, True))
+        else:
+            penalty = rules.hyphen_penalty if before in _HYPHENS else rules.dash_penalty if before in _DASHES \
+                else rules.other_penalty
+            rows.append((k, x[k], x[k], n, n, penalty, before in _HYPHENS, False))
+    rows.append((len(text), x[-1], x[-1], len(spaces), len(spaces), 0.0, False, False))
     return Breaks(*map(tuple, zip(*rows)), space=shaper.space(para.lang))
 
 
@@ -282,15 +280,6 @@ def _dictionary(lang: str, left: int, right: int):
     return _DICTIONARIES[key]
 
 
-def _space_counts(text: str) -> list[int]:
-    """counts[k]: the spaces WeasyPrint stretches (U+0020 and U+00A0) in text[:k]."""
-    counts, n = [0], 0
-    for char in text:
-        n += char == " " or char == NBSP
-        counts.append(n)
-    return counts
-
-
 def _style_at(para: Paragraph, k: int) -> int:
     return next(style for _, _, style, a, b in para.runs if a <= k < b)
 
@@ -301,7 +290,7 @@ def write(para: Paragraph, x: list[float], b: Breaks, path: tuple[int, ...], wid
     """Fix the chosen breaks in the paragraph's tree; its lines as plain text, or why it cannot be."""
     at = [b.at[j] for j in path[:-1]]
     soft = {b.at[j] for j in path[:-1] if b.soft[j]}
-    texts = [_final_text(para.text, a, z, set(at), soft) for _, _, _, a, z in para.runs]
+    texts = [_final_text(para.text, a, z, at, soft) for _, _, _, a, z in para.runs]
     reach = _reach(x, b, path, widths, margin)
     held = _held_words(para.lang, texts, {k + sum(s <= k for s in soft) for k in at}, reach)
     if isinstance(held, str):
@@ -313,14 +302,14 @@ def write(para: Paragraph, x: list[float], b: Breaks, path: tuple[int, ...], wid
     return tuple(para.text[a:z].strip() + (SHY if z in soft else "") for a, z in zip(edges, edges[1:]))
 
 
-def _final_text(text: str, a: int, z: int, at: set[int], soft: set[int]) -> str:
+def _final_text(text: str, a: int, z: int, at: list[int], soft: set[int]) -> str:
     """text[a:z] as it will be set: no-break spaces but where a line ends, soft hyphens where one does."""
-    out = []
-    for k in range(a, z):
-        if k in soft:
-            out.append(SHY)
-        char = text[k]
-        out.append(NBSP if char == " " and k + 1 not in at else char)
+    out, cut = [], a
+    for k in (k for k in at if a < k <= z):  # a line starts at k: after a space, a soft hyphen or neither
+        out.append(text[cut:k - 1].replace(" ", NBSP) + text[k - 1])
+        out.append(SHY if k in soft else "")
+        cut = k
+    out.append(text[cut:z].replace(" ", NBSP))
     return "".join(out)
 
 

@@ -8,10 +8,14 @@ the ones WeasyPrint will draw. A run is shaped whole, as WeasyPrint shapes a tex
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 ITALIC, BOLD = 1, 2  # a face: the bits of its style
 _UNKNOWN = 0x10000000  # PANGO_GLYPH_UNKNOWN_FLAG: no font has the character, a box is drawn
+                       # (a glyph number past it has the flag: real ones are under 65,536)
 
 
 @dataclass(frozen=True)
@@ -46,21 +50,20 @@ class Shaper:
         layout, data = self._layout(style, lang), text.encode()
         pango.pango_layout_set_text(layout, data, len(data))
         char_at = _char_index(text, data)
-        advances, clusters, foreign = [0.0] * len(text), [False] * len(text), ""
+        advances, clusters, foreign = [0] * len(text), [False] * len(text), ""
         run = pango.pango_layout_get_line_readonly(layout, 0).runs
         while run != ffi.NULL:
             item, glyphs = run.data.item, run.data.glyphs
-            count = glyphs.num_glyphs  # PangoGlyphInfo: glyph, then width, x and y offsets, then attr
-            info = ffi.unpack(ffi.cast("uint32_t *", glyphs.glyphs), 5 * count)
-            if self._family(item.analysis.font) != self.face.name or any(g & _UNKNOWN for g in info[::5]):
-                foreign += data[item.offset:item.offset + item.length].decode()
-            widths = ffi.unpack(ffi.cast("int32_t *", glyphs.glyphs), 5 * count)[1::5]
-            for byte, width in zip(ffi.unpack(glyphs.log_clusters, count), widths):
-                c = char_at[item.offset + byte]
-                advances[c] += width * FROM_UNITS
+            count, offset = glyphs.num_glyphs, item.offset
+            info = ffi.unpack(ffi.cast("int32_t *", glyphs.glyphs), 5 * count)  # glyph, width, x, y, attr
+            if self._family(item.analysis.font) != self.face.name or max(info[::5]) >= _UNKNOWN:
+                foreign += data[offset:offset + item.length].decode()
+            for byte, width in zip(ffi.unpack(glyphs.log_clusters, count), info[1::5]):
+                c = char_at[offset + byte]
+                advances[c] += width
                 clusters[c] = True
             run = run.next
-        return Shaped(tuple(advances), tuple(clusters), foreign)
+        return Shaped(tuple(a * FROM_UNITS for a in advances), tuple(clusters), foreign)
 
     def with_hyphen(self, char: str, style: int, lang: str) -> float:
         """The width of `char` and the hyphen after it, kerned."""
@@ -114,15 +117,33 @@ class Shaper:
 
 def opportunities(text: str, lang: str) -> set[int]:
     """Where Pango, so WeasyPrint, may break `text` (UAX 14 with Pango's tailoring): before these
-    characters."""
+    characters. Found in the attributes' bytes, not attribute by attribute: a paragraph has thousands."""
+    from weasyprint.text.ffi import ffi
     from weasyprint.text.line_break import get_log_attrs
 
-    attrs = get_log_attrs(text, lang)
-    return {k for k in range(1, len(text)) if attrs[k].is_line_break}
+    where, table = _line_break_bit()
+    raw = bytes(ffi.buffer(get_log_attrs(text, lang)))[where::ffi.sizeof("PangoLogAttr")].translate(table)
+    return {m.start() for m in re.finditer(b"\x01", raw) if 0 < m.start() < len(text)}
+
+
+@lru_cache(maxsize=1)
+def _line_break_bit() -> tuple[int, bytes]:
+    """Which byte of a PangoLogAttr holds `is_line_break` (its bitfields share one word), and a
+    table that maps that byte to 1 when the bit is set, else 0."""
+    from weasyprint.text.ffi import ffi
+
+    attr = ffi.new("PangoLogAttr *")
+    attr.is_line_break = 1
+    raw = bytes(ffi.buffer(attr))
+    where = next(i for i, byte in enumerate(raw) if byte)
+    return where, bytes(1 if byte & raw[where] else 0 for byte in range(256))
 
 
 def _char_index(text: str, data: bytes) -> list[int] | range:
-    """The character each byte of `data` (`text` in UTF-8) belongs to."""
+    """The character each byte of `data` (`text` in UTF-8) belongs to: the lead bytes up to it, less one."""
     if len(data) == len(text):
         return range(len(text))
-    return [i for i, char in enumerate(text) for _ in range(len(char.encode()))]
+    return list(accumulate(data.translate(_LEAD), initial=-1))[1:]
+
+
+_LEAD = bytes(0 if 0x80 <= byte < 0xC0 else 1 for byte in range(256))  # a UTF-8 byte that begins a character

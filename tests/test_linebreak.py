@@ -63,6 +63,7 @@ def _demerits(b: Breaks, path: tuple[int, ...], widths: tuple[float, float], rul
         total += rules.loose_demerits if ratio > rules.loose else 0
         total += rules.double_hyphen if b.flagged[z] and line and b.flagged[a] else 0
         total += rules.final_hyphen if last and b.flagged[a] and a else 0
+        total += rules.runt_demerits if last and a and not spaces and b.end[z] - b.start[a] < rules.runt * widths[1] else 0
         total += rules.page_end_hyphen if b.flagged[z] and line in page_ends else 0
     if len(path) >= 2 and b.end[path[-1]] - b.start[starts[-3]] <= (widths[0] if starts[-3] == 0 else widths[1]):
         return INF  # the last two lines would fit as one

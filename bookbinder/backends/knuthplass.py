@@ -16,6 +16,7 @@ Where it departs from TeX, because the lines are set by CSS justification:
 - a state counts the hyphenated lines in a row, and a third is ruled out, not just costly;
 - a line whose spaces would more than double (`Rules.loose`) costs `Rules.loose_demerits` more:
   with no shrink, how many lines gape matters more than how evenly the rest are spaced;
+- a last line of one short word (a runt) costs `Rules.runt_demerits` more;
 - the last two lines must not fit on one line: WeasyPrint would set them so.
 """
 from __future__ import annotations
@@ -41,6 +42,8 @@ class Rules:
     page_end_hyphen: float = 50000
     loose: float = 2.0           # r past which a line is loose: its spaces more than twice their width
     loose_demerits: float = 1e8
+    runt: float = 0.15           # a last line of one word narrower than this share of the line is a runt
+    runt_demerits: float = 1e6   # halves the runts of the texts tried, at no cost to their spacing
     left: int = 2                # letters kept before a hyphen (\lefthyphenmin)
     right: int = 3               # and after it (\righthyphenmin)
 
@@ -83,6 +86,7 @@ def choose(b: Breaks, widths: tuple[float, float], rules: Rules, tolerance: floa
                 break  # shorter lines, from later breaks, are looser still
             demerits = (rules.line_penalty + 100 * ratio ** 3) ** 2 + b.penalty[j] ** 2
             demerits += rules.loose_demerits if ratio > rules.loose else 0
+            demerits += rules.runt_demerits if last and i and _runt(b, i, j, rest, rules) else 0
             for h in (1, 2) if b.flagged[i] else (0,):
                 hj = h + 1 if b.flagged[j] else 0
                 if hj == 3 or (last and _fits(b, back[i][h], j, widths)):
@@ -118,6 +122,11 @@ def _ratio(room: float, stretch: float) -> float:
     if stretch > 0:
         return room / stretch
     return 0.0 if room < 0.5 else 1e3
+
+
+def _runt(b: Breaks, i: int, j: int, width: float, rules: Rules) -> bool:
+    """Whether the last line, from i to j, is one short word (or the end of one)."""
+    return b.spaces[j] == b.spaces_after[i] and b.end[j] - b.start[i] < rules.runt * width
 
 
 def _extra(b: Breaks, rules: Rules, h: int, j: int, last: bool, page_end: bool) -> float:

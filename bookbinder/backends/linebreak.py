@@ -74,6 +74,15 @@ class Lines:
     left: tuple[str, ...]                # each paragraph left to WeasyPrint: where, and why
 
 
+@dataclass(frozen=True)
+class Positions:
+    """Where each character of a paragraph starts (and where it ends), as WeasyPrint will set it on
+    one line, every space a no-break space; and whether a character begins a cluster."""
+
+    x: tuple[float, ...]
+    clusters: tuple[bool, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Paragraph:
     """A paragraph's text as it will be set, in runs of one text node each."""
@@ -116,17 +125,17 @@ def _set_paragraph(p: etree._Element, measure: Measure, shaper: Shaper, rules: R
     para = read(p)
     if isinstance(para, str) or not para.text:
         return para if isinstance(para, str) else ()
-    x = positions(para, shaper)
-    if isinstance(x, str):
-        return x
-    breaks = candidates(para, x, shaper, rules)
+    where = positions(para, shaper)
+    if isinstance(where, str):
+        return where
+    breaks = candidates(para, where, shaper, rules)
     widths = (measure.width - (measure.font_size if para.indented else 0.0), measure.width)
     path = best(breaks, widths, rules, measure.margin, page_ends)
     if path is None and widest(breaks) > widths[1] - measure.margin:
         return "a word is wider than the line"
     if path is None or joinable(breaks, path, widths):
         return "its last line would all but fit on the line before"
-    return write(para, x[0], breaks, path, widths, measure.margin)
+    return write(para, where.x, breaks, path, widths, measure.margin)
 
 
 # ------------------------------------------------------------------ reading a paragraph
@@ -215,7 +224,7 @@ def _text(el: etree._Element | None) -> str:
 
 
 # ------------------------------------------------------------------ measuring it, and where a line may end
-def positions(para: Paragraph, shaper: Shaper) -> tuple[list[float], list[bool]] | str:
+def positions(para: Paragraph, shaper: Shaper) -> Positions | str:
     """x where each character starts (and the text ends), every space set as a no-break space, and
     whether a character begins a cluster; or which glyphs the book face lacks."""
     x, clusters, lacking = [0.0], [], ""
@@ -226,18 +235,19 @@ def positions(para: Paragraph, shaper: Shaper) -> tuple[list[float], list[bool]]
         lacking += shaped.foreign
         x += accumulate(shaped.advances, initial=x.pop())
         clusters += shaped.clusters
+    lacking = "".join(sorted(set(lacking) - {" ", NBSP}))
     if lacking:
-        return f"glyphs the book face lacks ({''.join(sorted(set(lacking)))[:20]})"
-    return x, clusters
+        return f"glyphs the book face lacks ({lacking[:20]})"
+    return Positions(tuple(x), tuple(clusters))
 
 
-def candidates(para: Paragraph, positions: tuple[list[float], list[bool]], shaper: Shaper, rules: Rules) -> Breaks:
+def candidates(para: Paragraph, where: Positions, shaper: Shaper, rules: Rules) -> Breaks:
     """Every place a line may end: after a space, a hyphen or a dash where Pango may break (never
     before "!" or "…": UAX 14), at a hyphenation point of the paragraph's language, and, at a
     cost, anywhere else Pango may break (after a slash, between two "+")."""
-    (x, clusters), text = positions, para.text
+    x, text = where.x, para.text
     spaces = [m.start() for m in _SPACES.finditer(text)]  # bisect_left(spaces, k): the spaces before k
-    allowed, soft = opportunities(text, para.lang), hyphenation_points(para, clusters, rules)
+    allowed, soft = opportunities(text, para.lang), hyphenation_points(para, where.clusters, rules)
     rows = [(0, 0.0, 0.0, 0, 0, 0.0, False, False)]
     for k in sorted(allowed | soft):
         before, n = text[k - 1], bisect_left(spaces, k)
@@ -256,7 +266,7 @@ def candidates(para: Paragraph, positions: tuple[list[float], list[bool]], shape
     return Breaks(*map(tuple, zip(*rows)), space=shaper.space(para.lang))
 
 
-def hyphenation_points(para: Paragraph, clusters: list[bool], rules: Rules) -> set[int]:
+def hyphenation_points(para: Paragraph, clusters: tuple[bool, ...], rules: Rules) -> set[int]:
     """Where the language's patterns allow a hyphen: inside one text node, never in a ligature."""
     dictionary = _dictionary(para.lang, rules.left, rules.right)
     if dictionary is None:
@@ -285,7 +295,7 @@ def _style_at(para: Paragraph, k: int) -> int:
 
 
 # ------------------------------------------------------------------ making WeasyPrint set them
-def write(para: Paragraph, x: list[float], b: Breaks, path: tuple[int, ...], widths: tuple[float, float],
+def write(para: Paragraph, x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: tuple[float, float],
           margin: float) -> tuple[str, ...] | str:
     """Fix the chosen breaks in the paragraph's tree; its lines as plain text, or why it cannot be."""
     at = [b.at[j] for j in path[:-1]]
@@ -313,7 +323,7 @@ def _final_text(text: str, a: int, z: int, at: list[int], soft: set[int]) -> str
     return "".join(out)
 
 
-def _reach(x: list[float], b: Breaks, path: tuple[int, ...], widths: tuple[float, float], margin: float):
+def _reach(x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: tuple[float, float], margin: float):
     """Whether WeasyPrint, filling the line before the one holding character k, could reach k."""
     at = [b.at[j] for j in path[:-1]]
     starts = (0, *path)

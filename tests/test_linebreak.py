@@ -219,6 +219,13 @@ def _joined(lines: tuple[str, ...]) -> str:
     return " ".join(out.replace("\u00ad", "").split())
 
 
+def test_right_to_left_text_is_left_to_weasyprint() -> None:
+    p = E.p("שלום עולם, " * 30)
+    tree = document("T", "he", [E.article({"dir": "rtl"}, E.section({"class": "chapter"}, p))])
+    lines = linebreak.set_lines(tree, linebreak.Measure(300.0, 14.0), _font_map())
+    assert lines.chosen == () and lines.left[0].endswith("right-to-left text")
+
+
 def test_paragraphs_left_to_weasyprint_are_reported(caplog) -> None:
     from bookbinder.backends.pdf import write_pdf
 

@@ -23,7 +23,7 @@ as TeX chooses them (Knuth and Plass, "Breaking Paragraphs into Lines", 1981; `k
 
 A paragraph the measure cannot be trusted with keeps WeasyPrint's breaks and says why: an inline
 element of another size or an unknown style, a glyph the book face lacks (another script, say),
-a word wider than the line. Text changes only by no-break spaces and soft hyphens, and the white
+right-to-left text, a word wider than the line. Text changes only by no-break spaces and soft hyphens, and the white
 space CSS would collapse anyway; story text is only ever set as lxml text.
 """
 from __future__ import annotations
@@ -141,6 +141,8 @@ def _set_paragraph(p: etree._Element, measure: Measure, shaper: Shaper, rules: R
 # ------------------------------------------------------------------ reading a paragraph
 def read(p: etree._Element) -> Paragraph | str:
     """The paragraph's text nodes in order, white space collapsed as CSS collapses it."""
+    if any(node.get("dir", "ltr") != "ltr" for node in (p, *p.iterancestors())):
+        return "right-to-left text"  # measured and set left to right here
     slots: list[tuple[etree._Element, bool, int]] = []
     reason = _slots(p, 0, slots)
     if reason:

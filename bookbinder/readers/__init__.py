@@ -11,6 +11,7 @@ from ..model import Story
 from .decode import decode
 from .epub import read_epub
 from .page import read_html, read_markdown
+from .pdf import read_pdf
 from .text import read_text
 
 Reader = Callable[[bytes, str], Story]
@@ -39,6 +40,7 @@ FORMATS: tuple[Format, ...] = (
     Format("markdown", (".md", ".markdown"), read_markdown),
     Format("html", (".html", ".htm", ".xhtml"), read_html),
     Format("epub", (".epub",), read_epub),
+    Format("pdf", (".pdf",), read_pdf),
 )
 READERS: dict[str, Reader] = {f.name: f.read for f in FORMATS}
 _SUFFIXES = {suffix: f.name for f in FORMATS for suffix in f.suffixes}
@@ -55,9 +57,9 @@ READ = _described()  # ".txt, .md, .html (.htm, .xhtml) and .epub", for messages
 
 # Files people keep stories in that bookbinder does not read, and what to do instead.
 _NOT_READ = {".docx": "save it as .html or .txt", ".doc": "save it as .html or .txt", ".odt": "save it as .html",
-             ".rtf": "save it as .txt or .html", ".pdf": "run pdftotext on it and read the .txt",
+             ".rtf": "save it as .txt or .html",
              ".mobi": "convert it to EPUB", ".azw3": "convert it to EPUB", ".fb2": "convert it to EPUB"}
-_MAGIC = ((b"%PDF", ".pdf"), (b"\xd0\xcf\x11\xe0", ".doc"), (b"{\\rtf", ".rtf"), (b"\x89PNG", "image"),
+_MAGIC = ((b"\xd0\xcf\x11\xe0", ".doc"), (b"{\\rtf", ".rtf"), (b"\x89PNG", "image"),
           (b"\xff\xd8\xff", "image"), (b"GIF8", "image"))
 
 
@@ -80,6 +82,8 @@ def format_of(path: Path, data: bytes) -> str:
     head = data[:2048].lstrip().lower()
     if data.startswith(b"PK\x03\x04"):
         return "epub"
+    if data.startswith(b"%PDF"):
+        return "pdf"
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")):
         return "html"
     return "text"

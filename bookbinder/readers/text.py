@@ -28,8 +28,9 @@ def read_text(text: str, source: str) -> Story:
         story = read_fanficfare_text(lines, source, diagnostics)
     else:
         lines = strip_aozora(strip_gutenberg(lines, book_fields, diagnostics), book_fields, diagnostics)
-        lines = rejoin_pages(lines, diagnostics)
-        story = read_ao3_text(lines, source, diagnostics) if is_ao3_text(lines) else None
+        starts: list[int] = []  # where each PDF page opens: AO3's PDF opens every chapter on a page
+        lines = rejoin_pages(lines, diagnostics, starts)
+        story = read_ao3_text(lines, source, diagnostics, starts) if is_ao3_text(lines) else None
         story = story or read_units(segment(lines), source, diagnostics, book_fields)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
 

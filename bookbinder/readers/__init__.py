@@ -10,6 +10,7 @@ from ..inputs import read_input, unreadable  # noqa: F401 - unreadable: part of 
 from ..model import Story
 from .decode import decode
 from .epub import read_epub
+from .mobi import read_mobi
 from .page import read_html, read_markdown
 from .pdf import read_pdf
 from .text import read_text
@@ -41,14 +42,18 @@ FORMATS: tuple[Format, ...] = (
     Format("html", (".html", ".htm", ".xhtml"), read_html),
     Format("epub", (".epub",), read_epub),
     Format("pdf", (".pdf",), read_pdf),
+    Format("mobi", (".mobi", ".azw3", ".azw", ".prc"), read_mobi),
 )
 READERS: dict[str, Reader] = {f.name: f.read for f in FORMATS}
 _SUFFIXES = {suffix: f.name for f in FORMATS for suffix in f.suffixes}
 STORY_SUFFIXES = frozenset(_SUFFIXES)  # what a folder scan reads (a file with no suffix, given by name, is sniffed)
 
 
+_SPELLED_OUT = {"html", "mobi", "fb2"}  # formats whose other suffixes are other names, not spellings
+
+
 def _described() -> str:
-    names = [f"{f.suffixes[0]}" + (f" ({', '.join(f.suffixes[1:])})" if f.name == "html" else "") for f in FORMATS]
+    names = [f"{f.suffixes[0]}" + (f" ({', '.join(f.suffixes[1:])})" if f.name in _SPELLED_OUT else "") for f in FORMATS]
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -58,7 +63,7 @@ READ = _described()  # ".txt, .md, .html (.htm, .xhtml) and .epub", for messages
 # Files people keep stories in that bookbinder does not read, and what to do instead.
 _NOT_READ = {".docx": "save it as .html or .txt", ".doc": "save it as .html or .txt", ".odt": "save it as .html",
              ".rtf": "save it as .txt or .html",
-             ".mobi": "convert it to EPUB", ".azw3": "convert it to EPUB", ".fb2": "convert it to EPUB"}
+             ".fb2": "convert it to EPUB"}
 _MAGIC = ((b"\xd0\xcf\x11\xe0", ".doc"), (b"{\\rtf", ".rtf"), (b"\x89PNG", "image"),
           (b"\xff\xd8\xff", "image"), (b"GIF8", "image"))
 

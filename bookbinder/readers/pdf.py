@@ -6,7 +6,8 @@ joins paragraphs across pages, `ao3text` reads AO3's PDF download as the same st
 A PDF and its `pdftotext` output give the same story. Where the PDF says more than plain text
 can, the word positions are used: a line that sits further below the one before it than the
 page's usual line pitch, or that is indented past the page's left edge, opens a paragraph, and
-a blank line is written before it (AO3's PDFs set paragraphs apart by space, with no indent).
+a blank line is written before it (AO3's PDFs set paragraphs apart by space, with no indent);
+a gap of four blank lines or more between lines of prose is a scene break, written "* * *".
 
 The library is pypdfium2 (PDFium, Chromium's PDF engine, with wheels for Linux x86_64 and
 aarch64), chosen by measurement on the corpus's real PDFs (tests/corpus/fetched): the same
@@ -31,6 +32,9 @@ from .text import read_text
 MAX_PAGES = 20_000  # a 4,000,000-word novel at 200 words a page
 MAX_CHARS = 64 * 1024 * 1024  # characters of text, all pages together
 _PARAGRAPH_GAP = 1.45  # a line this many line pitches below the one before opens a paragraph
+# Four blank lines or more between two lines of prose: a scene break (AO3's PDF prints a run of
+# <br> as space: 8 pitches for a scene break where a paragraph is 2), written as a marker line.
+_SCENE_GAP, _SCENE_MARK = 4.5, "* * *"
 _FILE_NAME = re.compile(r"\.(?:docx?|odt|rtf|tex|txt|html?|pdf|indd|pages)$|^(?:untitled|microsoft word\b)", re.I)
 
 
@@ -119,7 +123,9 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
             gap = before.baseline - line.baseline
             # a first-line indent is an em or three; a line further in is a column (AO3's tag values)
             indented = pitch < line.left - margin < 4 * pitch and before.left - margin < pitch / 2
-            if gap > pitch * _PARAGRAPH_GAP or indented:
+            if gap > pitch * _SCENE_GAP and max(before.left, line.left) - margin < pitch / 2:
+                out += ["", _SCENE_MARK, ""]  # a run of blank lines in prose: what pdftotext cannot show
+            elif gap > pitch * _PARAGRAPH_GAP or indented:
                 out.append("")
         out.append(line.text)
     return out

@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..inputs import read_input, unreadable  # noqa: F401 - unreadable: part of this package's face
 from ..model import Story
 from .decode import decode
+from .docx import read_docx
 from .epub import read_epub
 from .mobi import read_mobi
 from .page import read_html, read_markdown
@@ -43,6 +44,7 @@ FORMATS: tuple[Format, ...] = (
     Format("epub", (".epub",), read_epub),
     Format("pdf", (".pdf",), read_pdf),
     Format("mobi", (".mobi", ".azw3", ".azw", ".prc"), read_mobi),
+    Format("docx", (".docx",), read_docx),
 )
 READERS: dict[str, Reader] = {f.name: f.read for f in FORMATS}
 _SUFFIXES = {suffix: f.name for f in FORMATS for suffix in f.suffixes}
@@ -61,7 +63,7 @@ READ = _described()  # ".txt, .md, .html (.htm, .xhtml) and .epub", for messages
 
 
 # Files people keep stories in that bookbinder does not read, and what to do instead.
-_NOT_READ = {".docx": "save it as .html or .txt", ".doc": "save it as .html or .txt", ".odt": "save it as .html",
+_NOT_READ = {".doc": "save it as .docx, .html or .txt", ".odt": "save it as .html",
              ".rtf": "save it as .txt or .html",
              ".fb2": "convert it to EPUB"}
 _MAGIC = ((b"\xd0\xcf\x11\xe0", ".doc"), (b"{\\rtf", ".rtf"), (b"\x89PNG", "image"),

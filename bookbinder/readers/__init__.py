@@ -12,6 +12,7 @@ from .decode import decode
 from .docx import read_docx
 from .epub import read_epub
 from .mobi import read_mobi
+from .odt import read_odt
 from .page import read_html, read_markdown
 from .pdf import read_pdf
 from .text import read_text
@@ -45,6 +46,7 @@ FORMATS: tuple[Format, ...] = (
     Format("pdf", (".pdf",), read_pdf),
     Format("mobi", (".mobi", ".azw3", ".azw", ".prc"), read_mobi),
     Format("docx", (".docx",), read_docx),
+    Format("odt", (".odt",), read_odt),
 )
 READERS: dict[str, Reader] = {f.name: f.read for f in FORMATS}
 _SUFFIXES = {suffix: f.name for f in FORMATS for suffix in f.suffixes}
@@ -63,7 +65,7 @@ READ = _described()  # ".txt, .md, .html (.htm, .xhtml) and .epub", for messages
 
 
 # Files people keep stories in that bookbinder does not read, and what to do instead.
-_NOT_READ = {".doc": "save it as .docx, .html or .txt", ".odt": "save it as .html",
+_NOT_READ = {".doc": "save it as .docx, .html or .txt",
              ".rtf": "save it as .txt or .html",
              ".fb2": "convert it to EPUB"}
 _MAGIC = ((b"\xd0\xcf\x11\xe0", ".doc"), (b"{\\rtf", ".rtf"), (b"\x89PNG", "image"),

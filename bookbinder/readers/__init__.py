@@ -11,10 +11,12 @@ from ..model import Story
 from .decode import decode
 from .docx import read_docx
 from .epub import read_epub
+from .fb2 import read_fb2
 from .mobi import read_mobi
 from .odt import read_odt
 from .page import read_html, read_markdown
 from .pdf import read_pdf
+from .rtf import read_rtf
 from .text import read_text
 
 Reader = Callable[[bytes, str], Story]
@@ -47,6 +49,8 @@ FORMATS: tuple[Format, ...] = (
     Format("mobi", (".mobi", ".azw3", ".azw", ".prc"), read_mobi),
     Format("docx", (".docx",), read_docx),
     Format("odt", (".odt",), read_odt),
+    Format("rtf", (".rtf",), read_rtf),
+    Format("fb2", (".fb2", ".fb2.zip"), read_fb2),
 )
 READERS: dict[str, Reader] = {f.name: f.read for f in FORMATS}
 _SUFFIXES = {suffix: f.name for f in FORMATS for suffix in f.suffixes}
@@ -65,37 +69,58 @@ READ = _described()  # ".txt, .md, .html (.htm, .xhtml) and .epub", for messages
 
 
 # Files people keep stories in that bookbinder does not read, and what to do instead.
-_NOT_READ = {".doc": "save it as .docx, .html or .txt",
-             ".rtf": "save it as .txt or .html",
-             ".fb2": "convert it to EPUB"}
-_MAGIC = ((b"\xd0\xcf\x11\xe0", ".doc"), (b"{\\rtf", ".rtf"), (b"\x89PNG", "image"),
+_NOT_READ = {".doc": "save it as .docx, .html or .txt", ".pages": "export it as .docx or .epub",
+             ".lit": "convert it to EPUB", ".djvu": "convert it to PDF with a text layer"}
+_MAGIC = ((b"\xd0\xcf\x11\xe0", ".doc"), (b"\x89PNG", "image"),
           (b"\xff\xd8\xff", "image"), (b"GIF8", "image"))
+
+
+def story_suffix(path: Path) -> str:
+    """The suffix that names the file's format: ".fb2.zip" for a zipped FB2, else the last one."""
+    double = "".join(path.suffixes[-2:]).lower()
+    return double if double in _SUFFIXES else path.suffix.lower()
 
 
 def format_of(path: Path, data: bytes) -> str:
     """The input format, from the file name and, where that says nothing, its first bytes.
 
     InputError, listing what is read, for a file of a kind bookbinder does not read."""
-    suffix = path.suffix.lower()
+    suffix = story_suffix(path)
     fmt = _SUFFIXES.get(suffix)
     if fmt:
         return fmt
+    sniffed = _sniffed(data)
     kind = suffix if suffix in _NOT_READ else next((k for magic, k in _MAGIC if data.startswith(magic)), None)
-    if data.startswith(b"PK\x03\x04") and b"application/epub+zip" not in data[:100]:
+    if data.startswith(b"PK\x03\x04") and sniffed is None:
         kind = kind or "a zip archive"
-    if kind or suffix in {".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip"}:
+    if kind or (suffix in {".jpg", ".jpeg", ".png", ".gif", ".webp", ".zip"} and sniffed is None):
         kind = kind or suffix
         advice = _NOT_READ.get(kind, "")
         raise InputError(f"is {_article(kind)} file, which bookbinder does not read; it reads {READ}"
                          + (f" ({advice})" if advice else ""), path)
-    head = data[:2048].lstrip().lower()
+    return sniffed or "text"
+
+
+# What a file's first bytes say it is, for a file whose name does not (standard input, no suffix).
+_ZIPPED = ((b"application/epub+zip", "epub"), (b"application/vnd.oasis.opendocument.text", "odt"),
+           (b"word/", "docx"), (b".fb2", "fb2"))
+
+
+def _sniffed(data: bytes) -> str | None:
+    """The format the content shows (a zip by its first entries), or None: plain text, or unknown."""
     if data.startswith(b"PK\x03\x04"):
-        return "epub"
+        return next((fmt for mark, fmt in _ZIPPED if mark in data[:512]), None)
     if data.startswith(b"%PDF"):
         return "pdf"
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml")):
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
+    if data[60:68] in (b"BOOKMOBI", b"TEXtREAd"):
+        return "mobi"
+    if b"<FictionBook" in data[:1024]:
+        return "fb2"
+    if data[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html", b"<?xml")):
         return "html"
-    return "text"
+    return None
 
 
 def read_path(path: Path) -> Story:

@@ -14,12 +14,13 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import Diagnostic
-from .ao3 import TAG_LABELS
+from .ao3 import RELATED_WORKS, TAG_LABELS
 from .html import text_of
 
 PAGE_BREAK = "page-break"
 _POSTED = "posted originally on the archive of our own"
 _CONTENTS = {"table of contents", "contents"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _AFTERWORD_LABELS = {"end notes", "works inspired by this one", "works inspired by this one:"}
 
 
@@ -34,11 +35,13 @@ def unflatten(body: etree._Element, diagnostics: list[Diagnostic]) -> None:
     for el in list(body):
         if el is message:
             break
-        if el.tag == "h1":  # the document's title, which the download's <title> gave: "Title - Author - Fandom"
+        if el.tag != "h2" and isinstance(el.tag, str) and text_of(el):
+            # the document's title, from the download's <title>: "Title - Author - Fandom"
             el.tag = "p"
             el.set("class", "message")
     _tag_list(body, message)
     _headings(body, title)
+    _related_works(body)
     diagnostics.append(Diagnostic("layout-recognized", "an AO3 download flattened by a converter: its tag list, "
                                   "title, byline and headings found again"))
 
@@ -48,10 +51,11 @@ def _headings(body: etree._Element, title: str | None) -> None:
     for el in list(body):
         t = text_of(el) if isinstance(el.tag, str) else ""
         centred = el.tag == "p" and el.get("align") == "center"
-        if (centred or el.tag == "h1") and t == title and not titled:
+        heading = el.tag in _HEADINGS
+        if (centred or heading) and t == title and not titled:
             el.tag, titled = "h1", True
-        elif el.tag == "h1":
-            el.tag = "h2"  # a heading as high as the title is a chapter's
+        elif heading:
+            el.tag = "h2"  # the download's headings are all <h2> (a converter nests them deeper, or higher)
         elif el.tag in {"p", "div"} and t.startswith("by ") and titled and not bylined:
             el.tag, bylined = "div", True
             el.set("class", "byline")
@@ -63,6 +67,22 @@ def _headings(body: etree._Element, title: str | None) -> None:
             el.addprevious(heading)
     for el in body.iter("h1", "h2"):
         el.attrib.pop("align", None)
+
+
+def _related_works(body: etree._Element) -> None:
+    """The preface's bulleted "Translation into ... available" lines, as paragraphs -> AO3's list."""
+    for el in list(body):
+        if el.tag == "h2" and el.text and el.text.strip().casefold() not in {"preface"}:
+            return  # the first chapter: related works are the preface's
+        if el.tag in {"p", "blockquote"} and RELATED_WORKS.match(text_of(el).lstrip("•·*- ")):
+            item = etree.Element("li")
+            item.text = text_of(el).lstrip("•·*- ")
+            el.tag = "ul"
+            el.text = None
+            el.attrib.clear()
+            for child in list(el):
+                el.remove(child)
+            el.append(item)
 
 
 def _tag_list(body: etree._Element, after: etree._Element) -> None:

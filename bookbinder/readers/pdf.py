@@ -35,14 +35,16 @@ _PARAGRAPH_GAP = 1.45  # a line this many line pitches below the one before open
 # Four blank lines or more between two lines of prose: a scene break (AO3's PDF prints a run of
 # <br> as space: 8 pitches for a scene break where a paragraph is 2), written as a marker line.
 _SCENE_GAP, _SCENE_MARK = 4.5, "* * *"
+_ENDS = re.compile(r"[.!?…\"”’')\]]$")  # a line that ends a sentence
 _FILE_NAME = re.compile(r"\.(?:docx?|odt|rtf|tex|txt|html?|pdf|indd|pages)$|^(?:untitled|microsoft word\b)", re.I)
 
 
 @dataclass(frozen=True)
 class _Line:
     text: str
-    left: float     # x of its first character
+    left: float      # x of its first character
     baseline: float  # y of its first character's box bottom (PDF space: up is larger)
+    last: float      # and of its last: PDFium joins a word hyphenated at a line's end into one line
 
 
 def read_pdf(data: bytes, source: str) -> Story:
@@ -97,11 +99,13 @@ def _page_lines(doc, number: int) -> list[_Line]:
         positions = len(text) == count  # one index per character (no astral pairs to shift them)
         lines, at = [], 0
         for raw in re.split(r"\r\n|\r|\n", text):
-            lead = len(raw) - len(raw.lstrip())
-            left, baseline = 0.0, 0.0
-            if positions and raw.strip():
+            lead, body = len(raw) - len(raw.lstrip()), raw.rstrip()
+            left = baseline = last = 0.0
+            if positions and body.strip():
                 left, baseline, _, _ = textpage.get_charbox(at + lead, loose=True)
-            lines.append(_Line(raw.rstrip().replace("\x00", ""), left, baseline))
+                last = textpage.get_charbox(at + len(body) - 1, loose=True)[1]
+            # U+FFFE is PDFium's mark for a hyphen it removed where it joined a word's halves
+            lines.append(_Line(body.replace("\x00", "").replace("\ufffe", ""), left, baseline, last))
             at += len(raw) + 2
         return lines
     finally:
@@ -112,7 +116,7 @@ def _page_lines(doc, number: int) -> list[_Line]:
 def _paragraphs(lines: list[_Line]) -> list[str]:
     """The page's lines, with a blank line where the positions show a paragraph starts."""
     lines = [line for line in lines if line.text.strip()]
-    steps = [a.baseline - b.baseline for a, b in zip(lines, lines[1:]) if a.baseline > b.baseline]
+    steps = [a.last - b.baseline for a, b in zip(lines, lines[1:]) if a.last > b.baseline]
     if len(steps) < 3 or not any(line.baseline for line in lines):
         return [line.text for line in lines]
     pitch = statistics.median(steps)
@@ -120,15 +124,22 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     out: list[str] = []
     for before, line in zip([None, *lines], lines):
         if before is not None and out and out[-1]:
-            gap = before.baseline - line.baseline
+            gap = before.last - line.baseline
             # a first-line indent is an em or three; a line further in is a column (AO3's tag values)
             indented = pitch < line.left - margin < 4 * pitch and before.left - margin < pitch / 2
-            if gap > pitch * _SCENE_GAP and max(before.left, line.left) - margin < pitch / 2:
+            if gap > pitch * _SCENE_GAP and _prose_break(before, line, margin, pitch):
                 out += ["", _SCENE_MARK, ""]  # a run of blank lines in prose: what pdftotext cannot show
             elif gap > pitch * _PARAGRAPH_GAP or indented:
                 out.append("")
         out.append(line.text)
     return out
+
+
+def _prose_break(before: _Line, line: _Line, margin: float, pitch: float) -> bool:
+    """A gap between a paragraph's end and a paragraph's start, both at the margin: a scene break
+    (a figure, a caption or a heading leaves gaps too, but not between two such lines)."""
+    return (max(before.left, line.left) - margin < pitch / 2 and _ENDS.search(before.text.rstrip()) is not None
+            and not line.text.lstrip()[:1].islower())
 
 
 def _fill_title(story: Story, info: dict[str, str]) -> Story:

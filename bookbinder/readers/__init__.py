@@ -1,6 +1,9 @@
 """The read stage: a file -> Story. One reader per input format, in the table FORMATS."""
 from __future__ import annotations
 
+import io
+import struct
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -101,15 +104,10 @@ def format_of(path: Path, data: bytes) -> str:
     return sniffed or "text"
 
 
-# What a file's first bytes say it is, for a file whose name does not (standard input, no suffix).
-_ZIPPED = ((b"application/epub+zip", "epub"), (b"application/vnd.oasis.opendocument.text", "odt"),
-           (b"word/", "docx"), (b".fb2", "fb2"))
-
-
 def _sniffed(data: bytes) -> str | None:
-    """The format the content shows (a zip by its first entries), or None: plain text, or unknown."""
+    """The format the content shows (a zip by the names of its entries), or None: text, or unknown."""
     if data.startswith(b"PK\x03\x04"):
-        return next((fmt for mark, fmt in _ZIPPED if mark in data[:512]), None)
+        return _zipped(data)
     if data.startswith(b"%PDF"):
         return "pdf"
     if data.startswith(b"{\\rtf"):
@@ -121,6 +119,23 @@ def _sniffed(data: bytes) -> str | None:
     if data[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html", b"<?xml")):
         return "html"
     return None
+
+
+def _zipped(data: bytes) -> str | None:
+    """epub, docx, odt or fb2 by what the archive holds (its directory only: nothing is inflated)."""
+    if b"application/epub+zip" in data[:100]:
+        return "epub"
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError, struct.error):
+        return None
+    if "META-INF/container.xml" in names:
+        return "epub"
+    if "word/document.xml" in names:
+        return "docx"
+    if "content.xml" in names and b"opendocument.text" in data[:200]:
+        return "odt"
+    return "fb2" if any(n.lower().endswith(".fb2") for n in names) else None
 
 
 def read_path(path: Path) -> Story:

@@ -25,6 +25,7 @@ from .fields import FieldSet, parse_language
 from .html import parse_page, text_of
 from .inline import paragraph
 from .page import read_page
+from .stated import prefer_stated
 from .zipped import Zipped
 
 _STYLE_MAP = """
@@ -59,7 +60,11 @@ def read_docx(data: bytes, source: str) -> Story:
                    if "style" not in m.message]  # unknown styles are only a document's names for its own
     fields.end_notes += take_notes(page.body, ("footnote-", "endnote-"), diagnostics)
     unflatten(page.body, diagnostics)
-    return read_page(page, source, diagnostics, container=fields)
+    shown = fields.title is not None and any(text_of(h) == fields.title for h in page.body.iter("h1", "h2", "h3"))
+    story = read_page(page, source, diagnostics, container=fields)
+    # the properties' title is the story's own when the page shows it as a heading (Word leaves it
+    # empty, or names the draft); then their creator is its author too
+    return prefer_stated(story, fields, "document properties") if shown else story
 
 
 def _no_image(image) -> dict[str, str]:

@@ -26,6 +26,7 @@ from .fields import FieldSet, parse_date, parse_language
 from .html import parse_page
 from .inline import paragraph
 from .page import read_page
+from .stated import prefer_stated
 from .zipped import Zipped, xml_safe
 
 _RECOVER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
@@ -50,23 +51,7 @@ def read_fb2(data: bytes, source: str) -> Story:
     html = E.HTML(E.BODY(*_Walk().blocks(main, 1)))
     page = parse_page(etree.tostring(html, encoding="unicode", method="html"), source)
     unflatten(page.body, diagnostics)
-    return _described(read_page(page, source, diagnostics, container=fields), fields)
-
-
-def _described(story: Story, fields: FieldSet) -> Story:
-    """What the description states is the book's own word: it stands over what the text suggested
-    (a first section "From the Author" is no title); a title it replaces is kept in a diagnostic."""
-    if any(d.code == "layout-recognized" for d in story.diagnostics):
-        return story  # a site's own layout (an AO3 download converted to FB2) states the story itself
-    meta, stated = story.meta, fields.metadata()
-    changes = {name: getattr(stated, name) for name in ("title", "authors", "series", "language", "published")
-               if getattr(stated, name)}
-    changes.update({name: getattr(meta, name) or getattr(stated, name) for name in ("summary", "tags")})
-    said = []
-    if meta.title and changes.get("title") and meta.title != changes["title"]:
-        said.append(Diagnostic("header-field", "the FB2 description's title used; the text's first heading was",
-                               meta.title))
-    return story.with_(meta=meta.with_(**changes), diagnostics=story.diagnostics + tuple(said))
+    return prefer_stated(read_page(page, source, diagnostics, container=fields), fields, "FB2 description")
 
 
 def _unzipped(data: bytes, source: str) -> bytes:

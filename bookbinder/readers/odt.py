@@ -21,9 +21,10 @@ from ..errors import InputError
 from ..model import Diagnostic, Note, Story
 from .ao3flat import unflatten
 from .fields import FieldSet, parse_language
-from .html import parse_page
+from .html import parse_page, text_of
 from .inline import paragraph
 from .page import read_page
+from .stated import prefer_stated
 from .zipped import Zipped
 
 _NS = {
@@ -59,7 +60,11 @@ def read_odt(data: bytes, source: str) -> Story:
         diagnostics.append(Diagnostic("note-moved", f"{len(walk.notes)} footnotes and endnotes moved to the "
                                       "end notes", "\n".join(walk.notes)))
     unflatten(page.body, diagnostics)
-    return read_page(page, source, diagnostics, container=fields)
+    shown = fields.title is not None and any(text_of(h) == fields.title for h in page.body.iter("h1", "h2", "h3"))
+    story = read_page(page, source, diagnostics, container=fields)
+    # the properties' title is the story's own when the page shows it as a heading (Word leaves it
+    # empty, or names the draft); then their creator is its author too
+    return prefer_stated(story, fields, "document properties") if shown else story
 
 
 def _meta(archive: Zipped) -> FieldSet:
@@ -150,6 +155,8 @@ class _Walk:
 
     def _paragraph(self, el: etree._Element):
         names = self.styles.names(el.get(f"{_T}style-name"))
+        if "horizontal line" in names:  # pandoc's and LibreOffice's rule: a scene break
+            return E.HR()
         if "title" in names:
             return E.H1(*self.inline(el))
         if names & _QUOTES:

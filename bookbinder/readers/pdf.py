@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import InputError
@@ -35,6 +36,7 @@ _PARAGRAPH_GAP = 1.45  # a line this many line pitches below the one before open
 # Four blank lines or more between two lines of prose: a scene break (AO3's PDF prints a run of
 # <br> as space: 8 pitches for a scene break where a paragraph is 2), written as a marker line.
 _SCENE_GAP, _SCENE_MARK = 4.5, "* * *"
+_SOFT_HYPHENS = ("\u00ad", "\u2010")  # the hyphens a typesetter adds (a writer's own is "-")
 _ENDS = re.compile(r"[.!?…\"”’')\]]$")  # a line that ends a sentence
 _FILE_NAME = re.compile(r"\.(?:docx?|odt|rtf|tex|txt|html?|pdf|indd|pages)$|^(?:untitled|microsoft word\b)", re.I)
 
@@ -45,6 +47,7 @@ class _Line:
     left: float      # x of its first character
     baseline: float  # y of its first character's box bottom (PDF space: up is larger)
     last: float      # and of its last: PDFium joins a word hyphenated at a line's end into one line
+    right: float     # x of its last character's right edge
 
 
 def read_pdf(data: bytes, source: str) -> Story:
@@ -100,12 +103,12 @@ def _page_lines(doc, number: int) -> list[_Line]:
         lines, at = [], 0
         for raw in re.split(r"\r\n|\r|\n", text):
             lead, body = len(raw) - len(raw.lstrip()), raw.rstrip()
-            left = baseline = last = 0.0
+            left = baseline = last = right = 0.0
             if positions and body.strip():
                 left, baseline, _, _ = textpage.get_charbox(at + lead, loose=True)
-                last = textpage.get_charbox(at + len(body) - 1, loose=True)[1]
+                _, last, right, _ = textpage.get_charbox(at + len(body) - 1, loose=True)
             # U+FFFE is PDFium's mark for a hyphen it removed where it joined a word's halves
-            lines.append(_Line(body.replace("\x00", "").replace("\ufffe", ""), left, baseline, last))
+            lines.append(_Line(body.replace("\x00", "").replace("\ufffe", ""), left, baseline, last, right))
             at += len(raw) + 2
         return lines
     finally:
@@ -120,19 +123,30 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     if len(steps) < 3 or not any(line.baseline for line in lines):
         return [line.text for line in lines]
     pitch = statistics.median(steps)
-    margin = min(line.left for line in lines)
+    # the left edge most lines share (a running head or a folio may stand further out)
+    margin = Counter(round(line.left) for line in lines).most_common(1)[0][0]
+    middle = (margin + max(line.right for line in lines if abs(line.left - margin) < pitch / 4)) / 2
     out: list[str] = []
     for before, line in zip([None, *lines], lines):
+        if out and out[-1].endswith(_SOFT_HYPHENS) and line.text.lstrip()[:1].islower():
+            out[-1] = out[-1][:-1] + line.text.lstrip()  # a word the typesetter hyphenated at the line's end
+            continue
         if before is not None and out and out[-1]:
             gap = before.last - line.baseline
             # a first-line indent is an em or three; a line further in is a column (AO3's tag values)
-            indented = pitch < line.left - margin < 4 * pitch and before.left - margin < pitch / 2
+            indented = pitch / 2 < line.left - margin < 4 * pitch and before.left - margin < pitch / 4
+            centred = _centred(before, margin, middle, pitch) or _centred(line, margin, middle, pitch)
             if gap > pitch * _SCENE_GAP and _prose_break(before, line, margin, pitch):
                 out += ["", _SCENE_MARK, ""]  # a run of blank lines in prose: what pdftotext cannot show
-            elif gap > pitch * _PARAGRAPH_GAP or indented:
+            elif gap > pitch * _PARAGRAPH_GAP or indented or centred:
                 out.append("")
         out.append(line.text)
     return out
+
+
+def _centred(line: _Line, margin: float, middle: float, pitch: float) -> bool:
+    """A line set in the middle of the text column (a heading, an ornament) stands alone."""
+    return line.left - margin > 2 * pitch and abs((line.left + line.right) / 2 - middle) < pitch
 
 
 def _prose_break(before: _Line, line: _Line, margin: float, pitch: float) -> bool:

@@ -41,6 +41,7 @@ _CHARS = {"emdash": "\u2014", "endash": "\u2013", "lquote": "\u2018", "rquote": 
           "rdblquote": "\u201d", "bullet": "\u2022", "tab": "\t", "emspace": "\u2003", "enspace": "\u2002"}
 _ESCAPES = {"~": "\u00a0", "_": "\u2011", "-": "", "{": "{", "}": "}", "\\": "\\", "*": ""}
 _MARKS = ("strong", "em", "u", "s")
+_KNOWN_STARRED = re.compile(r"\\\*\s*\\footnote\b")  # pandoc writes {\*\footnote ...}
 _TOGGLES = {"b": "strong", "i": "em", "ul": "u", "strike": "s", "striked": "s"}
 
 
@@ -148,7 +149,7 @@ class _Reader:
                 self.deeper += 1
                 return
             self.stack.append(self.state)
-            if self.text.startswith("\\*", pos):
+            if self.text.startswith("\\*", pos) and not _KNOWN_STARRED.match(self.text, pos):
                 self.state = replace(self.state, skip=True)  # an optional destination this reader does not know
         elif self.deeper:
             self.deeper -= 1

@@ -21,7 +21,7 @@ from pathlib import Path
 
 SUFFIXES = {".docx", ".odt", ".rtf", ".fb2", ".pdf", ".mobi"}
 _TAG = re.compile(r"<[^>]*>")
-_RTF_SKIP = re.compile(r"\\(?:fonttbl|colortbl|stylesheet|info|pict|\*\\(?!footnote)[a-z]+)\b")
+_RTF_SKIP = re.compile(r"\\(?:(?:fonttbl|colortbl|stylesheet|info|pict)\b|\*(?!\\footnote))")  # {\*...}: ignorable
 
 
 def visible(data: bytes, suffix: str) -> str:

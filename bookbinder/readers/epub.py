@@ -91,7 +91,8 @@ class _Archive:
         try:
             return etree.fromstring(self.read(name), _XML)
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"is a broken EPUB: {name} is not well-formed XML ({exc.msg})", self.source) from None
+            said = " ".join(str(exc.msg).split())  # libxml2's message may hold a line break
+            raise InputError(f"is a broken EPUB: {name} is not well-formed XML ({said})", self.source) from None
 
 
 def read_epub(data: bytes, source: str) -> Story:

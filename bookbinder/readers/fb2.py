@@ -73,7 +73,8 @@ def _parse(data: bytes, source: str, diagnostics: list[Diagnostic]) -> etree._El
     try:
         root = etree.fromstring(data, _RECOVER)
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"is a broken FB2: not well-formed XML ({exc.msg})", source) from None
+        said = " ".join(str(exc.msg).split())  # libxml2's message may hold a line break
+        raise InputError(f"is a broken FB2: not well-formed XML ({said})", source) from None
     if root is None:
         raise InputError("is a broken FB2: not well-formed XML", source)
     diagnostics.append(Diagnostic("fb2-repaired", "the FB2 is not well-formed XML (an undeclared entity?); "

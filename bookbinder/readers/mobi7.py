@@ -44,7 +44,8 @@ def _fields(opf: bytes | None, source: str) -> FieldSet:
     try:
         return package_fields(etree.fromstring(opf, _XML))
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"is a broken Kindle book: its metadata is not well-formed XML ({exc.msg})", source) from None
+        said = " ".join(str(exc.msg).split())  # libxml2's message may hold a line break
+        raise InputError(f"is a broken Kindle book: its metadata is not well-formed XML ({said})", source) from None
 
 
 def _sections(body: etree._Element) -> list[list[etree._Element]]:

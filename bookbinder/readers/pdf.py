@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..model import Diagnostic, Story
+from .decode import clean_text
 from .text import read_text
 
 MAX_PAGES = 20_000  # a 4,000,000-word novel at 200 words a page
@@ -71,7 +72,7 @@ def read_pdf(data: bytes, source: str) -> Story:
     if not any(line.strip() for page in pages for line in page):
         raise InputError("is a PDF with no text layer (scanned pages?); bookbinder reads a PDF's text, "
                          "not its pictures: run OCR on it first (e.g. ocrmypdf)", source)
-    story = read_text("\f".join("\n".join(page) for page in pages), source)
+    story = read_text(clean_text("\f".join("\n".join(page) for page in pages)), source)
     return _fill_title(story, info)
 
 

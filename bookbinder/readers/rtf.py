@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 from lxml.html import builder as E
 
+from ..clean.xmlsafe import xml_safe
 from ..errors import InputError
 from ..model import Diagnostic, Note, Story
 from .ao3flat import unflatten
@@ -98,7 +99,7 @@ def _html(p: _Paragraph):
 
 def _lines(text: str) -> list:
     out: list = []
-    for i, line in enumerate(text.split("\n")):
+    for i, line in enumerate(xml_safe(text).split("\n")):  # controls an RTF may hold: no XML can
         out += ([E.BR()] if i else []) + [line]
     return out
 

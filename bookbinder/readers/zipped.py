@@ -74,7 +74,8 @@ class Zipped:
         try:
             return etree.fromstring(self.read(name), _XML)
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"is a broken {self.kind}: {name} is not well-formed XML ({exc.msg})", self.source) from None
+            said = " ".join(str(exc.msg).split())  # libxml2's message may hold a line break
+            raise InputError(f"is a broken {self.kind}: {name} is not well-formed XML ({said})", self.source) from None
 
     def repacked(self) -> bytes:
         """Every entry read within the limits and written again, uncompressed: a copy a library may
@@ -93,4 +94,5 @@ def xml_safe(data: bytes, source: str, kind: str) -> etree._Element:
     try:
         return etree.fromstring(data, _XML)
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"is a broken {kind}: not well-formed XML ({exc.msg})", source) from None
+        said = " ".join(str(exc.msg).split())  # libxml2's message may hold a line break
+        raise InputError(f"is a broken {kind}: not well-formed XML ({said})", source) from None

@@ -29,8 +29,7 @@ from .page import read_page
 from .stated import prefer_stated
 from .zipped import Zipped, xml_safe
 
-_RECOVER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                           remove_comments=True)
+_UNDECLARED = {"ERR_UNDECLARED_ENTITY", "WAR_UNDECLARED_ENTITY"}  # the one error recovery may mend
 _INLINE = {"emphasis": "em", "strong": "strong", "strikethrough": "s", "sub": "sub", "sup": "sup", "code": "code"}
 _NOTES = {"notes", "comments", "footnotes"}
 
@@ -70,13 +69,17 @@ def _parse(data: bytes, source: str, diagnostics: list[Diagnostic]) -> etree._El
     except InputError as exc:
         if "not defined" not in exc.detail:  # only an undeclared entity is repaired, never a cut or a nesting
             raise
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True)
     try:
-        root = etree.fromstring(data, _RECOVER)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         said = " ".join(str(exc.msg).split())  # libxml2's message may hold a line break
         raise InputError(f"is a broken FB2: not well-formed XML ({said})", source) from None
-    if root is None:
-        raise InputError("is a broken FB2: not well-formed XML", source)
+    broken = next((e for e in parser.error_log if e.type_name not in _UNDECLARED), None)
+    if root is None or broken is not None:  # recovery drops text at any other error: never silently
+        said = " ".join(broken.message.split()) if broken is not None else "nothing left"
+        raise InputError(f"is a broken FB2: not well-formed XML ({said})", source)
     diagnostics.append(Diagnostic("fb2-repaired", "the FB2 is not well-formed XML (an undeclared entity?); "
                                   "read with the parser's recovery, which drops what it cannot read"))
     return root

@@ -15,7 +15,9 @@ _FOLIO = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\
 _ENDS_SENTENCE = re.compile(r"[.!?…:\"”’')\]]$")
 
 
-def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic]) -> list[str]:
+def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic], starts: list[int] | None = None) -> list[str]:
+    """The pages' lines as one flow; `starts`, if given, is filled with the index of each page's
+    first line in it (a layout reader may need to know what opens a page: AO3's chapters do)."""
     if not any("\f" in line for line in lines):
         lines = _counted_pages(lines)
         if not any("\f" in line for line in lines):
@@ -40,6 +42,8 @@ def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic]) -> list[str]:
                                       "a PDF's pages dropped", "\n".join(dropped)))
     out: list[str] = []
     for page in (p for p in pages if p):
+        if starts is not None:
+            starts.append(len(out))
         if not out:
             out.extend(page)
             continue
@@ -51,6 +55,8 @@ def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic]) -> list[str]:
             out.extend(page[1:])
         elif _ENDS_SENTENCE.search(last) and not first[:1].islower():
             out.append("")  # the page ended a paragraph
+            if starts is not None:
+                starts[-1] += 1
             out.extend(page)
         else:
             out.extend(page)  # the paragraph carries on over the page break

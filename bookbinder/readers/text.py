@@ -25,21 +25,22 @@ def read_text(text: str, source: str) -> Story:
     book_fields = FieldSet()
     lines = strip_gutenberg(text.split("\n"), book_fields, diagnostics)
     lines = strip_download_site(lines, book_fields, diagnostics)
-    lines = rejoin_pages(lines, diagnostics)
-    story = _by_layout(lines, source, diagnostics)
+    starts: list[int] = []  # where each PDF page opens: AO3's PDF opens every chapter on a page
+    lines = rejoin_pages(lines, diagnostics, starts)
+    story = _by_layout(lines, source, diagnostics, starts)
     if story is None:
         lines, headings = underlined_headings(lines)
         story = read_units(marked_headings(segment(lines), headings), source, diagnostics, book_fields)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
 
 
-def _by_layout(lines: list[str], source: str, diagnostics: list[Diagnostic]) -> Story | None:
+def _by_layout(lines: list[str], source: str, diagnostics: list[Diagnostic], starts: list[int]) -> Story | None:
     """The text read by the first site layout that claims it and finds a story; one that leaves
     words unplaced keeps its reading and the words (`sites.keep_unplaced`)."""
     for layout in of_kind("text"):
         if not layout.matches(lines):
             continue
-        story = layout.read(lines, source, list(diagnostics))
+        story = layout.read(lines, source, list(diagnostics), starts)
         if story is None:
             continue
         story = story.with_(diagnostics=story.diagnostics + (Diagnostic("layout-recognized", f"read as {layout.name}"),))

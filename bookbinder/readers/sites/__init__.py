@@ -28,7 +28,7 @@ class Layout:
     name: str                 # what a diagnostic calls a file of this layout
     habit: str                # the habit or standard it reads
     matches: Callable         # Page -> bool, or lines -> bool
-    read: Callable            # (Page, source, images) or (lines, source, diagnostics) -> Story | None
+    read: Callable            # (Page, source, images) or (lines, source, diagnostics, page starts) -> Story | None
 
 
 LAYOUTS: tuple[Layout, ...] = (

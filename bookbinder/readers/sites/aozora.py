@@ -37,7 +37,7 @@ def is_aozora(lines: list[str]) -> bool:
     return len(rules) >= 2 and any(_LEGEND in line for line in lines[rules[0]:rules[1]])
 
 
-def read_aozora(lines: list[str], source: str, diagnostics: list[Diagnostic]) -> Story | None:
+def read_aozora(lines: list[str], source: str, diagnostics: list[Diagnostic], starts=()) -> Story | None:
     from ..text import read_units
 
     fields = FieldSet()

@@ -18,7 +18,7 @@ from ...accounting import words
 from ...model import Diagnostic, Note, Story
 from ..inline import paragraph
 from ..segment import Unit
-from . import ao3, ao3text, fanficfare
+from . import ao3, ao3text, fanficfare, ffnet
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,10 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("FanFicFare", "html", "a FanFicFare file",
            "FanFicFare's HTML and EPUB writers: a.authorlink, fff_titlepage, fff_chapter",
            fanficfare.is_fanficfare, fanficfare.read_fanficfare),
+    Layout("fanfiction.net", "html", "a saved fanfiction.net page",
+           "fanfiction.net's story page (and fictionpress.com's), as FanFicFare's adapter reads it: "
+           "#profile_top with its span.xgray info line, #pre_story_links, #storytext",
+           ffnet.is_story_page, ffnet.read_story_page),
     Layout("FanFicFare", "text", "FanFicFare's TXT output",
            "FanFicFare's writer_txt: packaging labels, TABLE OF CONTENTS, tab-indented chapter titles",
            fanficfare.is_fanficfare_text, fanficfare.read_fanficfare_text),

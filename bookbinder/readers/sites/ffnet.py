@@ -20,8 +20,8 @@ from lxml import etree
 
 from ...model import Diagnostic, Pairing, Story
 from ..fields import parse_date, parse_language, parse_words
-from ..html import ImageLoader, Page, block_text, has_class, spaced_text, text_of
-from .posted import PostReader, epoch_date
+from ..html import ImageLoader, Page, has_class, spaced_text, text_of
+from .posted import PostReader, epoch_date, page_text
 
 _GENRES = {"adventure", "angst", "crime", "drama", "family", "fantasy", "friendship", "general", "horror", "humor",
            "hurt/comfort", "mystery", "parody", "poetry", "romance", "sci-fi", "spiritual", "supernatural",
@@ -51,12 +51,12 @@ def read_story_page(page: Page, source: str, images: ImageLoader | None = None) 
     r = PostReader(source, images)
     top, text = _by_id(body, "profile_top"), _storytext(body)
     _profile(top, r)
-    crumbs = _by_id(body, "pre_story_links")
-    if crumbs is not None:
-        _fandoms(crumbs, r)
     m = _PAGE_TITLE.match(page.title or "")
     site = _SITES.get(m["site"]) if m else ("www.fictionpress.com" if "FictionPress" in (page.title or "") else
                                             "www.fanfiction.net")
+    crumbs = _by_id(body, "pre_story_links")
+    if crumbs is not None:
+        _fandoms(crumbs, r, fiction=site == "www.fictionpress.com")
     if r.fields.url:  # the id the info line states
         r.fields.url = f"https://{site}/s/{r.fields.url}/1/"
     r.post(text, heading=f"Chapter {m['n']}: {m['title']}" if m and m["title"] else f"Chapter {m['n']}" if m else None)
@@ -125,15 +125,18 @@ def _people(text: str, r: PostReader) -> None:
     r.fields.characters += [n.strip() for n in names if n.strip()]
 
 
-def _fandoms(crumbs: etree._Element, r: PostReader) -> None:
-    """The breadcrumb's last link ("Anime/Manga > Naruto"), or both sides of "A + B Crossover"."""
+def _fandoms(crumbs: etree._Element, r: PostReader, fiction: bool) -> None:
+    """The breadcrumb's last link ("Anime/Manga > Naruto"), or both sides of "A + B Crossover".
+    fictionpress.com's stories are original fiction: its breadcrumb ("Fiction > Humor") is a genre."""
     links = [text_of(a) for a in crumbs.iter("a") if text_of(a)]
-    if len(links) == 1 and links[0].endswith(" Crossover"):
+    if fiction:
+        r.fields.tags += links[1:] or links
+    elif len(links) == 1 and links[0].endswith(" Crossover"):
         r.fields.fandoms += [f.strip() for f in links[0][:-len(" Crossover")].split(" + ") if f.strip()]
     elif links:
         r.fields.fandoms.append(links[-1])
-    r.diagnostics.append(Diagnostic("header-field", "fanfiction.net breadcrumb read as the fandom",
-                                    " ".join(block_text(crumbs).split())))
+    r.diagnostics.append(Diagnostic("header-field", f"fanfiction.net breadcrumb read as the {'genre' if fiction else 'fandom'}",
+                                    page_text(crumbs)))
 
 
 def _report_chrome(body: etree._Element, kept: tuple, r: PostReader) -> None:
@@ -143,6 +146,6 @@ def _report_chrome(body: etree._Element, kept: tuple, r: PostReader) -> None:
     for el in list(rest.iter()):
         if isinstance(el.tag, str) and (el.get("id") in ids or (el.tag == "div" and has_class(el, "storytext"))):
             el.drop_tree()
-    text = spaced_text(rest)
+    text = page_text(rest)
     if text:
         r.drop("fanfiction.net menus, chapter navigation, review form and footer", text)

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
+from dataclasses import replace
 
 from lxml import etree
 
+from ...accounting import words
 from ...model import Diagnostic, Note
-from ..fields import FieldSet
+from ..fields import FieldSet, field_of
 from ..header import Matter, is_note_start, note_label, strip_label
 from ..inline import paragraph
-from ..html import units_of
+from ..html import block_text, spaced_text, units_of
 from ..patterns import chapter_heading, is_marker
 from ..segment import Unit
 from ..work import ChapterParts, WorkReader
@@ -27,7 +30,9 @@ from ..work import ChapterParts, WorkReader
 _SCALARS = ("title", "rating", "series", "status", "language", "published", "updated", "stated_words", "url")
 _LISTS = ("warnings", "categories", "characters", "pairings", "tags")
 _PUNCT = re.compile(r"[\W_]+")
+_KEY_VALUE = re.compile(r"^\s*(?P<key>[A-Za-z][\w ()'’/&.-]{0,40}?)\s*:\s*\S")
 _END_NOTE_UNITS = 16  # paragraphs from the end of a post where a lone note label may stand
+_HEAD_UNITS = 12  # paragraphs from the top of a post where its own chapter heading may stand
 
 
 def epoch_date(value: str | None) -> str | None:
@@ -38,10 +43,36 @@ def epoch_date(value: str | None) -> str | None:
     return when.date().isoformat() if 1990 <= when.year <= 2100 else None
 
 
+def page_text(element: etree._Element) -> str:
+    """An element's text for a report: its words spaced at every element edge, then the words the
+    page runs together ("Sign Up</span><a>FanFiction"), which a reader sees as one word."""
+    spaced = spaced_text(element)
+    joined = Counter(words(block_text(element))) - Counter(words(spaced))
+    runs = [t for t in block_text(element).split() if any(w in joined for w in words(t))]
+    return f"{spaced} (run together on the page: {' '.join(runs)})" if runs else spaced
+
+
 def same_words(a: str | None, b: str | None) -> bool:
     """"Prologue ." and "prologue" are the same words; None is never the same as anything."""
     return a is not None and b is not None and _PUNCT.sub(" ", a).strip().casefold() == \
         _PUNCT.sub(" ", b).strip().casefold()
+
+
+def _as_text(units: list[Unit]) -> tuple[list[Unit], dict[int, Unit]]:
+    """A page's units as the shared stages read a text's: every block a paragraph of its own (a
+    blank line before it: a "Notes:" paragraph must not carry on into the story below it), and a
+    block of "Key: value" lines parted by <br> one line per field. Also: the page's unit for each."""
+    out, original = [], {}
+    for u in units:
+        if not u.single and u.image is None and (m := _KEY_VALUE.match(u.lines[0])) and field_of(m["key"]):
+            rich = u.rich or tuple((line,) for line in u.lines)
+            out += [Unit((line,), u.gap + 1 if i == 0 else 0, rich=(inl,), align=u.align)
+                    for i, (line, inl) in enumerate(zip(u.lines, rich))]
+        else:
+            shifted = replace(u, gap=u.gap + 1)
+            original[id(shifted)] = u
+            out.append(shifted)
+    return out, original
 
 
 class _PostMatter(Matter):
@@ -64,24 +95,56 @@ class PostReader(WorkReader):
     def post(self, element: etree._Element, heading: str | None = None) -> None:
         """One chapter: the element's text, its own header and trailer read into the fields."""
         units = units_of([element], self.diagnostics, self.images, headings=True)
-        units = self._own_front(units, heading)
+        units, original = _as_text(self._own_front(self._before_heading(units, heading), heading))
         matter = _PostMatter(units)
         matter.take_back()
         matter.take_front()
         self.diagnostics += matter.diagnostics
-        rest = self._own_front(self._labelled_end(matter.units), heading)
+        rest = [original.get(id(u)) or replace(u, gap=max(0, u.gap - 1)) for u in matter.units]
+        rest = self._own_front(self._labelled_end(rest), heading)
         self._fill(matter.fields)
         self.chapters.append(ChapterParts(heading=heading, units=rest, elements=[element]))
+
+    def _names(self, heading: str | None) -> list[str | None]:
+        """What the page calls the story and this chapter: a line of the text saying one repeats it."""
+        h = chapter_heading(heading) if heading else None
+        return [self.fields.title, heading, h[1] if h else None]
+
+    def _repeats(self, unit: Unit, heading: str | None) -> bool:
+        return any(same_words(unit.text, name) for name in self._names(heading)) or \
+            (unit.single and chapter_heading(unit.text) is not None)
+
+    def _before_heading(self, units: list[Unit], heading: str | None) -> list[Unit]:
+        """Where the text repeats the page's title or chapter heading near its top, what comes
+        before that line is the author's (a disclaimer, a summary, a note): read as front matter,
+        and what the shared stages do not place is kept as an author's note. The story starts there."""
+        k = next((i for i, u in enumerate(units[:_HEAD_UNITS]) if i and self._repeats(u, heading)), None)
+        total = sum(len(u.text.split()) for u in units)
+        if k is None or sum(len(u.text.split()) for u in units[:k]) * 4 > total:
+            return units
+        front, _ = _as_text(units[:k + 1])  # the heading last: the shared stages never take the last unit
+        matter = _PostMatter(front)
+        matter.take_front()
+        self.diagnostics += matter.diagnostics
+        self._fill(matter.fields)
+        left = [u for u in matter.units[:-1] if _PUNCT.sub("", u.text) and not is_marker(u.text)]
+        if left:
+            self.fields.notes.append(Note(tuple(paragraph(u.text) for u in left), "Author's Note"))
+            self.diagnostics.append(Diagnostic("note-moved", "text before the chapter's own heading moved to the "
+                                               "notes", "\n".join(u.text for u in left)))
+        for u in matter.units[:-1]:
+            if u not in left:
+                self.drop("a marker before the chapter's own heading", u.text)
+        return units[k:]
 
     def _own_front(self, units: list[Unit], heading: str | None) -> list[Unit]:
         """Leading lines that repeat what the page states (the story's title, "Chapter One", the
         chapter's title) and edge markers: dropped, reported. The page's heading is the chapter's."""
-        names = [self.fields.title, heading, chapter_heading(heading)[1] if heading and chapter_heading(heading) else None]
         while len(units) > 1:
             text = units[0].text
             if is_marker(text) or not _PUNCT.sub("", text):
                 what = "a scene-break marker before the story"
-            elif any(same_words(text, name) for name in names) or (units[0].single and chapter_heading(text)):
+            elif self._repeats(units[0], heading):
                 what = "the text's own title or chapter heading (the page states it)"
             elif any(same_words(re.sub(r"^\s*(?:written\s+)?by\b:?", "", text, flags=re.I), a) for a in self.fields.authors):
                 what = "the text's own byline (the page states the author)"

@@ -18,7 +18,7 @@ from ...accounting import words
 from ...model import Diagnostic, Note, Story
 from ..inline import paragraph
 from ..segment import Unit
-from . import ao3, ao3text, fanficfare, ffnet
+from . import ao3, ao3text, fanficfare, ffnet, royalroad
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,10 @@ LAYOUTS: tuple[Layout, ...] = (
            "fanfiction.net's story page (and fictionpress.com's), as FanFicFare's adapter reads it: "
            "#profile_top with its span.xgray info line, #pre_story_links, #storytext",
            ffnet.is_story_page, ffnet.read_story_page),
+    Layout("Royal Road", "html", "a saved Royal Road chapter page",
+           "Royal Road's chapter page, as FanFicFare's adapter_royalroadcom and WebToEpub read it: div.fic-header "
+           "(h2/h1.font-white, the /profile/ link), div.author-note-portlet, div.chapter-inner.chapter-content",
+           royalroad.is_chapter_page, royalroad.read_chapter_page),
     Layout("FanFicFare", "text", "FanFicFare's TXT output",
            "FanFicFare's writer_txt: packaging labels, TABLE OF CONTENTS, tab-indented chapter titles",
            fanficfare.is_fanficfare_text, fanficfare.read_fanficfare_text),

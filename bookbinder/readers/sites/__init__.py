@@ -18,7 +18,7 @@ from ...accounting import words
 from ...model import Diagnostic, Note, Story
 from ..inline import paragraph
 from ..segment import Unit
-from . import ao3, ao3text, fanficfare, ffnet, royalroad
+from . import ao3, ao3text, fanficfare, ffnet, royalroad, xenforo
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,10 @@ LAYOUTS: tuple[Layout, ...] = (
            "Royal Road's chapter page, as FanFicFare's adapter_royalroadcom and WebToEpub read it: div.fic-header "
            "(h2/h1.font-white, the /profile/ link), div.author-note-portlet, div.chapter-inner.chapter-content",
            royalroad.is_chapter_page, royalroad.read_chapter_page),
+    Layout("XenForo forums", "html", "a saved XenForo story thread (SpaceBattles, Sufficient Velocity, QQ)",
+           "XenForo 2 with threadmarks, as FanFicFare's base_xenforo2forum_adapter reads it: h1.p-title-value, "
+           "div.p-description, article.message--post with span.threadmarkLabel and div.bbWrapper",
+           xenforo.is_thread_page, xenforo.read_thread_page),
     Layout("FanFicFare", "text", "FanFicFare's TXT output",
            "FanFicFare's writer_txt: packaging labels, TABLE OF CONTENTS, tab-indented chapter titles",
            fanficfare.is_fanficfare_text, fanficfare.read_fanficfare_text),

@@ -18,7 +18,7 @@ from ...accounting import words
 from ...model import Diagnostic, Note, Story
 from ..inline import paragraph
 from ..segment import Unit
-from . import ao3, ao3text, fanficfare, ffnet, royalroad, xenforo
+from . import ao3, ao3text, fanficfare, ffnet, journal, royalroad, xenforo
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,10 @@ LAYOUTS: tuple[Layout, ...] = (
            "XenForo 2 with threadmarks, as FanFicFare's base_xenforo2forum_adapter reads it: h1.p-title-value, "
            "div.p-description, article.message--post with span.threadmarkLabel and div.bbWrapper",
            xenforo.is_thread_page, xenforo.read_thread_page),
+    Layout("Dreamwidth and LiveJournal", "html", "a saved Dreamwidth or LiveJournal entry",
+           "Dreamwidth's S2 core2 layer (div.entry-content, h3.entry-title, span.entry-poster with span.ljuser, "
+           "div.tag) and LiveJournal's entry page (article.b-singlepost-body, h1.b-singlepost-title)",
+           journal.is_entry_page, journal.read_entry_page),
     Layout("FanFicFare", "text", "FanFicFare's TXT output",
            "FanFicFare's writer_txt: packaging labels, TABLE OF CONTENTS, tab-indented chapter titles",
            fanficfare.is_fanficfare_text, fanficfare.read_fanficfare_text),

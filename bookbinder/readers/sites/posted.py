@@ -92,8 +92,13 @@ class _PostMatter(Matter):
 class PostReader(WorkReader):
     """A WorkReader for pages whose story text sits in one element per chapter."""
 
-    def post(self, element: etree._Element, heading: str | None = None) -> None:
-        """One chapter: the element's text, its own header and trailer read into the fields."""
+    subject: str | None = None
+
+    def post(self, element: etree._Element, heading: str | None = None, subject: str | None = None) -> None:
+        """One chapter: the element's text, its own header and trailer read into the fields.
+        `subject`: what the page calls the post (a journal entry's subject), the story's title
+        unless the text's own header names one."""
+        self.subject = subject
         units = units_of([element], self.diagnostics, self.images, headings=True)
         units, original = _as_text(self._own_front(self._before_heading(units, heading), heading))
         matter = _PostMatter(units)
@@ -103,12 +108,13 @@ class PostReader(WorkReader):
         rest = [original.get(id(u)) or replace(u, gap=max(0, u.gap - 1)) for u in matter.units]
         rest = self._own_front(self._labelled_end(rest), heading)
         self._fill(matter.fields)
+        self.fields.title = self.fields.title or subject
         self.chapters.append(ChapterParts(heading=heading, units=rest, elements=[element]))
 
     def _names(self, heading: str | None) -> list[str | None]:
         """What the page calls the story and this chapter: a line of the text saying one repeats it."""
         h = chapter_heading(heading) if heading else None
-        return [self.fields.title, heading, h[1] if h else None]
+        return [self.fields.title, self.subject, heading, h[1] if h else None]
 
     def _repeats(self, unit: Unit, heading: str | None) -> bool:
         return any(same_words(unit.text, name) for name in self._names(heading)) or \

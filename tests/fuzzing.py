@@ -41,7 +41,7 @@ SAMPLES = {
     "html": [CASES / "html-ffnet-habits" / "input.html", CASES / "gutenberg-html" / "input.html",
              CASES / "ffnet-chapter-page" / "input.html", CASES / "fictionpress-oneshot" / "input.html",
              CASES / "royalroad-chapter" / "input.html", CASES / "xenforo-reader" / "input.html",
-             CASES / "dreamwidth-entry" / "input.html"],
+             CASES / "dreamwidth-entry" / "input.html", CASES / "livejournal-entry" / "input.html"],
     "ao3": [CASES / "ao3-download" / "input.html", CASES / "ao3-work-page" / "input.html"],
     "fanficfare": [CASES / "fanficfare-html" / "input.html"],
     "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub"],

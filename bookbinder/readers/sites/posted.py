@@ -92,13 +92,18 @@ class _PostMatter(Matter):
 class PostReader(WorkReader):
     """A WorkReader for pages whose story text sits in one element per chapter."""
 
-    subject: str | None = None
+    subject: str | None = None  # what the page calls the post being read
+    part: ChapterParts | None = None  # the chapter being read
+    later = False  # whether it follows another (its notes are its own, not the story's)
 
     def post(self, element: etree._Element, heading: str | None = None, subject: str | None = None) -> None:
         """One chapter: the element's text, its own header and trailer read into the fields.
         `subject`: what the page calls the post (a journal entry's subject), the story's title
         unless the text's own header names one."""
         self.subject = subject
+        # The first post's notes are the story's; a later post's are its chapter's.
+        self.part = ChapterParts(heading=heading, elements=[element])
+        self.later = bool(self.chapters)
         units = units_of([element], self.diagnostics, self.images, headings=True)
         units, original = _as_text(self._own_front(self._before_heading(units, heading), heading))
         matter = _PostMatter(units)
@@ -106,10 +111,15 @@ class PostReader(WorkReader):
         matter.take_front()
         self.diagnostics += matter.diagnostics
         rest = [original.get(id(u)) or replace(u, gap=max(0, u.gap - 1)) for u in matter.units]
-        rest = self._own_front(self._labelled_end(rest), heading)
+        self.part.units = self._own_front(self._labelled_end(rest), heading)
         self._fill(matter.fields)
         self.fields.title = self.fields.title or subject
-        self.chapters.append(ChapterParts(heading=heading, units=rest, elements=[element]))
+        self.chapters.append(self.part)
+
+    def _note(self, note: Note, end: bool = False) -> None:
+        notes = (self.part.end_notes if end else self.part.notes) if self.later else \
+            (self.fields.end_notes if end else self.fields.notes)
+        notes.append(note)
 
     def _names(self, heading: str | None) -> list[str | None]:
         """What the page calls the story and this chapter: a line of the text saying one repeats it."""
@@ -135,7 +145,7 @@ class PostReader(WorkReader):
         self._fill(matter.fields)
         left = [u for u in matter.units[:-1] if _PUNCT.sub("", u.text) and not is_marker(u.text)]
         if left:
-            self.fields.notes.append(Note(tuple(paragraph(u.text) for u in left), "Author's Note"))
+            self._note(Note(tuple(paragraph(u.text) for u in left), "Author's Note"))
             self.diagnostics.append(Diagnostic("note-moved", "text before the chapter's own heading moved to the "
                                                "notes", "\n".join(u.text for u in left)))
         for u in matter.units[:-1]:
@@ -170,7 +180,7 @@ class PostReader(WorkReader):
                 if after * 4 > sum(len(u.text.split()) for u in units):
                     return units  # a quarter of the post or more: story, not a note
                 blocks = tuple(paragraph(u.text) for u in units[k + 1:])
-                self.fields.end_notes.append(Note(blocks, note_label(units[k].text)))
+                self._note(Note(blocks, note_label(units[k].text)), end=True)
                 self.diagnostics.append(Diagnostic("note-moved", f"{units[k].text!r} and what follows it, to the "
                                                    "end of the post, moved to the end notes",
                                                    "\n".join(u.text for u in units[k:])))
@@ -187,9 +197,13 @@ class PostReader(WorkReader):
             getattr(fields, name).extend(getattr(found, name))
         fields.authors = fields.authors or found.authors
         fields.fandoms = fields.fandoms or found.fandoms
-        if found.summary and fields.summary:  # the page's summary is the story's; the text's is kept as a note
-            fields.notes.append(Note(tuple(found.summary), "Summary"))
+        if found.summary and self.later:
+            self.part.summary = tuple(found.summary)
+        elif found.summary and fields.summary:  # the page's summary is the story's; the text's is kept as a note
+            self._note(Note(tuple(found.summary), "Summary"))
         else:
             fields.summary = fields.summary or found.summary
-        fields.notes += found.notes
-        fields.end_notes += found.end_notes
+        for note in found.notes:
+            self._note(note)
+        for note in found.end_notes:
+            self._note(note, end=True)

@@ -21,7 +21,7 @@ from lxml import etree
 from ...model import Diagnostic, Story
 from ..fields import field_of, parse_date
 from ..html import ImageLoader, Page, has_class, text_of
-from .posted import PostReader, page_text
+from .posted import PostReader, page_text, precedes
 
 _CONTENT = (("div", "entry-content"), ("article", "b-singlepost-body"), ("div", "b-singlepost-body"),
             ("div", "aentry-post__text"), ("article", "aentry-post__text"))
@@ -85,8 +85,7 @@ def _poster(body: etree._Element, content: etree._Element) -> str | None:
                  (has_class(el, "entry-poster") or has_class(el, "b-singlepost-author"))), None)
     users = _ljusers(slot) if slot is not None else []
     if not users:
-        order = {id(el): i for i, el in enumerate(body.iter())}
-        users = [u for u in _ljusers(body) if order[id(u)] < order[id(content)]]
+        users = [u for u in _ljusers(body) if precedes(u, content)]
     name = text_of(users[0]) if users else ""
     return name or None
 

@@ -52,6 +52,15 @@ def page_text(element: etree._Element) -> str:
     return f"{spaced} (run together on the page: {' '.join(runs)})" if runs else spaced
 
 
+def precedes(a: etree._Element, b: etree._Element) -> bool:
+    """Whether `a` comes before `b` in their document (by identity: lxml makes a new proxy, with a
+    new id(), each time it hands out an element no one holds)."""
+    for el in a.getroottree().iter():
+        if el is a or el is b:
+            return el is a
+    return False
+
+
 def same_words(a: str | None, b: str | None) -> bool:
     """"Prologue ." and "prologue" are the same words; None is never the same as anything."""
     return a is not None and b is not None and _PUNCT.sub(" ", a).strip().casefold() == \

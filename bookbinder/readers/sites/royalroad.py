@@ -18,7 +18,7 @@ from lxml import etree
 
 from ...model import Diagnostic, Note, Story
 from ..html import ImageLoader, Page, has_class, text_of
-from .posted import PostReader, page_text
+from .posted import PostReader, page_text, precedes
 
 _THEFT = re.compile(r"royal\s*road|amazon|misappropriat|stolen|unauthori[sz]ed|pirat|without (?:the author's )?"
                     r"(?:consent|permission)|preferred platform|support (?:the )?(?:original )?(?:creators?|authors?)|"
@@ -49,7 +49,7 @@ def read_chapter_page(page: Page, source: str, images: ImageLoader | None = None
     r.fields.url = _fiction_url(page, header)
     _drop_hidden_notices(content, r)
     notes = [d for d in body.iter("div") if has_class(d, "author-note-portlet")]
-    before = [n for n in notes if _precedes(n, content)]
+    before = [n for n in notes if precedes(n, content)]
     r.post(content, heading=chapter)
     for note in notes:
         _author_note(note, r, end=note not in before)
@@ -88,11 +88,6 @@ def _drop_hidden_notices(content: etree._Element, r: PostReader) -> None:
                 (any(_RANDOM_CLASS.match(c) for c in classes) or re.search(r"royal\s*road", text, re.I)):
             r.drop("Royal Road's hidden anti-theft notice", text)
             el.drop_tree()
-
-
-def _precedes(a: etree._Element, b: etree._Element) -> bool:
-    order = {id(el): i for i, el in enumerate(a.getroottree().iter())}
-    return order.get(id(a), 0) < order.get(id(b), 0)
 
 
 def _author_note(portlet: etree._Element, r: PostReader, end: bool) -> None:

@@ -34,8 +34,16 @@ def _find(root: etree._Element, tag: str, name: str) -> etree._Element | None:
     return next((el for el in root.iter(tag) if has_class(el, name)), None)
 
 
+def _text(post: etree._Element) -> etree._Element | None:
+    """The post's own text: the bbWrapper in its article.message-body (a signature has one too)."""
+    body = _find(post, "article", "message-body")
+    return _find(body, "div", "bbWrapper") if body is not None else None
+
+
 def _posts(body: etree._Element) -> list[etree._Element]:
-    return [a for a in body.iter("article") if has_class(a, "message") and _find(a, "div", "bbWrapper") is not None]
+    """The posts with a text, outermost only (a broken page may nest one in another: read once, within it)."""
+    posts = [a for a in body.iter("article") if has_class(a, "message") and _text(a) is not None]
+    return [p for p in posts if not any(has_class(a, "message") for a in p.iterancestors("article"))]
 
 
 def _threadmarked(post: etree._Element) -> bool:
@@ -99,7 +107,7 @@ def _thread_url(url: str) -> str | None:
 
 def _post(post: etree._Element, r: PostReader) -> str | None:
     """One threadmarked post as a chapter; its date, as the page shows it."""
-    label = _find(post, "span", "threadmarkLabel")
+    label, text = _find(post, "span", "threadmarkLabel"), _text(post)
     for name in _CHROME:
         for el in [e for e in post.iter() if isinstance(e.tag, str) and has_class(e, name)]:
             if el.getparent() is not None:
@@ -109,10 +117,10 @@ def _post(post: etree._Element, r: PostReader) -> str | None:
     author = _find(post, "h4", "message-name")
     if author is not None and text_of(author) and not r.fields.authors:
         r.fields.authors.append(text_of(author))
-    text = _find(post, "div", "bbWrapper")
     r.post(text, heading=text_of(label) or None)
     date = parse_date(text_of(when)) if when is not None else None
-    text.drop_tree()
+    if text.getparent() is not None:  # (a broken page may have put it in the furniture dropped above)
+        text.drop_tree()
     r.diagnostics.append(Diagnostic("header-field", "threadmarked post's label, poster and date read; the rest of "
                                     "its frame (user card, post number, threadmark controls) dropped", page_text(post)))
     return date

@@ -20,13 +20,12 @@ from lxml import etree
 
 from ...model import Diagnostic, Pairing, Story
 from ..fields import parse_date, parse_language, parse_words
-from ..html import ImageLoader, Page, has_class, spaced_text, text_of
+from ..html import ImageLoader, Page, has_class, text_of
 from .posted import PostReader, epoch_date, page_text
 
 _GENRES = {"adventure", "angst", "crime", "drama", "family", "fantasy", "friendship", "general", "horror", "humor",
            "hurt/comfort", "mystery", "parody", "poetry", "romance", "sci-fi", "spiritual", "supernatural",
            "suspense", "tragedy", "western"}
-_COUNTS = {"chapters", "reviews", "favs", "follows"}  # the site's counters: said, not story metadata
 _PAGE_TITLE = re.compile(r"^.*? Chapter (?P<n>\d+)(?:: (?P<title>.+))?, an? [^,]+? \| (?P<site>FanFiction|FictionPress)\s*$")
 _SITES = {"FanFiction": "www.fanfiction.net", "FictionPress": "www.fictionpress.com"}
 
@@ -50,21 +49,28 @@ def read_story_page(page: Page, source: str, images: ImageLoader | None = None) 
     body = page.body
     r = PostReader(source, images)
     top, text = _by_id(body, "profile_top"), _storytext(body)
-    _profile(top, r)
+    story_id = _profile(top, r)
     m = _PAGE_TITLE.match(page.title or "")
     site = _SITES.get(m["site"]) if m else ("www.fictionpress.com" if "FictionPress" in (page.title or "") else
                                             "www.fanfiction.net")
     crumbs = _by_id(body, "pre_story_links")
     if crumbs is not None:
         _fandoms(crumbs, r, fiction=site == "www.fictionpress.com")
-    if r.fields.url:  # the id the info line states
-        r.fields.url = f"https://{site}/s/{r.fields.url}/1/"
-    r.post(text, heading=f"Chapter {m['n']}: {m['title']}" if m and m["title"] else f"Chapter {m['n']}" if m else None)
+    r.fields.url = f"https://{site}/s/{story_id}/1/" if story_id else None
+    r.post(text, heading=_heading(m))
     _report_chrome(body, (top, text, crumbs), r)
     return r.story()
 
 
-def _profile(top: etree._Element, r: PostReader) -> None:
+def _heading(title: re.Match | None) -> str | None:
+    """"Chapter 3: The Storm" from the page's <title>; None on a one-shot's page (its title names no chapter)."""
+    if title is None:
+        return None
+    return f"Chapter {title['n']}: {title['title']}" if title["title"] else f"Chapter {title['n']}"
+
+
+def _profile(top: etree._Element, r: PostReader) -> str | None:
+    """The profile into the fields; the story's id, which its info line states."""
     title = next((b for b in top.iter("b") if has_class(b, "xcontrast_txt")), None)
     r.fields.title = text_of(title) if title is not None else None
     author = next((a for a in top.iter("a") if (a.get("href") or "").startswith("/u/")), None)
@@ -74,20 +80,21 @@ def _profile(top: etree._Element, r: PostReader) -> None:
     if summary is not None:
         r.fields.summary = list(r.blocks(summary))
     info = next((s for s in top.iter("span") if has_class(s, "xgray")), None)
-    if info is not None:
-        _info_line(info, r)
-    r.diagnostics.append(Diagnostic("header-field", "fanfiction.net story profile read as metadata", spaced_text(top)))
+    r.diagnostics.append(Diagnostic("header-field", "fanfiction.net story profile read as metadata", page_text(top)))
+    return _info_line(info, r) if info is not None else None
 
 
-def _info_line(info: etree._Element, r: PostReader) -> None:
-    """"Rated: Fiction T - English - Adventure - Naruto U., OC - Chapters: 151 - … - id: 7347955"."""
+def _info_line(info: etree._Element, r: PostReader) -> str | None:
+    """"Rated: Fiction T - English - Adventure - Naruto U., OC - Chapters: 151 - … - id: 7347955";
+    the id returned."""
+    story_id = None
     # The date as the page shows it ("9/2/2011"); its epoch seconds where it shows none ("8h ago", "Mar 28").
     dates = [parse_date(text_of(s)) or epoch_date(s.get("data-xutime")) for s in info.iter("span") if s.get("data-xutime")]
     parts = [p.strip() for p in re.split(r"\s+-\s+", text_of(info)) if p.strip()]
     people: list[str] = []
     for i, part in enumerate(parts):
-        key, _, value = part.partition(":")
-        key = key.strip().casefold() if _ else ""
+        key, colon, value = part.partition(":")
+        key = key.strip().casefold() if colon else ""
         if key == "rated":
             r.fields.rating = re.sub(r"^Fiction\s+", "", value.strip()) or None
         elif i == 1 and not key and parse_language(part):
@@ -101,14 +108,15 @@ def _info_line(info: etree._Element, r: PostReader) -> None:
         elif key == "status":
             r.fields.status = "complete" if "complete" in value.casefold() else None
         elif key == "id" and value.strip().isdigit():
-            r.fields.url = value.strip()  # made a URL once the site is known
-        elif key not in _COUNTS:
+            story_id = value.strip()
+        elif not key:  # the site's counters ("Reviews: 57") are said in the profile's report, no more
             people.append(part)
     _people(" - ".join(people), r)
     if len(dates) == 2:  # "Updated: …" comes first, "Published: …" last
         r.fields.updated, r.fields.published = dates
     elif len(dates) == 1:
         r.fields.published = dates[0]
+    return story_id
 
 
 def _genres(part: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""fanfiction.net (and fictionpress.com, the same markup) story and chapter pages, as browsers save them.
+"""A saved fanfiction.net (or fictionpress.com, the same markup) story or chapter page -> Story.
 
 The page's own markup is the reference, as FanFicFare's adapter_fanfictionnet reads it:
 `#pre_story_links` (the breadcrumb: category > fandom, or "A + B Crossover"), `#profile_top`

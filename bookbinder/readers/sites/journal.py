@@ -1,4 +1,4 @@
-"""Dreamwidth and LiveJournal entry pages, as browsers save them: one journal post holding a story.
+"""A saved Dreamwidth or LiveJournal entry page -> Story: one journal post holding a story.
 
 The journals' own templates are the reference. Dreamwidth (and the LiveJournal-code sites that
 share its S2 layer, core2): `div.entry-wrapper` > `div.entry`, the subject `h3.entry-title`,

@@ -1,4 +1,4 @@
-"""Royal Road chapter pages, as browsers save them: the fiction's title and author, one chapter.
+"""A saved Royal Road chapter page -> Story: the fiction's title and author, one chapter.
 
 The page's own markup is the reference, as the scrapers that read it agree (FanFicFare's
 adapter_royalroadcom, WebToEpub's RoyalRoadParser, leech): `div.fic-header` holds the fiction's

@@ -1,5 +1,5 @@
-"""XenForo 2 story threads (SpaceBattles, Sufficient Velocity, Questionable Questing), as browsers
-save them: the threadmarks' reader mode, or a thread page whose story posts are threadmarked.
+"""A saved XenForo 2 story thread (SpaceBattles, Sufficient Velocity, Questionable Questing) -> Story:
+the threadmarks' reader mode, or a thread page whose story posts are threadmarked.
 
 The forum's own markup is the reference, as FanFicFare's base_xenforo2forum_adapter and leech's
 xenforo2 read it: the thread's title `h1.p-title-value` (prefix labels `span.label` are tags),

@@ -35,7 +35,8 @@ _ALLOWED_TAGS = (_BLOCKS - {"html", "body"}) | {
     "cite", "q", "code", "tt", "abbr", "font", "mark", "bdi", "bdo", "var", "kbd", "samp", "dfn"}
 _ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "lang", "dir", "align", "style", "name", "role", "title"},
-    "a": {"href"}, "img": {"src", "alt"}}
+    "a": {"href"}, "img": {"src", "alt"},
+    "span": {"data-xutime"}}  # fanfiction.net's dates, as epoch seconds (the text may say only "8h ago")
 _STYLES = {"text-align", "font-style", "font-weight", "text-decoration", "text-decoration-line"}
 # Inline elements and the span each becomes in the story model ("" = transparent).
 _INLINE = {"em": "em", "i": "em", "cite": "cite", "strong": "strong", "b": "strong", "u": "u", "ins": "u",

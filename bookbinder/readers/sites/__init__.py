@@ -18,7 +18,7 @@ from ...accounting import words
 from ...model import Diagnostic, Note, Story
 from ..inline import paragraph
 from ..segment import Unit
-from . import ao3, ao3text, aozora, fanficfare
+from . import ao3, ao3text, aozora, fanficfare, ffnet, journal, royalroad, xenforo
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,22 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("FanFicFare", "html", "a FanFicFare file",
            "FanFicFare's HTML and EPUB writers: a.authorlink, fff_titlepage, fff_chapter",
            fanficfare.is_fanficfare, fanficfare.read_fanficfare),
+    Layout("fanfiction.net", "html", "a saved fanfiction.net page",
+           "fanfiction.net's story page (and fictionpress.com's), as FanFicFare's adapter reads it: "
+           "#profile_top with its span.xgray info line, #pre_story_links, #storytext",
+           ffnet.is_story_page, ffnet.read_story_page),
+    Layout("Royal Road", "html", "a saved Royal Road chapter page",
+           "Royal Road's chapter page, as FanFicFare's adapter_royalroadcom and WebToEpub read it: div.fic-header "
+           "(h2/h1.font-white, the /profile/ link), div.author-note-portlet, div.chapter-inner.chapter-content",
+           royalroad.is_chapter_page, royalroad.read_chapter_page),
+    Layout("XenForo forums", "html", "a saved XenForo story thread (SpaceBattles, Sufficient Velocity, QQ)",
+           "XenForo 2 with threadmarks, as FanFicFare's base_xenforo2forum_adapter reads it: h1.p-title-value, "
+           "div.p-description, article.message--post with span.threadmarkLabel and div.bbWrapper",
+           xenforo.is_thread_page, xenforo.read_thread_page),
+    Layout("Dreamwidth and LiveJournal", "html", "a saved Dreamwidth or LiveJournal entry",
+           "Dreamwidth's S2 core2 layer (div.entry-content, h3.entry-title, span.entry-poster with span.ljuser, "
+           "div.tag) and LiveJournal's entry page (article.b-singlepost-body, h1.b-singlepost-title)",
+           journal.is_entry_page, journal.read_entry_page),
     Layout("FanFicFare", "text", "FanFicFare's TXT output",
            "FanFicFare's writer_txt: packaging labels, TABLE OF CONTENTS, tab-indented chapter titles",
            fanficfare.is_fanficfare_text, fanficfare.read_fanficfare_text),

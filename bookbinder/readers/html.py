@@ -74,8 +74,9 @@ def decode_html(data: bytes, source: str) -> tuple[str, tuple[Diagnostic, ...]]:
     return decode(data, source)
 
 
-def parse_page(text: str, source: str) -> Page:
-    """Text of an HTML or XHTML document -> a Page whose body has been sanitized."""
+def parse_page(text: str, source: str, prepare: Callable[[etree._Element], None] | None = None) -> Page:
+    """Text of an HTML or XHTML document -> a Page whose body has been sanitized. `prepare` sees the
+    parsed tree before sanitizing drops what it has no use for (an EPUB's epub:type attributes)."""
     # lxml refuses an encoding declaration in a str. A declaration ends at the first ">", as HTML reads
     # it: a broken one ("<?xml version=he <a href=...>Archive") must not take the text after it along.
     text = re.sub(r"^\s*<\?[^>]*>", "", text)
@@ -89,6 +90,8 @@ def parse_page(text: str, source: str) -> Page:
         root = parse_html(text, source, diagnostics)
     except InputError as exc:
         raise InputError(exc.detail, source) from None
+    if prepare is not None:
+        prepare(root)
     head = root.find("head")
     title = head.findtext("title") if head is not None else None
     metas = {}

@@ -41,7 +41,9 @@ SAMPLES = {
     "html": [CASES / "html-ffnet-habits" / "input.html", CASES / "gutenberg-html" / "input.html"],
     "ao3": [CASES / "ao3-download" / "input.html", CASES / "ao3-work-page" / "input.html"],
     "fanficfare": [CASES / "fanficfare-html" / "input.html"],
-    "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub"],
+    "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub",
+             CASES / "epub-landmarks" / "input.epub", CASES / "epub-nav-chapters" / "input.epub",
+             CASES / "epub2-gutenberg" / "input.epub"],
 }
 SUFFIX = {"config": ".config.toml", "manifest": ".manifest.toml", "text": ".txt", "pdftext": ".txt", "ao3-pdftext": ".txt", "fanficfare-txt": ".txt", "aozora": ".txt", "markdown": ".md", "html": ".html", "ao3": ".html",
           "fanficfare": ".html", "epub": ".epub"}

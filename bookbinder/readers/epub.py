@@ -33,6 +33,7 @@ from lxml import etree
 from ..errors import InputError
 from ..images import inspect_image
 from ..model import Diagnostic, Image, Note, Story, image_name
+from .decode import clean_text
 from .epubbook import read_pieces, usable
 from .epubgutenberg import strip_gutenberg_documents
 from .epubmeta import package_fields
@@ -137,6 +138,7 @@ def read_epub(data: bytes, source: str) -> Story:
     fields = package_fields(opf)
     nav = _navigation(archive, opf, base, manifest)
     diagnostics: list[Diagnostic] = []
+    _navigation_said(archive, _nav_path(manifest), diagnostics)
     images = _ImageLoader(archive, {path: media for path, media, _ in manifest.values()})
     docs = _documents(archive, _spine(opf, manifest), nav, images, diagnostics)
     if not docs:
@@ -173,10 +175,14 @@ def _spine(opf: etree._Element, manifest: dict[str, tuple[str, str, str]]) -> li
     return items
 
 
+def _nav_path(manifest: dict[str, tuple[str, str, str]]) -> str | None:
+    return next((href for href, _, props in manifest.values() if "nav" in props.split()), None)
+
+
 def _navigation(archive: _Archive, opf: etree._Element, base: str, manifest: dict) -> Navigation:
     """EPUB 3.3 Packages §5.6.6: the manifest item with the "nav" property is the navigation
     document; OPF 2.0.1 §2.4.1: the spine's toc attribute (or the NCX media type) names the NCX."""
-    nav_path = next((href for href, _, props in manifest.values() if "nav" in props.split()), None)
+    nav_path = _nav_path(manifest)
     spine = opf.find(".//opf:spine", _NS)
     ncx_id = spine.get("toc") if spine is not None else None
     ncx_path = manifest[ncx_id][0] if ncx_id in manifest else next(
@@ -197,9 +203,19 @@ def _optional(archive: _Archive, path: str | None, html: bool, read) -> Navigati
         if "not safe" in exc.detail or "encrypted" in exc.detail or not html or "missing" in exc.detail:
             return _refuse_unsafe(exc)
         try:
-            return read(parse_html(decode_html(archive.read(path), archive.source)[0], archive.source, []))
+            return read(_html_root(archive, path))
         except InputError as again:
             return _refuse_unsafe(again)
+
+
+def _html_root(archive: _Archive, path: str) -> etree._Element:
+    """A document of the archive parsed as HTML (not sanitized: only read, never kept)."""
+    data = archive.read(path)
+    try:
+        text = decode_html(data, archive.source)[0]
+    except InputError:  # a NUL byte: the navigation is still read, leniently, as it is only looked at
+        text = clean_text(data.decode("utf-8", errors="replace"))
+    return parse_html(re.sub(r"^\s*<\?[^>]*>", "", text), archive.source, [])
 
 
 def _refuse_unsafe(exc: InputError) -> None:
@@ -211,19 +227,14 @@ def _refuse_unsafe(exc: InputError) -> None:
 def _documents(archive: _Archive, spine: list[_Item], nav: Navigation, images: _ImageLoader,
                diagnostics: list[Diagnostic]) -> list[_Document]:
     """The spine's content documents parsed and sanitized, page numbers out (said once), images
-    named inside the archive. The navigation document, where the spine holds it, is the book's
-    own contents: read as structure, its text said."""
+    named inside the archive. The navigation document is read as the book's structure, not text."""
     docs, numbers = [], []
     for item in spine:
+        if "nav" in item.properties.split():
+            continue
         pages = {t.fragment for t in nav.pages if t.path == item.path}
         page = parse_page(decode_html(archive.read(item.path), archive.source)[0], archive.source,
                           prepare(pages, numbers))
-        if "nav" in item.properties.split():
-            said = " ".join(block_text(page.body).split())
-            if said:
-                diagnostics.append(Diagnostic("contents-dropped", f"{item.path}: the book's own contents "
-                                              "(its navigation document) read as its structure", said))
-            continue
         for img in page.body.iter("img"):
             img.set("src", images.resolve(posixpath.dirname(item.path), img.get("src") or ""))
         docs.append(_Document(item.path, page, item.linear))
@@ -232,6 +243,23 @@ def _documents(archive: _Archive, spine: list[_Item], nav: Navigation, images: _
         diagnostics.append(Diagnostic("page-numbers-dropped", f"{len(numbers)} page numbers of the printed book "
                                       "taken out of the text (the book marks them as page breaks)", " ".join(numbers)))
     return docs
+
+
+def _navigation_said(archive: _Archive, path: str | None, diagnostics: list[Diagnostic]) -> None:
+    """The navigation document's words, said: it is the book's contents, read as its structure."""
+    if not path:
+        return
+    try:
+        root = _html_root(archive, path)
+    except InputError as exc:
+        return _refuse_unsafe(exc)
+    body = root.find("body")
+    for hidden in list(body.iter("script", "style", "template")) if body is not None else []:
+        hidden.drop_tree()
+    said = " ".join(block_text(body).split()) if body is not None else ""
+    if said:
+        diagnostics.append(Diagnostic("contents-dropped", f"{path}: the book's navigation document (contents, "
+                                      "landmarks, page list) read as its structure, not as its text", said))
 
 
 def _by_layout(docs: list[_Document], fields: FieldSet, source: str, diagnostics: list[Diagnostic],

@@ -24,10 +24,13 @@ from .structure import body_blocks
 from .work import ChapterParts, WorkReader
 
 _LEAD_WORDS = 500     # an opening the nav does not name, shorter than this, is an epigraph, not a chapter
-_METADATA_KINDS = {"titlepage", "copyright-page", "about"}
+_METADATA_KINDS = {"titlepage"}  # a copyright page's "Release Date:" is the file's, not the story's
 _KEY_VALUE = re.compile(r"^(?P<key>[^:]{1,30}?)\s*:\s*(?P<value>\S.{0,300})$")
 _BY = re.compile(r"^by\s*:?\s+(?P<name>\S.{0,80})$", re.IGNORECASE)
 _GENERIC = re.compile(r"^(main|section|split|part|text|index|page|chapter|html|file)?[\s_-]*\d*$", re.IGNORECASE)
+_SAID_KINDS = {"titlepage": "title page", "copyright-page": "copyright page", "toc": "contents page",
+               "ads": "advertising page", "producer": "producer's credit", "empty": "page of headings alone",
+               "licence": "licence", "cover": "cover page", "colophon": "colophon"}
 _LABELS = {"titlepage": "Title Page", "copyright-page": "Copyright", "about": "About", "afterword": "Afterword",
            "notes": "Notes", "acknowledgments": "Acknowledgments", "foreword": "Foreword", "dedication": "Dedication",
            "epigraph": "Epigraph", "appendix": "Appendix", "glossary": "Glossary", "bibliography": "Bibliography"}
@@ -80,7 +83,12 @@ def read_pieces(book: Book, pieces: list[Piece], fields: FieldSet, source: str, 
 
 
 def _name(piece: Piece) -> str:
-    return repr(piece.title) if piece.title else "a page"
+    return repr(piece.title) if _named(piece.title) else "a page"
+
+
+def _named(title: str) -> str | None:
+    """The nav's title, unless it is only a file's name ("Main0", "Section 3")."""
+    return title if title and not _GENERIC.match(title) else None
 
 
 def _said(reader: WorkReader, code: str, message: str, bodies: list[etree._Element]) -> None:
@@ -92,11 +100,11 @@ def _said(reader: WorkReader, code: str, message: str, bodies: list[etree._Eleme
 def _furniture(piece: Piece, bodies: list[etree._Element], role: str, reader: WorkReader) -> None:
     """The book's own cover, title page, contents, copyright or the publisher's pages: dropped and
     said; a title page or copyright page is read for what it states first."""
-    if piece.kind in _METADATA_KINDS or role == "front":
+    if piece.kind in _METADATA_KINDS:
         _read_labels(bodies, reader)
-    kind = (piece.kind or "empty").replace("-", " ")
+    kind = _SAID_KINDS.get(piece.kind or "empty", piece.kind.replace("-", " "))
     _said(reader, "front-matter-dropped" if role == "front" else "back-matter-dropped",
-          f"the book's own {kind} page {_name(piece)} dropped", bodies)
+          f"{_name(piece)} dropped: the book's own {kind}", bodies)
 
 
 def _read_labels(bodies: list[etree._Element], reader: WorkReader) -> None:
@@ -113,17 +121,20 @@ def _read_labels(bodies: list[etree._Element], reader: WorkReader) -> None:
     for name, value in vars(found).items():
         if value and not getattr(fields, name):
             setattr(fields, name, value)
-            reader.diagnostics.append(Diagnostic("header-field", f"the book's title page states its {name}",
-                                                 str(value)))
+            said = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            reader.diagnostics.append(Diagnostic("header-field", f"the book's title page states its {name}", said))
 
 
 def _matter(piece: Piece, bodies: list[etree._Element], role: str, reader: WorkReader) -> None:
     """Front matter (an epigraph, a foreword) as a note, back matter (an afterword) as an end note."""
-    units = units_of(bodies, reader.diagnostics, reader.images)
+    units = units_of(bodies, reader.diagnostics, reader.images, headings=True)
+    heading = units[0].text if units and units[0].heading and len(units) > 1 else None
+    units = units[1:] if heading else units  # its heading names the note
     if not units:
         return
     blocks = body_blocks([units], reader.diagnostics, edge_notes=False)[0][1]
-    label = piece.title or _LABELS.get(piece.kind) or ("Front Matter" if role == "front" else "End Matter")
+    label = heading or _named(piece.title) or _LABELS.get(piece.kind) or (
+        "Front Matter" if role == "front" else "End Matter")
     (reader.fields.notes if role == "front" else reader.fields.end_notes).append(Note(blocks, label))
     where = "notes" if role == "front" else "end notes"
     _said(reader, "front-matter-moved" if role == "front" else "back-matter-moved",
@@ -173,7 +184,7 @@ def chapter_heading_of(units: list[Unit], title: str) -> tuple[str | None, list[
     title where the document's heading is only its start ("190" for "190 A Four-Leaved Clover"), or
     a first line that is the nav's title (calibre's <p> headings); else the nav's title, unless it
     is only a file's name ("Main0", "Section 3")."""
-    named = title if title and not _GENERIC.match(title) else None
+    named = _named(title)
     if units and units[0].heading:
         heading, rest = units[0].text, units[1:]
         if named and _fold(named).startswith(_fold(heading)) and len(_fold(named)) > len(_fold(heading)):

@@ -70,11 +70,11 @@ def chapter_points(nav: Navigation, at: dict[Target, int], segments: list[Segmen
     whose own stretch holds headings alone is a divider (a part, a book, a section title) and its
     entries are the chapters; an entry with text is a chapter, and its entries that point inside
     the same document are sections of it. Hidden branches are never chapters."""
-    order = sorted({at[p.target] for p, _ in nav.flat() if p.target in at})
+    order = sorted({at[p.target] for p, _ in nav.flat() if p.target in at and not p.hidden})
     found: dict[int, tuple[str, NavPoint]] = {}
 
     def own_words(start: int, point: NavPoint) -> int:
-        later = [at[c.target] for c, _ in _flat(point.children) if c.target in at]
+        later = [at[c.target] for c, _ in _flat(point.children) if c.target in at and not c.hidden]
         stop = min(later) if later else next((o for o in order if o > start), len(segments))
         return sum(s.words for s in segments[start:stop])
 
@@ -218,10 +218,12 @@ def _guess_start(book: Book, pieces: list[Piece]) -> int:
     name or by its look (a title page, a contents list, a copyright notice); without chapters, at
     the first stretch with text that is no furniture."""
     for wanted in ("chapter", ""):
-        for p in pieces:
+        for i, p in enumerate(pieces):
             if (p.role == wanted or not wanted) and p.kind not in FURNITURE and _words(book, p) \
                     and not content_kind(book, p):
-                return p.start
+                while i and pieces[i - 1].role == "part" and not pieces[i - 1].kind:
+                    i -= 1  # the divider that opens the first part opens the body
+                return pieces[i].start
     return 0
 
 
@@ -256,6 +258,13 @@ def _roles(pieces: list[Piece], begin: int, back: int) -> list[Piece]:
     return out
 
 
+def _prose(bodies: list) -> bool:
+    """Whether any block holds a sentence of a dozen words: a title page is lines, not prose."""
+    return any(len(text.split()) >= 12 and re.search(r"[.!?…][\"”’']?$", text)
+               for b in bodies for el in b.iter("p", "div", "blockquote")
+               if (text := " ".join("".join(el.itertext()).split())))
+
+
 _COPYRIGHT = re.compile(r"\b(copyright|all rights reserved|licen[cs]ed under)\b|©", re.I)
 _PRODUCED = re.compile(r"^\W*(produced by|e-?text prepared by|transcribed by)\b", re.I)
 
@@ -271,7 +280,7 @@ def content_kind(book: Book, piece: Piece) -> str:
     folded = text.casefold()
     if links >= 3 and linked >= 0.6 * words:
         return "toc"
-    if words <= 80 and any(n.casefold() in folded for n in book.names if len(n) > 3):
+    if words <= 80 and any(n.casefold() in folded for n in book.names if len(n) > 3) and not _prose(bodies):
         return "titlepage"
     if words <= 300 and _COPYRIGHT.search(text):
         return "copyright-page"

@@ -76,10 +76,13 @@ def _remove(el: etree._Element) -> None:
     if parent is None:
         return
     tail, prev = el.tail or "", el.getprevious()
+    before = (prev.tail if prev is not None else parent.text) or ""
+    if re.search(r"\w-\s+$", before) and re.match(r"\w", tail):
+        before = before.rstrip()  # "newly- <span>209</span>fallen": a word hyphenated over the page
     if prev is not None:
-        prev.tail = (prev.tail or "") + tail
+        prev.tail = before + tail
     else:
-        parent.text = (parent.text or "") + tail
+        parent.text = before + tail
     parent.remove(el)
 
 

@@ -81,7 +81,9 @@ def resolve(folder: str, href: str | None) -> Target | None:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname.lower() if isinstance(el.tag, str) else ""
+    """The tag without its namespace, lower case ("" for comments); HTML parsing of broken markup
+    gives tag names no XML name would be ("li<"), which are only compared."""
+    return el.tag.rsplit("}", 1)[-1].lower() if isinstance(el.tag, str) else ""
 
 
 def epub_types(el: etree._Element) -> list[str]:

@@ -9,6 +9,7 @@ page's look), then guesses; a stretch nothing declares is read as the text it si
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .epubnav import Landmark, Navigation, NavPoint, Target
@@ -71,24 +72,25 @@ def chapter_points(nav: Navigation, at: dict[Target, int], segments: list[Segmen
     entries are the chapters; an entry with text is a chapter, and its entries that point inside
     the same document are sections of it. Hidden branches are never chapters."""
     order = sorted({at[p.target] for p, _ in nav.flat() if p.target in at and not p.hidden})
+    sums = [0]
+    for s in segments:
+        sums.append(sums[-1] + s.words)
+    first_below = _first_below(nav.toc, at)
     found: dict[int, tuple[str, NavPoint]] = {}
 
     def own_words(start: int, point: NavPoint) -> int:
-        later = [at[c.target] for c, _ in _flat(point.children) if c.target in at and not c.hidden]
-        stop = min(later) if later else next((o for o in order if o > start), len(segments))
-        return sum(s.words for s in segments[start:stop])
+        stop = first_below.get(id(point))
+        if stop is None:  # no entries of its own: it runs to the next entry
+            k = bisect_right(order, start)
+            stop = order[k] if k < len(order) else len(segments)
+        return sums[max(stop, start)] - sums[start]
 
     def choose(point: NavPoint, parent_doc: int | None) -> None:
         if point.hidden:
             return
         pos = at.get(point.target) if point.target else None
-        if pos is None:
-            for child in point.children:
-                choose(child, parent_doc)
-            return
-        doc = segments[pos].doc
-        if parent_doc is not None and doc == parent_doc:
-            for child in point.children:  # a section of its chapter; its own entries may still start documents
+        if pos is None or parent_doc is not None and segments[pos].doc == parent_doc:
+            for child in point.children:  # a label, or a section of its chapter: its entries may start chapters
                 choose(child, parent_doc)
             return
         if own_words(pos, point) == 0:
@@ -99,15 +101,28 @@ def chapter_points(nav: Navigation, at: dict[Target, int], segments: list[Segmen
             return
         found[pos] = ("chapter", point)
         for child in point.children:
-            choose(child, doc)
+            choose(child, segments[pos].doc)
 
     for point in nav.toc:
         choose(point, None)
     return found
 
 
-def _flat(points: tuple[NavPoint, ...]) -> list[tuple[NavPoint, int]]:
-    return Navigation(points).flat()
+def _first_below(points: tuple[NavPoint, ...], at: dict[Target, int]) -> dict[int, int]:
+    """id(point) -> the first place any visible entry under it starts (points without any: absent)."""
+    out: dict[int, int] = {}
+
+    def walk(point: NavPoint) -> int | None:
+        found = [x for child in point.children if (x := walk(child)) is not None]
+        if found:
+            out[id(point)] = min(found)
+        if point.hidden:
+            return None
+        own = at.get(point.target) if point.target else None
+        return min(found + ([own] if own is not None else [])) if found or own is not None else None
+    for point in points:
+        walk(point)
+    return out
 
 
 def body_start(landmarks: tuple[Landmark, ...], at: dict[Target, int]) -> int | None:
@@ -128,9 +143,10 @@ def back_start(landmarks: tuple[Landmark, ...], at: dict[Target, int]) -> int | 
 
 
 # ---------------------------------------------------------------- what each stretch is
-_KIND_ALIASES = {"similar": "ads", "title": "titlepage", "title-page": "titlepage", "copyright": "copyright-page",
+_KIND_ALIASES = {"similar": "ads", "feedbooks": "ads", "contents": "toc", "title": "titlepage", "title-page": "titlepage", "copyright": "copyright-page",
                  "acknowledgements": "acknowledgments", "footnotes": "notes", "endnotes": "notes", "rearnotes": "notes"}
-_FILE_HABITS = re.compile(r"(?P<kind>titlepage|title|cover|toc|contents|copyright|colophon|imprint|about|similar)"
+_FILE_HABITS = re.compile(r"(?P<kind>titlepage|title|cover|toc|contents|copyright|colophon|imprint|about|similar|"
+                          r"feedbooks)"
                           r"(?:[_-]?page)?\d*\.x?html?$|^(?:[\w-]*[_-])?(?P<kind2>titlepage|cover)[\w-]*\.x?html?$",
                           re.I)
 

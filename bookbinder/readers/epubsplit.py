@@ -93,8 +93,12 @@ def split_documents(bodies: list[etree._Element], paths: list[str], places: set[
     Gutenberg licence, or never there) are not in the map."""
     segments: list[Segment] = []
     at: dict[Target, int] = {}
+    by_path: dict[str, set[str]] = {}
+    for place in places:
+        if place.fragment:
+            by_path.setdefault(place.path, set()).add(place.fragment)
     for doc, (body, path) in enumerate(zip(bodies, paths)):
-        wanted = {p.fragment for p in places if p.path == path and p.fragment}
+        wanted = set(by_path.get(path, ()))
         marks: dict[etree._Element, list[str]] = {}
         for el in body.iter():
             key = el.get("id") or (el.get("name") if el.tag == "a" else None) if isinstance(el.tag, str) else None

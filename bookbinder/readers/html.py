@@ -257,7 +257,7 @@ class _Walk:
             self.image(el)
         elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and self.headings:
             self.boundary()
-            text = text_of(el)
+            text = _WS.sub(" ", block_text(el).replace("\u00a0", " ")).strip()  # "Part One<br/>Arrival": two words
             if text:
                 self.units.append(Unit((text,), self._gap(), heading=True))
                 self.sep = 2

@@ -273,3 +273,47 @@ def test_ao3_epub_br_lines_stay_paragraphs() -> None:
     first = story.chapters[0]
     assert [type(b).__name__ for b in first.blocks] == ["Paragraph"] * 3 + ["SceneBreak"] + ["Paragraph"] * 2
     assert first.blocks[1].text == "“You’re humming,” Lexie said. “You never hum.”"
+
+
+def _epub3(docs: dict[str, str], toc: str, landmarks: str = "") -> bytes:
+    """An EPUB 3 of `docs` (file name -> body markup) in that order, with the given nav lists."""
+    items = "".join(f'<item id="d{i}" href="{n}" media-type="application/xhtml+xml"/>' for i, n in enumerate(docs))
+    items += '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+    spine = "".join(f'<itemref idref="d{i}"/>' for i in range(len(docs)))
+    page = ('<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><head>'
+            '<title>Cover Image</title></head><body>{}</body></html>')
+    nav = (f'<nav epub:type="toc"><ol>{toc}</ol></nav>'
+           + (f'<nav epub:type="landmarks"><ol>{landmarks}</ol></nav>' if landmarks else ""))
+    entries = {"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
+               "OEBPS/content.opf": opf(items, spine), "OEBPS/nav.xhtml": page.format(nav)}
+    entries.update({f"OEBPS/{n}": page.format(body) for n, body in docs.items()})
+    return make_epub(entries)
+
+
+def test_epub_chapter_named_like_furniture_stays_a_chapter(tmp_path: Path) -> None:
+    """A chapter the nav calls "Legal" in the middle of the story is a chapter: only what the file
+    declares (landmarks, epub:type) drops a page there; names are trusted at the book's edges."""
+    text = "<p>" + "The gulls came back in March and nobody fed them. " * 6 + "</p>"
+    path = tmp_path / "legal.epub"
+    path.write_bytes(_epub3({"a.xhtml": "<h1>Arrival</h1>" + text, "b.xhtml": "<h1>Legal</h1>" + text,
+                             "c.xhtml": "<h1>Departure</h1>" + text},
+                            '<li><a href="a.xhtml">Arrival</a></li><li><a href="b.xhtml">Legal</a></li>'
+                            '<li><a href="c.xhtml">Departure</a></li>'))
+    story = load_story(path)
+    assert [c.heading for c in story.chapters] == ["Arrival", "Legal", "Departure"]
+    assert story.meta.title == "Gulls"  # the OPF's, not the pages' "Cover Image"
+
+
+def test_epub_body_start_past_a_heading_starts_the_chapter(tmp_path: Path) -> None:
+    """A "bodymatter" landmark pointing just past chapter 1's heading still starts chapter 1."""
+    text = "<p>" + "The gulls came back in March and nobody fed them. " * 6 + "</p>"
+    path = tmp_path / "start.epub"
+    path.write_bytes(_epub3({"t.xhtml": "<h1>Gulls</h1><p>A. Writer</p>",
+                             "a.xhtml": '<h1>Arrival</h1><p id="go">Short.</p>' + text,
+                             "b.xhtml": "<h1>Departure</h1>" + text},
+                            '<li><a href="t.xhtml">Title Page</a></li><li><a href="a.xhtml">Arrival</a></li>'
+                            '<li><a href="b.xhtml">Departure</a></li>',
+                            '<li><a epub:type="bodymatter" href="a.xhtml#go">Start</a></li>'))
+    story = load_story(path)
+    assert [c.heading for c in story.chapters] == ["Arrival", "Departure"]
+    assert story.chapters[0].blocks[0].text == "Short." and not story.meta.notes

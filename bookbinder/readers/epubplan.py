@@ -55,7 +55,7 @@ class Piece:
     end: int                   # one past the last
     title: str = ""            # the nav's (or landmark's) name for it
     kind: str = ""             # what it is, from FURNITURE, AUTHORS or "" (story text)
-    declared: bool = False     # whether the file itself said where it starts
+    guessed: bool = False      # the kind comes from a name or a look, not from what the file declares
     point: NavPoint | None = field(default=None, repr=False)
 
 
@@ -209,24 +209,36 @@ def plan(book: Book) -> list[Piece]:
         role, point = points.get(start, ("", None))
         mark = marks.get(start)
         title = point.title if point else mark.title if mark else ""
-        kind = _kind(book, start, point, mark, starts.get(start))
-        pieces.append(Piece(role, start, end, title, kind, point is not None or mark is not None, point))
-    if begin is None:
-        begin = _guess_start(book, pieces)
+        kind, guessed = _kind(book, start, point, mark, starts.get(start))
+        pieces.append(Piece(role, start, end, title, kind, guessed, point))
+    begin = _guess_start(book, pieces) if begin is None else _snap(book, points, begin)
     for p in pieces:
         if p.start < begin and not p.kind:
-            p.kind = content_kind(book, p)
+            p.kind, p.guessed = content_kind(book, p), True
     return _roles(pieces, begin, back if back is not None else len(book.segments) + 1)
 
 
-def _kind(book: Book, start: int, point: NavPoint | None, mark: Landmark | None, doc: int | None) -> str:
+def _kind(book: Book, start: int, point: NavPoint | None, mark: Landmark | None, doc: int | None
+          ) -> tuple[str, bool]:
+    """(what a stretch is, whether that is guessed): what the landmarks, its epub:type or the nav
+    declare, else what its name or its file's name says (a house habit)."""
     segment = book.segments[start]
     info = book.docs[segment.doc]
-    return (declared_kind(mark.kind if mark else "")
-            or declared_kind(segment_types(segment, info.body_class if doc is not None else ""))
-            or declared_kind(point.kind if point else "")
-            or named_kind(point.title if point else "") or named_kind(mark.title if mark else "")
-            or (file_kind(info.path) if doc is not None else ""))
+    declared = (declared_kind(mark.kind if mark else "")
+                or declared_kind(segment_types(segment, info.body_class if doc is not None else ""))
+                or declared_kind(point.kind if point else ""))
+    if declared:
+        return declared, False
+    return (named_kind(point.title if point else "") or named_kind(mark.title if mark else "")
+            or (file_kind(info.path) if doc is not None else "")), True
+
+
+def _snap(book: Book, points: dict, begin: int) -> int:
+    """A body start inside a chapter, past nothing but its heading, starts the chapter."""
+    before = max((p for p in points if p <= begin), default=None)
+    if before is None or not all(s.words == 0 for s in book.segments[before:begin]):
+        return begin
+    return before
 
 
 def _guess_start(book: Book, pieces: list[Piece]) -> int:
@@ -255,8 +267,8 @@ def _roles(pieces: list[Piece], begin: int, back: int) -> list[Piece]:
     for p in pieces:
         if p.start < begin:
             p.role = "front"
-        elif p.start >= back or p.kind in FURNITURE:
-            p.role = "back"
+        elif p.start >= back or p.kind in FURNITURE and not p.guessed:
+            p.role = "back"  # declared furniture anywhere after the body start: the publisher's
         elif not p.role and first_chapter is not None and p.start < first_chapter:
             p.role = "lead"  # the body's opening that no nav entry names (an epigraph page)
         elif not p.role:
@@ -271,6 +283,9 @@ def _roles(pieces: list[Piece], begin: int, back: int) -> list[Piece]:
         if p.kind not in AUTHORS | FURNITURE:
             break
         p.role = "back"
+    for p in out:  # a chapter named like furniture ("Legal") in the middle of the story stays one
+        if p.role == "chapter" and p.kind in FURNITURE:
+            p.kind = ""
     return out
 
 

@@ -316,9 +316,15 @@ def _fill(fields: FieldSet, found: FieldSet) -> None:
 
 
 def _stated(story: Story, stated: FieldSet) -> Story:
-    """The package's title, authors and language over what the pages said (rule: declared first)."""
+    """The package's title, authors and language over what the pages said (declared first); a
+    title or author the text gave that the package's replaces is said, not lost."""
     changes = {name: value for name, value in (("title", stated.title), ("language", stated.language),
                                                ("authors", tuple(stated.authors))) if value}
+    for name in ("title", "authors"):
+        was = getattr(story.meta, name)
+        if name in changes and was and was != changes[name]:
+            said = was if isinstance(was, str) else ", ".join(was)
+            story = story.diagnose("header-field", f"the package's {name} stated over the text's", said)
     return story.with_(meta=story.meta.with_(**changes)) if changes else story
 
 

@@ -5,8 +5,8 @@ Output: a Story whose chapters are the pieces the nav names as chapters (headed 
 own heading, or by the nav's title where the document has none), whose notes and end notes are
 the author's front and back matter, with the book's furniture (cover, title page, contents,
 copyright, the publisher's pages) dropped and said, a title page's "Label: value" lines read first.
-None when the pieces hold too little of the text to be the story's shape (then the caller reads
-the text as it is, which is never worse).
+Where the plan cannot be trusted with the chapters (`usable`: one chapter, or a nav that names
+too little of the text), the text is handed back to be read as one page, which is never worse.
 """
 from __future__ import annotations
 

@@ -143,8 +143,9 @@ def back_start(landmarks: tuple[Landmark, ...], at: dict[Target, int]) -> int | 
 
 
 # ---------------------------------------------------------------- what each stretch is
-_KIND_ALIASES = {"similar": "ads", "feedbooks": "ads", "contents": "toc", "title": "titlepage", "title-page": "titlepage", "copyright": "copyright-page",
-                 "acknowledgements": "acknowledgments", "footnotes": "notes", "endnotes": "notes", "rearnotes": "notes"}
+_KIND_ALIASES = {"similar": "ads", "feedbooks": "ads", "contents": "toc", "title": "titlepage", "title-page": "titlepage",
+                 "copyright": "copyright-page", "acknowledgements": "acknowledgments", "footnotes": "notes",
+                 "endnotes": "notes", "rearnotes": "notes"}
 _FILE_HABITS = re.compile(r"(?P<kind>titlepage|title|cover|toc|contents|copyright|colophon|imprint|about|similar|"
                           r"feedbooks)"
                           r"(?:[_-]?page)?\d*\.x?html?$|^(?:[\w-]*[_-])?(?P<kind2>titlepage|cover)[\w-]*\.x?html?$",

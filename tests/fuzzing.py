@@ -45,7 +45,9 @@ SAMPLES = {
              CASES / "dreamwidth-entry" / "input.html", CASES / "livejournal-entry" / "input.html"],
     "ao3": [CASES / "ao3-download" / "input.html", CASES / "ao3-work-page" / "input.html"],
     "fanficfare": [CASES / "fanficfare-html" / "input.html"],
-    "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub"],
+    "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub",
+             CASES / "epub-landmarks" / "input.epub", CASES / "epub-nav-chapters" / "input.epub",
+             CASES / "epub2-gutenberg" / "input.epub"],
     # the formats of issue 25, made from one short story (tests/support/formats/make.sh)
     "pdf": [CASES / "made-pdf" / "input.pdf"],
     "mobi": [CASES / "made-mobi" / "input.mobi"],

@@ -180,3 +180,140 @@ def test_downloads_join_text_stories_in_per_pairing_books(tmp_path: Path) -> Non
     with zipfile.ZipFile(book) as z:
         text = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
     assert "Salt &amp; Iron" in text and "Lexie laughed until she cried" in text.replace("\u2019", "'")
+
+
+# ------------------------------------------------------------------ EPUBs read by what they declare (issue 22)
+def _record(case: str) -> dict:
+    from bookbinder.report import story_record
+
+    return story_record(load_story(CASES / case / "input.epub"))
+
+
+def _said(record: dict, code: str) -> str:
+    return " ".join(d.get("text", "") for d in record["diagnostics"] if d["code"] == code)
+
+
+def test_epub_opf_title_over_page_titles() -> None:
+    """Every page's <title> is "Cover Image"; the OPF's dc:title (main), its author (not the
+    illustrator), language, date, series, URL and an HTML description (parsed, never pasted) win."""
+    record = _record("epub-opf-metadata")
+    story = load_story(CASES / "epub-opf-metadata" / "input.epub")
+    assert record["title"] == "The Lighthouse Keeper’s Daughter" and record["authors"] == ["Mara Quill"]
+    assert (record["language"], record["published"], record["series"]) == ("en-gb", "2019-03-02", "Gull Point")
+    assert story.meta.url == "https://www.example.net/stories/4411"
+    assert record["summary"] == "A surveyor, a storm, and one lighthouse too many.\n\nNell & Ada, three days cut off."
+    assert "alert" not in record["summary"] and "<" not in record["summary"]
+    assert record["chapter_titles"] == ["The Last Crossing", "The Lamp"]
+
+
+def test_epub_nav_titles_name_chapters_and_parts_hold_them() -> None:
+    """A chapter file with no heading takes the nav's title; two chapters in one file are cut at the
+    nav's anchors; part pages (headings alone) are dividers, not chapters; a hidden branch is sections."""
+    record = _record("epub-nav-chapters")
+    assert record["chapter_titles"] == ["1. The Last Crossing", "2. The Keeper", "3. The Lamp", "4. The Ferry Horn"]
+    story = load_story(CASES / "epub-nav-chapters" / "input.epub")
+    assert story.chapters[1].blocks[0].text.startswith("The lighthouse keeper’s daughter")
+    assert [b.text for b in story.chapters[3].blocks if type(b).__name__ == "Heading"] == ["Morning", "Harbour"]
+    assert "Part One Arrival" in _said(record, "part-divider") and "Part Two Weather" in _said(record, "part-divider")
+
+
+def test_epub_landmarks_body_start_and_front_and_back_matter() -> None:
+    """Cover, title page, contents and copyright before the "bodymatter" landmark are no chapters; the
+    title page's "Label: value" lines fill what the OPF left empty; the dedication and the afterword
+    are the author's (a note, an end note); the publisher's page and the colophon are dropped, said."""
+    record = _record("epub-landmarks")
+    assert record["chapters"] == 2 and record["chapter_titles"] == [None, None]
+    assert record["authors"] == ["Mara Quill"] and record["rating"] == "Teen And Up Audiences"
+    assert record["pairings"] == ["Ada/Nell"] and record["status"] == "complete" and record["stated_words"] == 410
+    assert record["notes"] == ["For R., who knows why."]
+    assert record["end_notes"] == ["This began as a prompt about weather and got out of hand. Thank you for reading."]
+    story = load_story(CASES / "epub-landmarks" / "input.epub")
+    assert story.body_text.startswith("The ferry to Gull Point") and "Copyright" not in story.body_text
+    assert "Tidewater Books" in _said(record, "back-matter-dropped") and "Libertinus" in _said(record, "back-matter-dropped")
+    assert "All rights reserved" in _said(record, "front-matter-dropped")
+
+
+def test_epub2_guide_and_ncx_classes_tell_furniture() -> None:
+    """EPUB 2: the guide's cover, title-page and first "text"; the NCX's 'similar' page and the
+    publisher's logo page after the last chapter are dropped; a year alone is no publication date."""
+    record = _record("epub2-ncx-guide")
+    assert record["chapter_titles"] == ["The Last Crossing", "The Lamp"] and record["published"] is None
+    story = load_story(CASES / "epub2-ncx-guide" / "input.epub")
+    assert "Food for the mind" not in story.body_text and "Similar users" not in story.body_text
+    assert story.body_text.startswith("The ferry to Gull Point") and record["scene_breaks"] == 2
+
+
+def test_epub_page_list_numbers_leave_the_text() -> None:
+    """Page numbers (epub:type pagebreak, role doc-pagebreak, page-list targets) leave the text and
+    are said; the words around them stay, a word hyphenated over a page joined again."""
+    record = _record("epub-page-list")
+    story = load_story(CASES / "epub-page-list" / "input.epub")
+    text = story.body_text
+    assert not any(n in text for n in ("169", "170", "171", "172")) and "page 173 of the logbook" in text
+    assert "shrugged at the weather" in text and "the new-built row" in text
+    assert _said(record, "page-numbers-dropped").split()[:3] == ["169", "170", "171"]
+    assert record["chapter_titles"] == ["I. The Last Crossing", "II. The Lamp"]
+
+
+def test_project_gutenberg_markers_in_an_epub() -> None:
+    """PG's header and licence, lines of <br/>-broken <div>s in the one spine document: out and said;
+    the OPF's title over the header's; licence headings no chapters; no pairing with "Project Gutenberg-tm"."""
+    record = _record("epub2-gutenberg")
+    assert record["title"] == "The Transformation of Gregor" and record["chapters"] == 2
+    story = load_story(CASES / "epub2-gutenberg" / "input.epub")
+    assert "Gutenberg" not in story.body_text and "Produced by" not in story.body_text
+    assert "START: FULL LICENSE" in _said(record, "cruft-dropped")
+    assert not any("Gutenberg" in p for p in record["pairings"] + record["inferred"]["pairings"])
+
+
+def test_ao3_epub_br_lines_stay_paragraphs() -> None:
+    """AO3's own EPUB writes a chapter as a few <p> of <br/> lines: each line a paragraph, the
+    blank lines a scene break, the story the same as the download it came from."""
+    story = load_story(CASES / "ao3-epub-br-lines" / "input.epub")
+    first = story.chapters[0]
+    assert [type(b).__name__ for b in first.blocks] == ["Paragraph"] * 3 + ["SceneBreak"] + ["Paragraph"] * 2
+    assert first.blocks[1].text == "“You’re humming,” Lexie said. “You never hum.”"
+
+
+def _epub3(docs: dict[str, str], toc: str, landmarks: str = "") -> bytes:
+    """An EPUB 3 of `docs` (file name -> body markup) in that order, with the given nav lists."""
+    items = "".join(f'<item id="d{i}" href="{n}" media-type="application/xhtml+xml"/>' for i, n in enumerate(docs))
+    items += '<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+    spine = "".join(f'<itemref idref="d{i}"/>' for i in range(len(docs)))
+    page = ('<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><head>'
+            '<title>Cover Image</title></head><body>{}</body></html>')
+    nav = (f'<nav epub:type="toc"><ol>{toc}</ol></nav>'
+           + (f'<nav epub:type="landmarks"><ol>{landmarks}</ol></nav>' if landmarks else ""))
+    entries = {"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER,
+               "OEBPS/content.opf": opf(items, spine), "OEBPS/nav.xhtml": page.format(nav)}
+    entries.update({f"OEBPS/{n}": page.format(body) for n, body in docs.items()})
+    return make_epub(entries)
+
+
+def test_epub_chapter_named_like_furniture_stays_a_chapter(tmp_path: Path) -> None:
+    """A chapter the nav calls "Legal" in the middle of the story is a chapter: only what the file
+    declares (landmarks, epub:type) drops a page there; names are trusted at the book's edges."""
+    text = "<p>" + "The gulls came back in March and nobody fed them. " * 6 + "</p>"
+    path = tmp_path / "legal.epub"
+    path.write_bytes(_epub3({"a.xhtml": "<h1>Arrival</h1>" + text, "b.xhtml": "<h1>Legal</h1>" + text,
+                             "c.xhtml": "<h1>Departure</h1>" + text},
+                            '<li><a href="a.xhtml">Arrival</a></li><li><a href="b.xhtml">Legal</a></li>'
+                            '<li><a href="c.xhtml">Departure</a></li>'))
+    story = load_story(path)
+    assert [c.heading for c in story.chapters] == ["Arrival", "Legal", "Departure"]
+    assert story.meta.title == "Gulls"  # the OPF's, not the pages' "Cover Image"
+
+
+def test_epub_body_start_past_a_heading_starts_the_chapter(tmp_path: Path) -> None:
+    """A "bodymatter" landmark pointing just past chapter 1's heading still starts chapter 1."""
+    text = "<p>" + "The gulls came back in March and nobody fed them. " * 6 + "</p>"
+    path = tmp_path / "start.epub"
+    path.write_bytes(_epub3({"t.xhtml": "<h1>Gulls</h1><p>A. Writer</p>",
+                             "a.xhtml": '<h1>Arrival</h1><p id="go">Short.</p>' + text,
+                             "b.xhtml": "<h1>Departure</h1>" + text},
+                            '<li><a href="t.xhtml">Title Page</a></li><li><a href="a.xhtml">Arrival</a></li>'
+                            '<li><a href="b.xhtml">Departure</a></li>',
+                            '<li><a epub:type="bodymatter" href="a.xhtml#go">Start</a></li>'))
+    story = load_story(path)
+    assert [c.heading for c in story.chapters] == ["Arrival", "Departure"]
+    assert story.chapters[0].blocks[0].text == "Short." and not story.meta.notes

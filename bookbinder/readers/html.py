@@ -75,8 +75,9 @@ def decode_html(data: bytes, source: str) -> tuple[str, tuple[Diagnostic, ...]]:
     return decode(data, source)
 
 
-def parse_page(text: str, source: str) -> Page:
-    """Text of an HTML or XHTML document -> a Page whose body has been sanitized."""
+def parse_page(text: str, source: str, prepare: Callable[[etree._Element], None] | None = None) -> Page:
+    """Text of an HTML or XHTML document -> a Page whose body has been sanitized. `prepare` sees the
+    parsed tree before sanitizing drops what it has no use for (an EPUB's epub:type attributes)."""
     # lxml refuses an encoding declaration in a str. A declaration ends at the first ">", as HTML reads
     # it: a broken one ("<?xml version=he <a href=...>Archive") must not take the text after it along.
     text = re.sub(r"^\s*<\?[^>]*>", "", text)
@@ -90,6 +91,8 @@ def parse_page(text: str, source: str) -> Page:
         root = parse_html(text, source, diagnostics)
     except InputError as exc:
         raise InputError(exc.detail, source) from None
+    if prepare is not None:
+        prepare(root)
     head = root.find("head")
     title = head.findtext("title") if head is not None else None
     metas = {}
@@ -255,7 +258,7 @@ class _Walk:
             self.image(el)
         elif tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and self.headings:
             self.boundary()
-            text = text_of(el)
+            text = _WS.sub(" ", block_text(el).replace("\u00a0", " ")).strip()  # "Part One<br/>Arrival": two words
             if text:
                 self.units.append(Unit((text,), self._gap(), heading=True))
                 self.sep = 2

@@ -13,9 +13,10 @@ metadata and resources), for tools that want to look at a book before it is writ
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402,F401
 
-from .api import BuildOptions, BuildResult, build, load_stories, normalize_to, plan_books  # noqa: E402
+from .api import BuildOptions, BuildResult, load_stories, normalize_to, plan_books  # noqa: E402
+from .building import build  # noqa: E402
 from .inputs import Manifest, collect_inputs, read_list, read_manifest  # noqa: E402
 from .assemble import Filters, anthology, books_by, group, is_complete, order, rating_level, unify  # noqa: E402
 from .backends import write_book  # noqa: E402

@@ -29,15 +29,15 @@ import zlib
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from . import __version__
+from .version import __version__
 from .model import (
-    Chapter, Diagnostic, Heading, Image, Inferred, LineGroup, Metadata, Note, Pairing, Paragraph, SceneBreak, Shelved, Span,
+    Card, Chapter, Diagnostic, Heading, Image, Inferred, LineGroup, Metadata, Note, Pairing, Paragraph, SceneBreak, Span,
     Story,
 )
 
-FORMAT = 2  # of an entry; bumped when the layout of an entry changes
+FORMAT = 3  # of an entry; bumped when the layout of an entry changes
 _TYPES = {cls.__name__: cls for cls in (Story, Metadata, Inferred, Chapter, Paragraph, LineGroup, Heading, SceneBreak, Image,
-                                        Span, Note, Pairing, Diagnostic, Shelved)}
+                                        Span, Note, Pairing, Diagnostic, Card)}
 ENV = "BOOKBINDER_CACHE_DIR"
 
 
@@ -111,6 +111,30 @@ def default_folder() -> Path:
     return Path(platformdirs.user_cache_dir("bookbinder"))
 
 
+def content_key(path: Path, digest: str, sidecar: bytes | None, overrides: Sequence = ()) -> str:
+    """The key of a story file whose bytes hash to `digest` (sha256, hex), with its sidecar's bytes
+    and the overrides that apply, under this version of bookbinder's code."""
+    h = hashlib.sha256()
+    for part in (f"bookbinder {__version__} {code_fingerprint()} cache {FORMAT}".encode(), digest.encode(),
+                 sidecar or b"", repr([(o.origin, sorted(o.values.items(), key=str)) for o in overrides]).encode(),
+                 path.suffix.lower().encode(), str(path).encode()):
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def stat_key(path: Path) -> str | None:
+    """What names one version of a file on this machine without reading it: its place, inode, size
+    and times (ctime changes on every write, and no one can set it back), or None if it cannot be
+    asked. A build reads an input whose stat key it has seen before from the cache alone."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return hashlib.sha256(f"{os.path.realpath(path)}\0{info.st_dev}\0{info.st_ino}\0{info.st_size}\0"
+                          f"{info.st_mtime_ns}\0{info.st_ctime_ns}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
 class StoryCache:
     """Normalized stories by key. A `persistent` cache is the user's, kept between builds under
     content keys; a scratch one (`scratch`) is a build's own shelf, removed when the build ends."""
@@ -118,7 +142,6 @@ class StoryCache:
     def __init__(self, folder: str | os.PathLike, persistent: bool = True) -> None:
         self.folder = Path(folder)
         self.persistent = persistent
-        self.hits = self.misses = 0
 
     @classmethod
     @contextlib.contextmanager
@@ -131,18 +154,23 @@ class StoryCache:
     def scratch_key(path: Path, index: int) -> str:
         return hashlib.sha256(f"{index}\0{path}".encode("utf-8", "surrogateescape")).hexdigest()
 
-    def key(self, path: Path, digest: str, sidecar: bytes | None, overrides: Sequence = (), fmt: str | None = None
-            ) -> str:
-        """The key of a story file whose bytes hash to `digest` (sha256, hex), with its sidecar's
-        bytes and the overrides that apply."""
-        h = hashlib.sha256()
-        for part in (f"bookbinder {__version__} {code_fingerprint()} cache {FORMAT}".encode(), digest.encode(),
-                     sidecar or b"",
-                     repr([(o.origin, sorted(o.values.items(), key=str)) for o in overrides]).encode(),
-                     (fmt or "").encode(), path.suffix.lower().encode(), str(path).encode()):
-            h.update(len(part).to_bytes(8, "big"))
-            h.update(part)
-        return h.hexdigest()
+    def seen(self, stat: str | None) -> str | None:
+        """The content digest recorded for an input whose stat key is `stat`, or None."""
+        if stat is None or not self.persistent:
+            return None
+        try:
+            return read_kept(self._file(stat, "seen"), 1024).decode("ascii").strip() or None
+        except Exception:  # noqa: BLE001 - not seen, or not readable: the input is read
+            return None
+
+    def remember(self, stat: str | None, digest: str) -> None:
+        """Record that the input with stat key `stat` hashes to `digest` (read once, never hashed again)."""
+        if stat is None or not self.persistent:
+            return
+        try:
+            keep(self._file(stat, "seen"), digest.encode("ascii"))
+        except Exception:  # noqa: BLE001 - only costs a read next time
+            pass
 
     def _file(self, key: str, kind: str = "stories") -> Path:
         return self.folder / kind / key[:2] / f"{key}.json.z"
@@ -150,11 +178,11 @@ class StoryCache:
     def load(self, key: str) -> Story | None:
         """The story kept under `key`, or None (absent, or an entry that cannot be what it says)."""
         story = self._read(key, "stories", lambda data: entry_story(key, data))
-        return story if isinstance(story, Story) and story.shelved is None else None
+        return story if isinstance(story, Story) else None
 
-    def load_card(self, key: str) -> Story | None:
-        """The card kept under `key` (the story without its chapters), or None: absent, damaged,
-        or its entry is not the one it was made with (checked by size and hash)."""
+    def load_card(self, key: str) -> Card | None:
+        """The card kept under `key` (the story without its text), or None: absent, damaged, or its
+        entry is not the one it was made with (checked by size and hash)."""
         return self._read(key, "cards", lambda data: _card(key, data, self.entry(key)))
 
     def entry(self, key: str) -> bytes | None:
@@ -166,14 +194,9 @@ class StoryCache:
 
     def _read(self, key: str, kind: str, decode):
         try:
-            value = decode(read_kept(self._file(key, kind)))
+            return decode(read_kept(self._file(key, kind)))
         except Exception:  # noqa: BLE001 - absent, truncated, corrupt or foreign: read the story again
-            value = None
-        if value is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return value
+            return None
 
     def put(self, key: str, entry: bytes, card: bytes | None = None) -> bool:
         """Keep a story's entry (and its card, if made); the entry first, so a card never points at
@@ -207,19 +230,18 @@ def entry_story(key: str, data: bytes) -> Story:
     return story
 
 
-def shelve(key: str, story: Story) -> tuple[Story, bytes, bytes]:
+def shelve(key: str, story: Story) -> tuple[Card, bytes, bytes]:
     """A story -> (its card, its entry, the card's bytes). The card is what planning books needs
     (metadata, diagnostics, words, chapter count); it records the entry's size and hash."""
     entry = entry_bytes(key, story.with_(mtime=None))
-    card = story.with_(chapters=(), mtime=None,
-                       shelved=Shelved(key, story.words, len(story.chapters), story.opening))
+    card = Card.of(key, story).with_(mtime=None)
     record = {"key": key, "format": FORMAT, "entry": [len(entry), hashlib.sha256(entry).hexdigest()],
               "story": _encode(card)}
     card_data = zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
     return card, entry, card_data
 
 
-def _card(key: str, data: bytes, entry: bytes | None) -> Story | None:
+def _card(key: str, data: bytes, entry: bytes | None) -> Card | None:
     record = json.loads(inflate(data))
     if record.get("key") != key or record.get("format") != FORMAT:
         return None
@@ -227,20 +249,18 @@ def _card(key: str, data: bytes, entry: bytes | None) -> Story | None:
     if entry is None or len(entry) != size or hashlib.sha256(entry).hexdigest() != digest:
         return None  # the entry is gone or changed: the card is no use
     card = _decode(record["story"])
-    return card if isinstance(card, Story) and card.shelved and card.shelved.key == key else None
+    return card if isinstance(card, Card) and card.key == key else None
 
 
-def unshelve(card: Story, entry: bytes | None) -> Story:
+def unshelve(card: Card | Story, entry: bytes | None) -> Story:
     """A card and its entry -> the whole story, with the card's metadata (a build may have
-    unified its names or inferred its fandom since it was shelved)."""
-    if card.shelved is None:
+    unified its names or inferred its fandom since it was shelved). A story is itself."""
+    if isinstance(card, Story):
         return card
     if entry is None:
         raise ValueError(f"the story of {card.source} is no longer in the cache")
-    story = entry_story(card.shelved.key, entry)
-    story = story.with_(source=card.source, meta=card.meta, diagnostics=card.diagnostics, mtime=card.mtime)
-    story.__dict__["words"] = card.shelved.words  # counted once, when it was read (Story.words is cached there)
-    return story
+    story = entry_story(card.key, entry)
+    return story.with_(source=card.source, meta=card.meta, diagnostics=card.diagnostics, mtime=card.mtime)
 
 
 def _encode(value):

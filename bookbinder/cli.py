@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 import math
 import sys
 import time
@@ -14,12 +15,16 @@ from pathlib import Path
 
 import click
 
-from . import __version__, config
-from .api import TLS, BuildOptions, book_info, build, load_one, normalize_to, output_target, parse_metadata, plural
+from . import config
+from .version import __version__
+from .api import TLS, BuildOptions, build, load_one, normalize_to, output_target, user_metadata
+from .building.options import DEFAULT_OUTPUT
+from .plural import plural
 from .inputs import Stdin, collect_inputs, read_list, read_manifest, read_stdin
 from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
-from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, ImposeOptions, PodOptions, PrintOptions
+from .backends.pod import SERVICES
+from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, SCHEMES, ImposeOptions, PrintOptions, pod_options
 from .backends.output import output_folder
 from .errors import BookbinderError, DiskFullError, InputError, UsageError, json_safe, quoted, terminal
 from .cache import default_folder as default_cache_folder
@@ -81,9 +86,23 @@ def _strict_option(f):
 
 
 def _show_diagnostics(story, verbose: bool) -> None:
-    if verbose:
-        for d in story.diagnostics:
-            click.echo(f"{quoted(story.source)}: [{d.code}] {terminal(d.message)}", err=True)
+    _Diagnostics(verbose)(story)
+
+
+class _Diagnostics:
+    """With -v, a story's decisions on standard error, one line each, except that a decision
+    repeated word for word is one line with its count ("43 times: <input> element dropped")."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+
+    def __call__(self, story) -> None:
+        if not self.verbose:
+            return
+        counts = Counter((d.code, d.message) for d in story.diagnostics)
+        for (code, message), n in counts.items():
+            times = f" ({n} times)" if n > 1 else ""
+            click.echo(f"{quoted(story.source)}: [{code}] {terminal(message)}{times}", err=True)
 
 
 class Finite(click.FloatRange):
@@ -231,7 +250,7 @@ def _print_record(record: dict) -> None:
 @click.option("--page-size", type=click.Choice(sorted(PAGE_SIZES), case_sensitive=False), default=DEFAULT_PAGE_SIZE,
               show_default=True, help="PDF page size.")
 @click.option("--tagged", is_flag=True, help="PDF: a tagged, accessible PDF (PDF/UA-1).")
-@click.option("--impose", type=click.Choice(["folio", "quarto", "octavo", "sextodecimo"]),
+@click.option("--impose", type=click.Choice(list(SCHEMES)),
               help="PDF: also write <name>.imposed.pdf, the pages on sheets to print, fold into signatures and sew.")
 @click.option("--paper", default="letter", show_default=True,
               help="Imposition: the printer's paper: letter, a4, legal, tabloid, a3, or WxH in mm.")
@@ -245,7 +264,7 @@ def _print_record(record: dict) -> None:
               help="Imposition: sewing marks on the spine fold inside each signature (0: none).")
 @click.option("--no-marks", is_flag=True, help="Imposition: no fold, sewing or collation marks.")
 @click.option("--no-guide", is_flag=True, help="Imposition: no first sheet explaining the printing.")
-@click.option("--pod", type=click.Choice(["kdp", "lulu", "ingram", "custom"]),
+@click.option("--pod", type=click.Choice([*SERVICES, "custom"]),
               help="PDF: an interior for print on demand, to Amazon KDP's, Lulu's or IngramSpark's published rules "
                    "(gutter by page count, margins, how the book ends), or (custom) the numbers of another "
                    "service's guide; and a cover spread.")
@@ -280,63 +299,69 @@ def _print_record(record: dict) -> None:
 @_strict_option
 @_follow_links_option
 @_from_option
-def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, language, series, series_index, cover,
-              css, publisher, date, metadata, sort, max_rating, complete, fandoms, characters, pairings, lists,
-              manifest, page_size, tagged, impose, paper, sheets_per_signature, duplex, paper_thickness,
-              sewing_stations, no_marks, no_guide, pod, pod_gutter, pod_spine_per_page, paper_color, no_cover_pdf, cover_guides, quiet, cache_dir,
-              no_cache, jobs, scheduler, tls_ca_file, tls_cert, tls_key, verbose, strict, follow_links,
-              from_format) -> None:
+def build_cmd(inputs, **given) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
-    if verbose:  # the print backend's paragraphs left to WeasyPrint's own line breaks, and why
+    if given["verbose"]:  # the print backend's paragraphs left to WeasyPrint's own line breaks, and why
         logging.getLogger("bookbinder.lines").setLevel(logging.INFO)
     inputs = list(inputs)
     try:
-        for listing in lists:
+        for listing in given["lists"]:
             read_list(listing)  # a list or manifest that cannot be read is one line, before any work
-        if manifest:
-            read_manifest(manifest)
+        if given["manifest"]:
+            read_manifest(given["manifest"])
     except BookbinderError as exc:
         exc.show()
         sys.exit(1)
-    if not inputs and not manifest and not lists:
+    if not inputs and not given["manifest"] and not given["lists"]:
         raise click.UsageError("give at least one story file, folder, --list or --manifest")
-    said: list[str] = []
-    try:
-        given = parse_metadata(metadata)
-        first = lambda key, flag: flag if flag is not None else (given.get(key) or [None])[-1]  # noqa: E731
-        info = book_info(authors=authors or given.get("authors", ()), language=first("language", language),
-                         series=first("series", series), series_index=first("series_index", series_index),
-                         publisher=first("publisher", publisher), date=first("date", date),
-                         description=first("description", None), subjects=given.get("subjects", ()),
-                         cover=cover, css=css, notices=said)
-    except BookbinderError as exc:  # one line, naming the flag or file and what to write instead; exit 2
+    try:  # one line, naming the flag or file and what to write instead; exit 2
+        options = _build_options(inputs, given)
+    except BookbinderError as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    for line in said:
+    with _Reporter(given["quiet"]) as progress:
+        result = build(inputs, options, progress=progress, on_story=_Diagnostics(given["verbose"]))
+    sys.exit(_report_build(result, given["verbose"], given["strict"]))
+
+
+def _build_options(inputs: list, given: dict) -> BuildOptions:
+    """BuildOptions from the command's flags; what they mean together is the library's to decide."""
+    said = user_metadata(given["metadata"], given["title"], given["authors"], given["editors"], given["cover"],
+                         given["css"], language=given["language"], series=given["series"],
+                         series_index=given["series_index"], publisher=given["publisher"], date=given["date"])
+    for line in said.notices:
         click.echo(f"bookbinder: {terminal(line)}", err=True)
-    title = title or (given.get("title") or [None])[-1]
-    editors = editors or tuple(given.get("editors", ()))
-    filters = Filters(max_rating=max_rating, complete=complete, fandoms=fandoms, characters=characters,
-                      pairings=pairings, infer=not no_infer)
-    out_file, folder, formats = output_target(out_dir, tuple(formats))
-    options = BuildOptions(formats=formats, out_dir=folder or Path("output"), out_file=out_file, title=title,
-                           editors=tuple(editors), by=by, sort=sort, filters=filters, infer=not no_infer,
-                           print=PrintOptions(page_size=page_size.lower(), tagged=tagged, impose=ImposeOptions(
-                               impose, paper, sheets_per_signature, duplex, paper_thickness, not no_guide,
-                               not no_marks, 0 if no_marks else sewing_stations, not no_marks) if impose else None,
-                               pod=_pod_options(pod, paper_color, not no_cover_pdf, cover_guides, pod_gutter,
-                                                pod_spine_per_page)),
-                           follow_links=follow_links, manifest=manifest, lists=tuple(lists), info=info,
-                           aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}).items()),
-                           stdin=_stdin(inputs, from_format),
-                           cache=None if no_cache else (cache_dir or default_cache_folder()),
-                           scheduler=scheduler, jobs=jobs, tls=TLS(tls_ca_file, tls_cert, tls_key))
+    filters = Filters(max_rating=given["max_rating"], complete=given["complete"], fandoms=given["fandoms"],
+                      characters=given["characters"], pairings=given["pairings"], infer=not given["no_infer"])
     try:
         filters.predicate()  # a bad --rating is a usage error, before any work
     except BookbinderError as exc:
-        raise click.UsageError(exc.message) from None
-    with _Reporter(quiet) as progress:
-        result = build(inputs, options, progress=progress, on_story=lambda s: _show_diagnostics(s, verbose))
+        raise UsageError(exc.detail) from None
+    out_file, folder, formats = output_target(given["out_dir"], tuple(given["formats"]))
+    return BuildOptions(formats=formats, out_dir=folder or DEFAULT_OUTPUT, out_file=out_file, title=said.title,
+                        editors=said.editors, by=given["by"], sort=given["sort"], filters=filters,
+                        infer=not given["no_infer"], options={"pdf": _print_options(given)},
+                        follow_links=given["follow_links"], manifest=given["manifest"], lists=tuple(given["lists"]),
+                        info=said.info, aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}
+                                                       ).items()),
+                        stdin=_stdin(inputs, given["from_format"]),
+                        cache=None if given["no_cache"] else (given["cache_dir"] or default_cache_folder()),
+                        scheduler=given["scheduler"], jobs=given["jobs"],
+                        tls=TLS(given["tls_ca_file"], given["tls_cert"], given["tls_key"]))
+
+
+def _print_options(given: dict) -> PrintOptions:
+    marks = not given["no_marks"]
+    impose = ImposeOptions(given["impose"], given["paper"], given["sheets_per_signature"], given["duplex"],
+                           given["paper_thickness"], not given["no_guide"], marks,
+                           given["sewing_stations"] if marks else 0, marks) if given["impose"] else None
+    pod = pod_options(given["pod"], given["paper_color"], not given["no_cover_pdf"], given["cover_guides"],
+                      given["pod_gutter"], given["pod_spine_per_page"])
+    return PrintOptions(page_size=given["page_size"].lower(), tagged=given["tagged"], impose=impose, pod=pod)
+
+
+def _report_build(result, verbose: bool, strict: bool) -> int:
+    """What a build did, on standard error (the paths written on standard output); the exit status."""
     for error in result.errors:
         error.show()
     for notice in result.notices:
@@ -354,9 +379,9 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
         click.echo(f"bookbinder: the filters left out {plural(result.skipped, 'story')}", err=True)
     _report_skipped(result.skipped_files, verbose)
     if strict and result.diagnostics:
-        click.echo(f"bookbinder: --strict: {len(result.diagnostics)} diagnostics (see --verbose)", err=True)
-        sys.exit(1)
-    sys.exit(1 if result.errors else 0)
+        click.echo(f"bookbinder: --strict: {plural(len(result.diagnostics), 'diagnostic')} (see --verbose)", err=True)
+        return 1
+    return 1 if result.errors else 0
 
 
 def _report_skipped(files: list[Path], verbose: bool) -> None:
@@ -369,20 +394,6 @@ def _report_skipped(files: list[Path], verbose: bool) -> None:
     if verbose:
         for path in files:
             click.echo(f"bookbinder: skipped {quoted(path)}", err=True)
-
-
-def _pod_options(service, paper_color, cover_pdf, guides, gutter, per_page) -> PodOptions | None:
-    """--pod and its numbers: custom needs both of them; over a preset they replace its own; they
-    mean nothing without a service."""
-    numbers = {"--pod-gutter": gutter, "--pod-spine-per-page": per_page}
-    if service == "custom" and None in numbers.values():
-        missing = " and ".join(k for k, v in numbers.items() if v is None)
-        raise UsageError(f"--pod custom needs {missing} (the numbers from your service's guide)")
-    if service is None and any(v is not None for v in numbers.values()):
-        raise UsageError(f"{' and '.join(k for k, v in numbers.items() if v is not None)}: only with --pod")
-    if service is None:
-        return None
-    return PodOptions(service, paper_color, cover_pdf, guides, gutter, per_page)
 
 
 class _Reporter:
@@ -448,7 +459,15 @@ class _Reporter:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="bookbinder: %(message)s")
-    cli.main(args=argv, prog_name="bookbinder")
+    try:
+        code = cli.main(args=argv, prog_name="bookbinder", standalone_mode=False)
+    except (KeyboardInterrupt, click.Abort):  # 1 means "some input failed"; an interrupt is 128 + SIGINT
+        click.echo("bookbinder: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["cli", "main"]

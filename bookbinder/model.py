@@ -214,18 +214,6 @@ class Metadata:
 
 
 @dataclass(frozen=True)
-class Shelved:
-    """Where a story's chapters wait while a build plans its books (its entry in the build's
-    `cache.StoryCache`), and what planning reads of them. A story with `shelved` set is a card:
-    its metadata, without its chapters; `cache.unshelve` brings them back to write a book."""
-
-    key: str
-    words: int
-    chapters: int
-    opening: str  # the first words, for an untitled story's name
-
-
-@dataclass(frozen=True)
 class Story:
     """One story, read and cleaned: where it came from, its metadata, its chapters, and every
     decision the normalizer made about it (`diagnostics`: what was dropped, moved or guessed)."""
@@ -235,7 +223,6 @@ class Story:
     chapters: tuple[Chapter, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     mtime: float | None = None  # the input's modification time, for reproducible dates
-    shelved: Shelved | None = None  # set on a card: the chapters are in the build's shelf
 
     def with_(self, **changes) -> Story:
         return replace(self, **changes)
@@ -254,20 +241,48 @@ class Story:
 
     @cached_property
     def words(self) -> int:
-        return self.shelved.words if self.shelved else count_words(self.body_text)
+        return count_words(self.body_text)
 
     @property
     def chapter_count(self) -> int:
-        return self.shelved.chapters if self.shelved else len(self.chapters)
+        return len(self.chapters)
 
     @property
     def opening(self) -> str:
         """The story's first few words."""
-        return self.shelved.opening if self.shelved else " ".join(self.body_text.split()[:5])
+        return " ".join(self.body_text.split()[:5])
 
     @property
     def scene_breaks(self) -> int:
         return sum(isinstance(b, SceneBreak) for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a build holds of a story between its work units: its source, metadata and diagnostics,
+    what planning reads of its text (words, chapters, first words), and the key of its entry in the
+    build's shelf (`cache.StoryCache`), from which `cache.unshelve` brings the whole story back to
+    write a book. Grouping, filters and ordering read cards and stories alike; only a Story has text."""
+
+    source: str
+    meta: Metadata
+    key: str
+    words: int
+    chapter_count: int
+    opening: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    mtime: float | None = None
+
+    def with_(self, **changes) -> Card:
+        return replace(self, **changes)
+
+    def diagnose(self, code: str, message: str, text: str = "") -> Card:
+        return replace(self, diagnostics=self.diagnostics + (Diagnostic(code, message, text),))
+
+    @classmethod
+    def of(cls, key: str, story: Story) -> Card:
+        return cls(story.source, story.meta, key, story.words, story.chapter_count, story.opening, story.diagnostics,
+                   story.mtime)
 
 
 def unique_names(items) -> tuple[str, ...]:

@@ -30,20 +30,22 @@ class Override:
 
 
 def load_story(path: str | os.PathLike, overrides: Sequence[Override] = (), data: bytes | None = None,
-               fmt: str | None = None, follow_links: bool = False) -> Story:
+               fmt: str | None = None, follow_links: bool = False, on_disk: bool | None = None) -> Story:
     """One story file, its sidecar metadata file (if any) and `overrides` (lowest first) -> a clean Story.
 
-    With `data`, the story is those bytes (standard input, named "-") read as `fmt` or as sniffed;
-    it has no sidecar. A sidecar that links out of the story's folder is read only with
-    `follow_links`. YAML front matter is applied by the reader that finds it, as it takes it
-    out of the text."""
+    With `data`, the story is those bytes read as `fmt` or as sniffed: standard input ("-") or a
+    file sent to another machine, which have no sidecar here, or (`on_disk`) the file's own bytes,
+    read once by the caller, whose sidecar is beside it. A sidecar that links out of the story's
+    folder is read only with `follow_links`. YAML front matter is applied by the reader that
+    finds it, as it takes it out of the text."""
     path = Path(path)
+    on_disk = data is None if on_disk is None else on_disk
     story = read_path(path) if data is None else read_data(data, str(path), fmt)
-    sidecar = sidecar_path(path, follow_links) if data is None else None
+    sidecar = sidecar_path(path, follow_links) if on_disk else None
     layers = ([Override(sidecar.name, read_sidecar(sidecar), sidecar)] if sidecar else []) + list(overrides)
     for layer in layers:
         if layer.values:
             story = apply_overrides(story, layer.values, layer.origin, layer.where)
     story = clean(story)
     story = scrub(story)
-    return story.with_(mtime=path.stat().st_mtime if data is None else None)
+    return story.with_(mtime=path.stat().st_mtime if on_disk else None)

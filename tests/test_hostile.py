@@ -80,7 +80,7 @@ def test_story_data_never_reaches_the_renderer_as_code(tmp_path: Path, monkeypat
     # Every work unit (each story's part, the front matter, the folios) runs in this process, so the
     # recorder sees every fetch of the whole book, not only the parent's.
     result = build(stories, BuildOptions(formats=("pdf",), out_dir=tmp_path / "out", title=CSS_ESCAPE,
-                                         editors=(PAYLOADS[2],), print=PrintOptions(tagged=tagged),
+                                         editors=(PAYLOADS[2],), options={"pdf": PrintOptions(tagged=tagged)},
                                          scheduler="serial"))
     assert not result.errors, result.errors
     assert not recorder.escapes, recorder.escapes

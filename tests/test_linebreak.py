@@ -19,7 +19,7 @@ from bookbinder.api import load_one
 from bookbinder.book import Book
 from bookbinder.compose import compose
 from bookbinder.backends import linebreak
-from bookbinder.backends.knuthplass import INF, Breaks, Rules, best, choose
+from bookbinder.backends.knuthplass import INF, Breaks, Rules, choose
 from bookbinder.backends.print_options import PrintOptions
 from bookbinder.executors import Serial
 from bookbinder.model import Chapter, Paragraph, Span

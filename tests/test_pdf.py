@@ -139,14 +139,14 @@ def test_document_metadata(seeds_pdf: PdfReader) -> None:
 @pytest.mark.parametrize("size, points", [("a5", (419.5, 595.3)), ("letter", (612, 792)), ("6x9in", (432, 648))])
 def test_page_sizes(tmp_path: Path, size: str, points: tuple) -> None:
     result = build([SEEDS / "004_9a223c5f57314a43.txt"],
-                   BuildOptions(formats=("pdf",), out_dir=tmp_path, print=PrintOptions(page_size=size)))
+                   BuildOptions(formats=("pdf",), out_dir=tmp_path, options={"pdf": PrintOptions(page_size=size)}))
     box = PdfReader(result.written[0]).pages[0].mediabox
     assert (round(float(box.width), 1), round(float(box.height), 1)) == pytest.approx(points, abs=0.6)
 
 
 def test_tagged_pdf(tmp_path: Path) -> None:
     result = build([SEEDS / "004_9a223c5f57314a43.txt"],
-                   BuildOptions(formats=("pdf",), out_dir=tmp_path, print=PrintOptions(tagged=True)))
+                   BuildOptions(formats=("pdf",), out_dir=tmp_path, options={"pdf": PrintOptions(tagged=True)}))
     root = PdfReader(result.written[0]).trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
 

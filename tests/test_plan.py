@@ -42,7 +42,7 @@ def books(tmp_path_factory) -> dict[str, Path]:
     for name, options in {"epub": BuildOptions(out_dir=folder / "epub", title="Mixed Bag"),
                           "pdf": BuildOptions(formats=("pdf",), out_dir=folder / "pdf", title="Mixed Bag"),
                           "tagged": BuildOptions(formats=("pdf",), out_dir=folder / "tagged", title="Mixed Bag",
-                                                 print=PrintOptions(tagged=True))}.items():
+                                                 options={"pdf": PrintOptions(tagged=True)})}.items():
         result = build([inputs], options)
         assert not result.errors, result.errors
         out[name] = result.written[0]

@@ -467,13 +467,13 @@ def test_a_print_cover_under_300_ppi_is_said() -> None:
 
     from PIL import Image
 
-    from bookbinder.writing import _low_resolution
+    from bookbinder.backends.pdfbook import _low_resolution
 
     def image(width: int, height: int) -> bytes:
         out = io.BytesIO()
         Image.new("RGB", (width, height)).save(out, format="PNG")
         return out.getvalue()
-    trim = (6 * 72, 9 * 72)
-    (line,) = _low_resolution(image(1400, 2100), trim, Path("b.cover.pdf"))
+    trim = ((6 * 72, 9 * 72), 120)
+    (line,) = _low_resolution(image(1400, 2100), trim)
     assert "227 pixels an inch" in line and "ask for 300" in line
-    assert _low_resolution(image(1900, 2800), trim, Path("b.cover.pdf")) == []
+    assert _low_resolution(image(1900, 2800), trim) == []

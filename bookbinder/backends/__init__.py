@@ -1,46 +1,95 @@
-"""The write stage: BookPlan -> a file, through a backend in BACKENDS keyed by format.
+"""The write stage: BookPlan -> files, through a backend in BACKENDS keyed by format.
 
-A backend is a name (the format, which is also the file suffix), a function that renders a plan
-to bytes, and the type of the options it takes, if any. A new backend is one `Backend` line here
-and its module; it never sees another backend's options.
+The contract, in the spirit of pandoc's writers: a backend is its format's name, the suffix of
+the file it makes, the type of its options, and `write(plan, options, ctx) -> Output`. `ctx`
+carries the progress listener and the executor the backend may run work units on; the Output is
+the files it made (the book first, then its companions: a PDF's imposed sheets and cover spread),
+what a user should know, and what could not be made. A backend writes nothing to disk and never
+sees another backend's options. A new format is one module and one `Backend` line below.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from ..book import Book
 from ..compose import BookPlan, compose
-from ..errors import BookbinderError
-from .epub import write_epub
+from ..errors import BookbinderError, UsageError
+from ..progress import Progress, report
 from .output import write_atomic
 from .print_options import PrintOptions
-from ..progress import Progress, report
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a backend may use while it writes: who listens to its progress, where units run."""
+
+    progress: Progress | None = None
+    executor: Any = None  # executors.Executor; None: the backend's work runs here
+
+
+@dataclass(frozen=True)
+class File:
+    """One file a backend made: `suffix` names it beside the book ("pdf", "imposed.pdf")."""
+
+    suffix: str
+    data: bytes = field(repr=False)
+    said: str = ""  # what a user should know of it ("3 signatures on 6 sheets of letter")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file a backend was asked for and could not make; the book itself stands."""
+
+    suffix: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Output:
+    files: tuple[File, ...]
+    failures: tuple[Failure, ...] = ()
+
+    @property
+    def book(self) -> bytes:
+        return self.files[0].data
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """The options of a backend that takes none."""
 
 
 @dataclass(frozen=True)
 class Backend:
-    name: str
-    write: Callable[..., bytes]          # (plan, progress) -> bytes, or (plan, options, progress) -> bytes
-    options: type | None = None          # the options type `write` takes
+    name: str                              # the format: --format NAME
+    suffix: str                            # the book's file: NAME.SUFFIX
+    write: Callable[[BookPlan, Any, Context], Output]
+    options: type = NoOptions              # the options `write` takes (a frozen dataclass)
+    help: str = ""
 
-    def render(self, plan: BookPlan, options: Any = None, progress: Progress | None = None, executor=None) -> bytes:
-        if self.options is None:
-            return self.write(plan, progress)
-        options = options if isinstance(options, self.options) else self.options()
-        return self.write(plan, options, progress, executor) if executor else self.write(plan, options, progress)
+    def options_from(self, given: dict) -> Any:
+        """This backend's options among a build's (keyed by format); its defaults if none were given."""
+        chosen = given.get(self.name)
+        return chosen if isinstance(chosen, self.options) else self.options()
 
 
-def _pdf(plan: BookPlan, options: PrintOptions, progress: Progress | None = None, executor=None) -> bytes:
-    from .pdf import write_pdf  # WeasyPrint loads only when a PDF is asked for
+def _epub(plan: BookPlan, options: NoOptions, ctx: Context) -> Output:
+    from .epub import write_epub
 
-    return write_pdf(plan, options, progress, executor)
+    return Output((File("epub", write_epub(plan, ctx.progress, ctx.executor)),))
+
+
+def _pdf(plan: BookPlan, options: PrintOptions, ctx: Context) -> Output:
+    from .pdfbook import write_pdf_book  # WeasyPrint loads only when a PDF is asked for
+
+    return write_pdf_book(plan, options, ctx)
 
 
 BACKENDS: dict[str, Backend] = {b.name: b for b in (
-    Backend("epub", write_epub),
-    Backend("pdf", _pdf, PrintOptions),
+    Backend("epub", "epub", _epub, help="EPUB 3 with an EPUB 2 NCX, for e-readers"),
+    Backend("pdf", "pdf", _pdf, PrintOptions, help="a print PDF (WeasyPrint), with its imposition and cover"),
 )}
 
 
@@ -51,19 +100,48 @@ def backend(fmt: str) -> Backend:
         raise BookbinderError(f"unknown format {fmt!r}; choose one of {', '.join(BACKENDS)}") from None
 
 
-def render_book(book: Book, fmt: str, options: Any = None, progress: Progress | None = None, executor=None) -> bytes:
-    """`book` as the bytes of a `fmt` file; `options` are used if they are of the type that backend
-    takes; `executor` (`executors.Executor`) runs the backend's work units (a PDF's story parts)."""
+def backend_for_name(name: str) -> Backend | None:
+    """The backend whose suffix ends `name` (the longest: "book.kepub.epub" is KEPUB's), or None."""
+    lowered = name.casefold()
+    found = [b for b in BACKENDS.values() if lowered.endswith("." + b.suffix)]
+    return max(found, key=lambda b: len(b.suffix)) if found else None
+
+
+def render_book(book: Book, fmt: str, options: dict | Any = None, ctx: Context = Context()) -> Output:
+    """`book` in format `fmt`: its files. `options` is a dict keyed by format (or one backend's options)."""
     chosen = backend(fmt)
-    return chosen.render(compose(book), options, progress, executor)
+    given = options if isinstance(options, dict) else {fmt: options}
+    return chosen.write(compose(book), chosen.options_from(given), ctx)
 
 
 def write_book(book: Book, fmt: str, out_dir: str | Path = "output", slug: str | None = None,
                options: Any = None, path: Path | None = None, progress: Progress | None = None) -> Path:
-    """Render `book` as `fmt` into `path`, or `out_dir/<slug>.<fmt>`, atomically; the path written."""
-    data = render_book(book, fmt, options, progress)
-    path = Path(path) if path else Path(out_dir) / f"{slug or book.slug}.{fmt}"
+    """Render `book` as `fmt` into `path`, or `out_dir/<slug>.<suffix>`, atomically (its companions
+    beside it); the book's path. A companion that could not be made is a BookbinderError."""
+    chosen = backend(fmt)
+    output = render_book(book, fmt, options, Context(progress))
+    path = Path(path) if path else Path(out_dir) / f"{slug or book.slug}.{chosen.suffix}"
     report(progress, "writing", 0, 1, "files")
-    write_atomic(path, data)
-    report(progress, "writing", 1, 1, "files", f"{len(data):,} bytes")
+    for made in output.files:
+        write_atomic(companion(path, chosen.suffix, made.suffix), made.data)
+    report(progress, "writing", 1, 1, "files", f"{len(output.book):,} bytes")
+    if output.failures:
+        raise BookbinderError(output.failures[0].detail, companion(path, chosen.suffix, output.failures[0].suffix))
     return path
+
+
+def companion(book_path: Path, book_suffix: str, suffix: str) -> Path:
+    """Where a file the backend made goes: the book's own path, or beside it ("book.imposed.pdf")."""
+    if suffix == book_suffix:
+        return book_path
+    stem = book_path.name[:-len(book_suffix) - 1] if book_path.name.casefold().endswith("." + book_suffix) \
+        else book_path.stem
+    return book_path.with_name(f"{stem}.{suffix}")
+
+
+def check_output_name(value: str) -> None:
+    """A file name given to -o: it must end in a suffix a backend makes; UsageError (exit 2) if not."""
+    if backend_for_name(Path(value).name) is None:
+        suffixes = ", ".join(f".{b.suffix}" for b in BACKENDS.values())
+        raise UsageError(f"-o {value}: bookbinder writes no {Path(value).suffix} files; give a folder, or a file "
+                         f"name ending in {suffixes}")

@@ -13,10 +13,10 @@ from importlib import resources
 from ebooklib import epub
 from lxml import etree
 
-from ..book import Book
-from ..compose import BookPlan, Entry, Part, Resource, Target, compose, part_body
+from ..compose import BookPlan, Entry, Part, Resource, Target, part_body
 from ..errors import StoryError, story_failure
-from ..parallel import Crash, parallel_map
+from ..executors import Pool
+from ..parallel import Crash
 from ..progress import Progress, report
 from ..render import document, serialize, direction
 from .output import build_time, stable_zip
@@ -44,11 +44,8 @@ class EpubLinks:
         return None  # a reflowing book has no page numbers
 
 
-def epub_bytes(book: Book) -> bytes:
-    return write_epub(compose(book))
-
-
-def write_epub(plan: BookPlan, progress: Progress | None = None) -> bytes:
+def write_epub(plan: BookPlan, progress: Progress | None = None, executor=None) -> bytes:
+    """The plan as EPUB bytes; its stories' documents rendered as units on `executor`."""
     meta = plan.metadata
     when = build_time(plan.book.newest_input)
     ebook = epub.EpubBook()
@@ -64,7 +61,7 @@ def write_epub(plan: BookPlan, progress: Progress | None = None) -> bytes:
     for name, content in sheets.items():
         ebook.add_item(epub.EpubItem(uid=f"css-{name[:-4]}", file_name=f"styles/{name}",
                                      media_type="text/css", content=content))
-    documents = _documents(plan, [f"../styles/{n}" for n in sheets], progress)
+    documents = _documents(plan, [f"../styles/{n}" for n in sheets], progress, executor)
     items = []
     for part in plan.parts:
         items.append(epub.EpubItem(uid=part.id, file_name=_file(part.id), media_type="application/xhtml+xml",
@@ -93,9 +90,10 @@ def _file(part_id: str) -> str:
     return f"text/{part_id}.xhtml"
 
 
-def _documents(plan: BookPlan, stylesheets: list[str], progress: Progress | None = None) -> dict[str, bytes]:
-    """Every part as a serialised XHTML document; the stories' parts in parallel, each story's
-    failure its own (a StoryError naming it)."""
+def _documents(plan: BookPlan, stylesheets: list[str], progress: Progress | None = None,
+               executor=None) -> dict[str, bytes]:
+    """Every part as a serialised XHTML document; the stories' parts as work units on the build's
+    executor (in parallel), each story's failure its own (a StoryError naming it)."""
     links = EpubLinks()
 
     def render(part: Part) -> bytes:
@@ -108,8 +106,12 @@ def _documents(plan: BookPlan, stylesheets: list[str], progress: Progress | None
 
     out = {part.id: render(part) for part in plan.parts if part.story is None}
     total = len(plan.book.stories)
-    for index, rendered in enumerate(parallel_map(story_documents, range(total))):
-        report(progress, "rendering", index + 1, total)
+    done: dict[int, object] = {}
+    for index, rendered in (executor or Pool()).run(story_documents, range(total)):
+        done[index] = rendered
+        report(progress, "rendering", len(done), total)
+    for index in range(total):
+        rendered = done[index]
         if isinstance(rendered, Crash):
             raise StoryError(f"left out of the book: rendering it failed ({rendered.reason})",
                              plan.book.stories[index].source, index)

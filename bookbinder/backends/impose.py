@@ -22,18 +22,9 @@ from dataclasses import dataclass
 import pikepdf
 
 from ..errors import UsageError
-from .print_options import ImposeOptions
+from .print_options import DEFAULT_SHEETS, PAPERS, SCHEMES, ImposeOptions
 
 # (columns, rows, folds): "v" takes the left half under the right, "h" the top half under the bottom.
-SCHEMES = {
-    "folio": (2, 1, "v"),
-    "quarto": (2, 2, "hv"),
-    "octavo": (4, 2, "vhv"),
-    "sextodecimo": (4, 4, "hvhv"),
-}
-DEFAULT_SHEETS = {"folio": 4, "quarto": 1, "octavo": 1, "sextodecimo": 1}
-PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89), "legal": (612.0, 1008.0), "tabloid": (792.0, 1224.0),
-          "a3": (841.89, 1190.55)}
 MM = 72 / 25.4
 
 

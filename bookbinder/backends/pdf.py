@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..book import Book
-from ..compose import BookPlan, Part, Resource, Target, compose, part_body
+from ..compose import BookPlan, Part, Resource, Target, part_body
 from ..errors import BookbinderError, BuildError, StoryError, story_failure
 from ..executors import Executor, Pool
 from ..parallel import Crash
@@ -29,12 +29,9 @@ from ..render import E, direction, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
+from .partcache import PartCache
 from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, folio_overlay, lay_out, merge
 from .print_options import PAGE_SIZES, PrintOptions, page_points
-
-
-def pdf_bytes(book: Book, options: PrintOptions = PrintOptions()) -> bytes:
-    return write_pdf(compose(book), options)
 
 
 def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: Progress | None = None,
@@ -201,69 +198,6 @@ def _front_and_folios(plan: BookPlan, options: PrintOptions, groups: list[list[P
         raise BuildError(f"the front matter or the folios could not be laid out "
                          f"({next(a for a in answers if isinstance(a, Crash)).reason})")
     return (answers[0], answers[1]) if plan.book.is_anthology else (None, answers[0])
-
-
-class PartCache:
-    """Each story's laid-out part, kept by what makes it (the story, the book's title in the running
-    heads, the print options, the user's stylesheet, bookbinder's code): adding a story to a book
-    lays out that story alone. Entries are checked like the story cache's: never trusted."""
-
-    def __init__(self, folder: str) -> None:
-        self.folder = Path(folder) / "parts"
-
-    def key(self, plan: BookPlan, group: list[Part], options: PrintOptions) -> str:
-        import hashlib
-        import json
-
-        from ..cache import _encode, code_fingerprint
-
-        story = plan.book.stories[group[0].story].with_(mtime=None)
-        entry = plan.entry(group[0].id)
-        h = hashlib.sha256()
-        for part in (code_fingerprint(), plan.book.title, repr(replace(options, parts_cache=None)),
-                     plan.book.info.css or "", str(bool(entry.children)), json.dumps(_encode(story))):
-            h.update(len(part).to_bytes(8, "big") + part.encode("utf-8"))
-        return h.hexdigest()
-
-    def load(self, key: str) -> LaidOut | None:
-        """The part kept under `key`, if it is the one written there (its sha256 matches the record)
-        and does nothing but link (`pdfmerge.inert`); else None, and the story is laid out again."""
-        import hashlib
-        import json
-
-        from ..cache import read_kept
-        from .pdfmerge import inert
-
-        try:
-            meta = json.loads(read_kept(self.folder / f"{key}.json", 1 << 20))
-            pdf = read_kept(self.folder / f"{key}.pdf")
-            if meta.get("key") != key or hashlib.sha256(pdf).hexdigest() != meta.get("sha256") or not inert(pdf):
-                return None
-            return LaidOut(pdf, int(meta["pages"]), _marks_from(meta["marks"]), tuple(map(str, meta.get("notes", ()))))
-        except Exception:  # noqa: BLE001 - absent, truncated or foreign: lay the story out again
-            return None
-
-    def store(self, key: str, laid: LaidOut) -> None:
-        import hashlib
-        import json
-
-        from ..cache import keep
-
-        try:
-            keep(self.folder / f"{key}.pdf", laid.pdf)
-            keep(self.folder / f"{key}.json", json.dumps(
-                {"key": key, "sha256": hashlib.sha256(laid.pdf).hexdigest(), "pages": laid.pages,
-                 "marks": _marks_to(laid.marks), "notes": list(laid.notes)}).encode())
-        except Exception:  # noqa: BLE001 - only costs a layout next time
-            pass
-
-
-def _marks_to(marks) -> list:
-    return [[m.label, m.page, _marks_to(m.children)] for m in marks]
-
-
-def _marks_from(data) -> tuple[Mark, ...]:
-    return tuple(Mark(str(label), int(page), _marks_from(children)) for label, page, children in data)
 
 
 _FRONT = {"titlepage", "toc"}  # laid out before the body; the cover is the EPUB's (print covers come apart)

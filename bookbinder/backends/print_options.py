@@ -3,6 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The folds of hand binding: pages across, pages down, and the order of the folds (impose.py).
+SCHEMES = {
+    "folio": (2, 1, "v"),
+    "quarto": (2, 2, "hv"),
+    "octavo": (4, 2, "vhv"),
+    "sextodecimo": (4, 4, "hvhv"),
+}
+DEFAULT_SHEETS = {"folio": 4, "quarto": 1, "octavo": 1, "sextodecimo": 1}
+PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89), "legal": (612.0, 1008.0), "tabloid": (792.0, 1224.0),
+          "a3": (841.89, 1190.55)}
 PAGE_SIZES = {"a5": "148mm 210mm", "5.5x8.5in": "5.5in 8.5in", "6x9in": "6in 9in", "a4": "210mm 297mm",
               "letter": "8.5in 11in"}
 DEFAULT_PAGE_SIZE = "6x9in"
@@ -52,3 +62,20 @@ class PrintOptions:
     gutter: float | None = None          # inside margin in inches, over the stylesheet's
     parts_cache: str | None = None       # a folder where each story's laid-out part is kept (cache.py)
     set_lines: bool = True               # justified paragraphs broken all at once (linebreak.py), not greedily
+
+
+def pod_options(service: str | None, paper_color: str = "white", cover_pdf: bool = True, guides: bool = False,
+                gutter: float | None = None, spine_per_page: float | None = None) -> PodOptions | None:
+    """--pod and its numbers: custom needs both of them; over a preset they replace its own; they
+    mean nothing without a service (UsageError naming the flags)."""
+    from ..errors import UsageError
+
+    numbers = {"--pod-gutter": gutter, "--pod-spine-per-page": spine_per_page}
+    if service == "custom" and None in numbers.values():
+        missing = " and ".join(k for k, v in numbers.items() if v is None)
+        raise UsageError(f"--pod custom needs {missing} (the numbers from your service's guide)")
+    if service is None and any(v is not None for v in numbers.values()):
+        raise UsageError(f"{' and '.join(k for k, v in numbers.items() if v is not None)}: only with --pod")
+    if service is None:
+        return None
+    return PodOptions(service, paper_color, cover_pdf, guides, gutter, spine_per_page)

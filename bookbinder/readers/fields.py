@@ -7,11 +7,11 @@ many ways. `FieldSet` gathers what one story states, then becomes a `Metadata`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import fields
 
 from dateutil import parser as dateparser
 
-from ..model import Block, Metadata, Note, Pairing, unique_names
+from ..model import Metadata, Pairing, unique_names
 
 _KEYS: dict[str, tuple[str, ...]] = {
     "title": ("title", "story title", "fic title", "work title"),
@@ -163,31 +163,20 @@ def parse_language(value: str) -> str | None:
     return None
 
 
-@dataclass
 class FieldSet:
     """What one story states, gathered while a reader works; `metadata()` freezes it.
 
+    Its fields are Metadata's own (`dataclasses.fields(Metadata)`): each tuple there is a list here
+    to append to, each single value starts as None; so a field added to Metadata is a field here.
     Local to one reader call: never shared between stages."""
 
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    summary: list[Block] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    end_notes: list[Note] = field(default_factory=list)
-    rating: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    fandoms: list[str] = field(default_factory=list)
-    characters: list[str] = field(default_factory=list)
-    pairings: list[Pairing] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    series: str | None = None
-    status: str | None = None
-    language: str | None = None
-    published: str | None = None
-    updated: str | None = None
-    stated_words: int | None = None
-    url: str | None = None
+    def __init__(self, **given) -> None:
+        for f in _GATHERED:
+            setattr(self, f.name, list(given.get(f.name, ())) if _is_many(f) else given.get(f.name, f.default))
+
+    def __repr__(self) -> str:
+        said = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in _GATHERED if getattr(self, f.name))
+        return f"FieldSet({said})"
 
     def add(self, name: str, value: str, label: str = "") -> bool:
         """Record `value` under field `name` (from `field_of`); False if the value says nothing."""
@@ -219,11 +208,23 @@ class FieldSet:
         return True
 
     def metadata(self) -> Metadata:
-        return Metadata(
-            title=self.title, authors=unique_names(self.authors), summary=tuple(self.summary),
-            notes=tuple(self.notes), end_notes=tuple(self.end_notes), rating=self.rating,
-            warnings=unique_names(self.warnings), categories=unique_names(self.categories), fandoms=unique_names(self.fandoms),
-            characters=unique_names(self.characters), pairings=tuple(dict.fromkeys(self.pairings)),
-            tags=unique_names(self.tags), series=self.series, status=self.status, language=self.language,
-            published=self.published, updated=self.updated, stated_words=self.stated_words, url=self.url,
-        )
+        return Metadata(**{f.name: _frozen(f.name, getattr(self, f.name)) if _is_many(f) else getattr(self, f.name)
+                           for f in _GATHERED})
+
+
+_GATHERED = tuple(f for f in fields(Metadata) if f.name != "inferred")  # what a text states, not guesses
+_BLOCKS_AND_NOTES = {"summary", "notes", "end_notes"}  # kept in order, repeats and all
+
+
+def _is_many(f) -> bool:
+    return f.default == ()
+
+
+def _frozen(name: str, values: list) -> tuple:
+    """A gathered list as Metadata holds it: names once each (case aside), pairings once each,
+    summary paragraphs and notes as they came."""
+    if name in _BLOCKS_AND_NOTES:
+        return tuple(values)
+    if all(isinstance(v, str) for v in values):
+        return unique_names(values)
+    return tuple(dict.fromkeys(values))

@@ -1,0 +1,122 @@
+"""The build: what the user names -> books on disk, in the order `build` lists. Nothing here prints.
+
+    collect   the inputs named -> Inputs            (build/collect.py)
+    read      Inputs -> Reading: a card per story   (build/reading.py; each story a work unit)
+    plan      the cards -> Plan: the books          (build/planning.py)
+    write     the books -> Written: their files     (build/writing.py; each book a work unit)
+    finish    all of it -> BuildResult
+
+Each step returns a frozen value; the executor (where units run) and the shelf (where stories
+wait between reading and writing) are opened first and closed last. `BuildOptions` says how.
+"""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..backends.output import output_folder
+from ..cache import StoryCache, private_folder
+from ..errors import BookbinderError, InputError
+from ..executors import executor_for
+from ..model import Card, Diagnostic, Story
+from ..progress import Progress
+from .collect import Inputs, collect
+from .options import STDOUT, BuildOptions
+from .planning import Plan, plan, plan_books
+from .reading import Reading, load_stories, read_stories
+from .writing import Written, write_books
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: the files written (those already up to date among them), the book's bytes
+    when it went to standard output, the errors (one per input or book that failed, the rest still
+    built), every story's diagnostics, stories the filters left out, files skipped, notices."""
+
+    written: tuple[Path, ...] = ()
+    errors: tuple[BookbinderError, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    skipped: int = 0
+    data: bytes | None = None
+    skipped_files: tuple[Path, ...] = ()
+    notices: tuple[str, ...] = ()
+    up_to_date: tuple[Path, ...] = ()
+
+
+def build(inputs: list[str | Path], options: BuildOptions | None = None, progress: Progress | None = None,
+          on_story: Callable[[Story | Card], None] | None = None, **kwargs) -> BuildResult:
+    """One input file: a book of that story; several files or a folder: one anthology (or one per group)."""
+    options = options or BuildOptions(**{k: (Path(v) if k in {"out_dir", "out_file"} else v) for k, v in kwargs.items()})
+    with _engine(options) as executor:  # first: a scheduler out of reach leaves nothing behind
+        check_before_work(options)
+        options, said = private_cache(options)
+        found, options = collect(list(inputs), options)
+        with _shelf(options.cache) as shelf:
+            reading = read_stories(found, executor, shelf, _manifest_layers(found), options.stdin,
+                                   options.follow_links, progress)
+            for story in reading.stories if on_story else ():
+                on_story(story)
+            planned = plan(reading.stories, options, found.single)
+            written = write_books(planned.books, options, executor, shelf, progress) if planned.books else Written()
+    return finish(found, reading, planned, written, said)
+
+
+def check_before_work(options: BuildOptions) -> None:
+    """What can be checked before a story is read: a bad -o, paper that cannot hold the pages."""
+    if options.out_file != STDOUT:
+        output_folder(options.out_file.parent if options.out_file else options.out_dir)
+    pdf = options.options_for("pdf") if "pdf" in options.formats else None
+    if pdf is not None and pdf.impose is not None:
+        from ..backends.impose import check_imposition
+
+        check_imposition(pdf.page_size, pdf.impose)
+
+
+def private_cache(options: BuildOptions) -> tuple[BuildOptions, tuple[str, ...]]:
+    """The options with the user's cache where it is private (laid-out PDF parts are kept beside the
+    stories), or without it and a notice saying why (another user's, or writable by others)."""
+    if options.cache is None:
+        return options, ()
+    problem = private_folder(options.cache)
+    if problem:
+        return replace(options, cache=None), (f"{options.cache}: the cache is not used: {problem}; building without it",)
+    pdf = replace(options.options_for("pdf"), parts_cache=str(options.cache))
+    return options.with_format_options("pdf", pdf), ()
+
+
+def finish(found: Inputs, reading: Reading, planned: Plan, written: Written, said: tuple[str, ...]) -> BuildResult:
+    errors = found.errors + reading.errors + planned.errors + written.errors
+    if not reading.stories and not errors:
+        errors = (InputError("no story files found", ", ".join(found.given) or "."),)
+    return BuildResult(written.files, errors, tuple(d for b in planned.books for s in b.stories for d in s.diagnostics),
+                       planned.skipped, written.data, found.skipped, said + found.notices + written.notices,
+                       written.up_to_date)
+
+
+def _manifest_layers(found: Inputs):
+    if found.manifest is None:
+        return None
+    return lambda path: [o] if (o := found.manifest.override_for(path)) else []
+
+
+@contextlib.contextmanager
+def _engine(options: BuildOptions) -> Iterator:
+    executor = executor_for(options.scheduler, options.jobs, options.tls)
+    with contextlib.closing(executor):
+        yield executor
+
+
+@contextlib.contextmanager
+def _shelf(cache: Path | None) -> Iterator[StoryCache]:
+    """Where the build keeps its stories' text while it plans: the cache, or a scratch folder."""
+    if cache is not None:
+        yield StoryCache(cache)
+        return
+    with StoryCache.scratch() as shelf:
+        yield shelf
+
+
+__all__ = ["BuildOptions", "BuildResult", "Inputs", "Plan", "Reading", "Written", "build", "collect",
+           "load_stories", "plan_books"]

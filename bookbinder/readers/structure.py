@@ -43,7 +43,7 @@ def build_chapters(units: list[Unit], diagnostics: list[Diagnostic]) -> tuple[Ch
 
 def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None, str] | None, list[Unit]]]:
     heads = {i: (*h, heading_text(u.text)) for i, u in enumerate(units) if u.single and (h := chapter_heading(u.text))}
-    heads.update({i: (None, u.text, u.text) for i, u in enumerate(units) if u.heading and i not in heads})
+    heads.update({i: (None, u.text, u.text) for i, u in enumerate(units) if u.heading and not u.section and i not in heads})
     if not heads:
         heads = _numbered_heads(units)
     groups: list[tuple[tuple[str, str | None, str] | None, list[Unit]]] = [(None, [])]

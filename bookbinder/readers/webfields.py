@@ -1,0 +1,115 @@
+"""A web page's title, authors, date and language: `Declared` (+ the sanitized body) -> FieldSet.
+
+The page's statements are weighed, never taken blindly: a <title> or og:title carries the site's
+name (" - Wikipedia", " | DW | 10.06.2013"), a meta author is often the publisher ("Ediciones El
+País", "Deutsche Welle (www.dw.com)", "@NatGeoUK"), and a JSON-LD headline can be a description
+(Wikipedia's). A title is the first statement that agrees with another; an author is a person's
+name that is not the site's.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .declared import Declared
+from .fields import FieldSet, parse_date, parse_language
+from .html import text_of
+
+# " - ", " | ", " – ", " — ", " » ", " / ", " · ", " :: " between a title and its site name.
+_SEPARATOR = re.compile(r"\s+(?:[|\-–—»·/•]|::)\s+|\s*\|\s*")
+_NOT_A_NAME = re.compile(r"^@|https?:|www\.|\.(?:com|org|net|de|fr|es|co\.uk)\b|^\W*$", re.IGNORECASE)
+_BYLINE_PREFIX = re.compile(r"^(?:view all posts by|posted by|published by|written by|by|von|par|por|di|door)\s+",
+                            re.IGNORECASE)
+_MAX_NAME_WORDS = 5
+_TITLE_ELEMENTS = ("h1", "h2", "h3", "b", "strong")
+
+
+def page_fields(declared: Declared, body: etree._Element, byline: str | None = None) -> FieldSet:
+    """What a page states of itself, as fields: its title, authors, date and language."""
+    fields = FieldSet()
+    fields.title = page_title(declared, body)
+    sites = declared.site_names
+    fields.authors = [a for a in map(_name, declared.authors) if a and not _is_site(a, sites)][:1]
+    if not fields.authors and byline:
+        name = _name(byline)
+        fields.authors = [name] if name and not _is_site(name, sites) else []
+    fields.published = parse_date(declared.published[:10]) if declared.published else None
+    fields.language = parse_language(declared.language or "")
+    return fields
+
+
+def page_title(declared: Declared, body: etree._Element) -> str | None:
+    """JSON-LD's headline or name, or og:title, where it agrees with the <title> or a heading; else
+    og:title; else the heading that the <title> wraps in its site name; else the <title> itself."""
+    sites = declared.site_names
+    stated = [t for t in (*declared.ld_titles, declared.og_title) if t]
+    heads = _heading_texts(body)
+    for title in stated:
+        if (declared.title and agree(title, declared.title)) or any(_fold(title) in _fold(h) for h in heads):
+            return strip_site(title, sites)
+    if declared.og_title:
+        return strip_site(declared.og_title, sites)
+    if declared.title:
+        inner = [h for h in heads if len(_fold(h)) >= 3 and _wraps(declared.title, h)]
+        return max(inner, key=len) if inner else strip_site(declared.title, sites)
+    return stated[0] if stated else None
+
+
+def strip_site(title: str, sites: tuple[str, ...]) -> str:
+    """The title less the parts at its end or start that name the site or are a date
+    ("Ein Albtraum - DER SPIEGEL 52/2018" keeps all: no site name is stated for it)."""
+    parts = [p for p in _SEPARATOR.split(title) if p.strip()]
+    while len(parts) > 1 and (_is_site(parts[-1], sites) or parse_date(parts[-1])):
+        parts.pop()
+    while len(parts) > 1 and _is_site(parts[0], sites):
+        parts.pop(0)
+    if len(parts) == len(_SEPARATOR.split(title)):
+        return title
+    start, end = title.find(parts[0]), title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip() if 0 <= start < end else title
+
+
+def _heading_texts(body: etree._Element) -> list[str]:
+    texts = []
+    for el in body.iter(*_TITLE_ELEMENTS):
+        text = text_of(el)
+        if 0 < len(text) <= 300:
+            texts.append(text)
+        if len(texts) >= 200:
+            break
+    return texts
+
+
+def _name(value: str) -> str | None:
+    """A person's name from a statement or a byline ("By Jake Goulding"), or None."""
+    name = _BYLINE_PREFIX.sub("", value.strip()).strip(" ,;:")
+    if not name or _NOT_A_NAME.search(name) or len(name.split()) > _MAX_NAME_WORDS or any(c.isdigit() for c in name):
+        return None
+    return name
+
+
+def _is_site(value: str, sites: tuple[str, ...]) -> bool:
+    """Whether `value` names one of the sites: the same name, or a long word in common
+    ("Ediciones El País" and "EL PAÍS", "SPIEGEL ONLINE, Hamburg" and "SPIEGEL ONLINE")."""
+    mine = {w for w in _fold(value).split() if len(w) >= 4}
+    for site in sites:
+        theirs = _fold(site)
+        if _fold(value).replace(" ", "") in theirs.replace(" ", "") or mine & {w for w in theirs.split() if len(w) >= 4}:
+            return True
+    return False
+
+
+def agree(a: str, b: str) -> bool:
+    fa, fb = _fold(a), _fold(b)
+    return bool(fa and fb) and (fa in fb or fb in fa)
+
+
+def _wraps(title: str, heading: str) -> bool:
+    """Whether the <title> is `heading` with something added before or after (a site's name)."""
+    ft, fh = _fold(title), _fold(heading)
+    return ft.startswith(fh) or ft.endswith(fh)
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", text.casefold()))

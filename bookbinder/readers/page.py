@@ -50,7 +50,8 @@ def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: Im
         raise InputError("holds no story text", source)
     book.title = book.title or page.title
     book.language = book.language or parse_language(page.lang or "")
-    return read_units(units, source, diagnostics, book)
+    story = read_units(units, source, diagnostics, book)
+    return story.with_(meta=story.meta.with_(title=book.title)) if web and book.title else story  # the page's own
 
 
 def _title_heading(units: list[Unit], container: FieldSet | None,

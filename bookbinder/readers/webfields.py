@@ -82,8 +82,18 @@ def _heading_texts(body: etree._Element) -> list[str]:
 
 
 def _name(value: str) -> str | None:
-    """A person's name from a statement or a byline ("By Jake Goulding"), or None."""
+    """A person's name from a statement or a byline ("By Jake Goulding"), or None. A byline found
+    in an author box runs on into the blurb ("Daniel Lemire A computer science professor"), or
+    into a web address ("Henning Lobin www lobin de"): the name is the capitalised words before."""
     name = _BYLINE_PREFIX.sub("", value.strip()).strip(" ,;:")
+    if len(name.split()) > 3:
+        lead = []
+        for word in name.split():
+            if not word[:1].isupper() or word in {"A", "An", "The"} or lead and word.lower().startswith("www"):
+                break
+            lead.append(word)
+        name = " ".join(lead) if len(lead) >= 2 else name
+    name = re.split(r"\s(?:www|https?)\b", name)[0]
     if not name or _NOT_A_NAME.search(name) or len(name.split()) > _MAX_NAME_WORDS or any(c.isdigit() for c in name):
         return None
     return name
@@ -95,6 +105,8 @@ def _is_site(value: str, sites: tuple[str, ...]) -> bool:
     mine = {w for w in _fold(value).split() if len(w) >= 4}
     for site in sites:
         theirs = _fold(site)
+        if theirs.startswith(_fold(value) + " s "):
+            continue  # "Daniel Lemire's blog": the author's own site
         if _fold(value).replace(" ", "") in theirs.replace(" ", "") or mine & {w for w in theirs.split() if len(w) >= 4}:
             return True
     return False

@@ -41,7 +41,7 @@ from ..accounting import words
 from ..model import Diagnostic
 from .fields import FieldSet
 from .html import ImageLoader, Page, block_text, units_of
-from .patterns import chapter_heading
+from .patterns import chapter_heading, is_marker
 from .segment import Unit
 from .webfields import agree, page_fields
 
@@ -56,7 +56,8 @@ _CHROME_NAME = re.compile(
     r"^(?:comments?(?:[-_](?:area|list|section|wrapper|respond|form|thread|container))?|commentlist|respond|"
     r"disqus_thread|sidebar|secondary|widget-area|sharedaddy|share(?:-?buttons|daddy|-links)?|social(?:-share)?|"
     r"jp-relatedposts|related(?:[-_]posts|[-_]articles)?|breadcrumbs?|catlinks|mw-navigation|navbox|"
-    r"printfooter|site-(?:header|footer)|post-navigation|nav-links|author-?box|newsletter|toc|mw-editsection|noprint)$", re.IGNORECASE)
+    r"printfooter|site-(?:header|footer)|post-navigation|nav-links|author-?box|newsletter|toc|mw-editsection|noprint|"
+    r"forum(?:[-_](?:fil|message|thread|comments?))?)$", re.IGNORECASE)
 _PROBE = 8             # words of the extractor's first and last blocks looked for in the page
 _MIN_KEPT = 0.4        # of a prose page's prose words; keeping less is a guess too far
 _PROSE_PAGE = 0.6      # of the page's words in prose blocks: a page that is mostly prose
@@ -74,13 +75,19 @@ def web_units(page: Page, diagnostics: list[Diagnostic], images: ImageLoader | N
     text = read_webpage(page, diagnostics)
     units = units_of(list(text.elements), diagnostics, images, headings=True)
     if text.sections:
-        units = [replace(u, section=True) if u.heading and not chapter_heading(u.text) else u for u in units]
+        units = [_section(u) if u.heading and not chapter_heading(u.text) else u for u in units]
     first = units[0] if units else None
     if first and first.heading and not chapter_heading(first.text) and agree(text.fields.title or first.text, first.text):
         text.fields.title = text.fields.title or first.text
         diagnostics.append(Diagnostic("header-field", "the page's first heading read as the title", first.text))
         units = units[1:]
     return units, text.fields
+
+
+def _section(unit: Unit) -> Unit:
+    """A heading inside one article: a section's title, or a scene break set as a heading ("<h3>...</h3>")."""
+    marker = is_marker(unit.text) or not any(c.isalnum() for c in unit.text)
+    return replace(unit, heading=False) if marker else replace(unit, section=True)
 
 
 def read_webpage(page: Page, diagnostics: list[Diagnostic]) -> WebText:
@@ -155,7 +162,7 @@ class _WordIndex:
     def __init__(self, body: etree._Element) -> None:
         self.words: list[str] = []
         self.owners: list[etree._Element] = []
-        self.linked: list[bool] = []  # whether the word is a link's
+        self.linked: list[bool] = []  # whether the word is a link's, or in a sidebar, comment or footer
         blocks, links = [body], 0
         for event, el in etree.iterwalk(body, events=("start", "end")):
             if not isinstance(el.tag, str):
@@ -165,12 +172,12 @@ class _WordIndex:
             if event == "start":
                 if el.tag in _BLOCKS and el is not body:
                     blocks.append(el)
-                links += el.tag == "a"
+                links += el.tag == "a" or _is_chrome(el)
                 self._add(el.text, blocks[-1], links)
             elif el is not body:
                 if el.tag in _BLOCKS:
                     blocks.pop()
-                links -= el.tag == "a"
+                links -= el.tag == "a" or _is_chrome(el)
                 self._add(el.tail, blocks[-1], links)
         self.text = " " + " ".join(self.words) + " "
         self.offsets = []
@@ -187,7 +194,7 @@ class _WordIndex:
             self.linked += [links > 0] * len(found)
 
     def prose(self) -> int:
-        """Words in prose blocks: ten words or more, mostly not links."""
+        """Words in prose blocks: ten words or more, mostly not links, not in the page's chrome."""
         count: Counter = Counter(id(o) for o in self.owners)
         linked: Counter = Counter(id(o) for o, link in zip(self.owners, self.linked) if link)
         return sum(n for key, n in count.items() if n >= 10 and linked[key] * 2 < n)
@@ -247,7 +254,8 @@ def _cut(body: etree._Element, start: etree._Element, end: etree._Element) -> li
 
 def _drop_chrome(body: etree._Element, kept: Counter) -> list[tuple[str, str]]:
     """Sidebars, comment threads and footers inside the main text's span, unless the extractor
-    kept most of their words (then they are text the page merely wrapped oddly)."""
+    kept most of their words (then they are text the page merely wrapped oddly) and they are not
+    mostly links (a contents list repeats the headings the extractor keeps)."""
     dropped = []
     for el in list(body.iter()):
         if not isinstance(el.tag, str) or el is body or not _is_chrome(el) or el.getparent() is None:
@@ -256,11 +264,16 @@ def _drop_chrome(body: etree._Element, kept: Counter) -> list[tuple[str, str]]:
             continue  # dropped with its ancestor
         text = _text_with_tail(el, tail=False)
         found = Counter(words(text))
-        if sum((found & kept).values()) * 2 > sum(found.values()):
+        if sum((found & kept).values()) * 2 > sum(found.values()) and not _mostly_links(el, found):
             continue
         dropped.append((f"<{el.tag}> {_names(el)}".strip(), text))
         el.drop_tree()  # its tail is text of the span
     return dropped
+
+
+def _mostly_links(el: etree._Element, found: Counter) -> bool:
+    linked = sum(len(words(block_text(a))) for a in el.iter("a"))
+    return linked * 5 > sum(found.values()) * 4
 
 
 def _is_chrome(el: etree._Element) -> bool:
@@ -293,10 +306,11 @@ def _too_little(index: _WordIndex, kept: etree._Element) -> bool:
 
 def _byline(body: etree._Element) -> str | None:
     """The byline the page shows, as trafilatura's byline rules find it in the sanitized tree."""
+    from lxml import html as lxml_html
     from trafilatura.metadata import extract_metadata
 
-    tree = etree.fromstring(b"<html>" + etree.tostring(body) + b"</html>", etree.HTMLParser())
     try:
+        tree = lxml_html.document_fromstring("<html>" + etree.tostring(body, encoding="unicode") + "</html>")
         meta = extract_metadata(tree)
     except (ValueError, TypeError, etree.LxmlError):
         return None

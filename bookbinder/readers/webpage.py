@@ -266,7 +266,8 @@ def _drop_chrome(body: etree._Element, kept: Counter) -> list[tuple[str, str]]:
         found = Counter(words(text))
         if sum((found & kept).values()) * 2 > sum(found.values()) and not _mostly_links(el, found):
             continue
-        dropped.append((f"<{el.tag}> {_names(el)}".strip(), text))
+        names = f" ({_names(el)})" if _names(el) else ""
+        dropped.append((f"<{el.tag}>{names} inside the main text", _joined([text])))
         el.drop_tree()  # its tail is text of the span
     return dropped
 
@@ -314,4 +315,7 @@ def _byline(body: etree._Element) -> str | None:
         meta = extract_metadata(tree)
     except (ValueError, TypeError, etree.LxmlError):
         return None
-    return meta.author if meta is not None else None
+    if meta is None or not meta.author:
+        return None
+    shown = re.search(re.escape(meta.author), block_text(body), re.IGNORECASE)  # trafilatura title-cases names
+    return shown.group(0) if shown else meta.author

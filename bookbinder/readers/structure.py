@@ -96,7 +96,7 @@ def _is_gap_break(u: Unit, usual: int, marginal_breaks: bool) -> bool:
 def _section_labels(units: list[Unit]) -> set[int]:
     """Short lines set wholly in bold or underline, with no closing punctuation, that open sections
     ("<p><u>Three weeks later</u></p>", "<b>MEREDITH</b>"): a writer's habit, so only where it recurs."""
-    found = [u for u in units if u.single and u.rich is not None and len(u.rich) == 1 and _is_label(u)]
+    found = [u for u in units if u.single and not u.heading and u.rich is not None and len(u.rich) == 1 and _is_label(u)]
     # Labels name different sections; one bold line repeated is the site's or the author's boilerplate.
     return {id(u) for u in found} if len({u.text.casefold() for u in found}) >= 2 else set()
 

@@ -22,18 +22,24 @@ _NOT_A_NAME = re.compile(r"^@|https?:|www\.|\.(?:com|org|net|de|fr|es|co\.uk)\b|
 _BYLINE_PREFIX = re.compile(r"^(?:view all posts by|posted by|published by|written by|by|von|par|por|di|door)\s+",
                             re.IGNORECASE)
 _MAX_NAME_WORDS = 5
+# A byline line: "By Jake Goulding", "Von Clemens Höges", "par Didier Roy, 21 juin 2018".
+_BYLINE_LINE = re.compile(r"^(?:by|von|par|por|door|di)\s+(?P<name>[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){1,3})"
+                          r"\s*(?:[,|·–—-].{0,60})?$", re.IGNORECASE)
 _TITLE_ELEMENTS = ("h1", "h2", "h3", "b", "strong")
 
 
 def page_fields(declared: Declared, body: etree._Element, byline: str | None = None) -> FieldSet:
-    """What a page states of itself, as fields: its title, authors, date and language."""
+    """What a page states of itself, as fields: its title, authors, date and language. The author
+    is the first that names a person and not the site: the page's statements, then `byline` (the
+    extractor's), then a line that reads as one ("par Didier Roy, 21 juin 2018", "Von Clemens Höges")."""
     fields = FieldSet()
     fields.title = page_title(declared, body)
     sites = declared.site_names
-    fields.authors = [a for a in map(_name, declared.authors) if a and not _is_site(a, sites)][:1]
-    if not fields.authors and byline:
-        name = _name(byline)
-        fields.authors = [name] if name and not _is_site(name, sites) else []
+    for value in (*declared.authors, byline, _byline_line(body)):
+        name = _name(value) if value else None
+        if name and not _is_site(name, sites):
+            fields.authors = [name]
+            break
     fields.published = parse_date(declared.published[:10]) if declared.published else None
     fields.language = parse_language(declared.language or "")
     return fields
@@ -68,6 +74,18 @@ def strip_site(title: str, sites: tuple[str, ...]) -> str:
         return title
     start, end = title.find(parts[0]), title.rfind(parts[-1]) + len(parts[-1])
     return title[start:end].strip() if 0 <= start < end else title
+
+
+def _byline_line(body: etree._Element) -> str | None:
+    """The first short line of the page that is a byline, its name capitalised as names are."""
+    for el in body.iter("p", "div", "span", "address", "li", "a", "b", "strong", "em", "i"):
+        if len(el) > 3 or len("".join(el.itertext())) > 100:
+            continue
+        found = _BYLINE_LINE.match(text_of(el))
+        name = found.group("name") if found else ""
+        if name and not name.isupper() and all(w[:1].isupper() for w in name.split()):
+            return found.group("name")
+    return None
 
 
 def _heading_texts(body: etree._Element) -> list[str]:

@@ -21,8 +21,8 @@ footers. The page's declared structure comes first, then a generic boilerplate r
 
 Measured on the corpus's 23 web pages (tests/corpus: trafilatura-*, goose-*, liquidwar, ffn-*):
 whether the text an extractor keeps holds the labelled first and last words of the story.
-trafilatura 2.0: first 23/23, last 23/23, ~50 ms a page (after a 0.6 s import);
-readability-lxml 0.8: 21/23, 22/23 (missed National Geographic's whole text), ~45 ms;
+trafilatura 2.3: first 23/23, last 23/23, ~50 ms a page (after a 0.6 s import);
+readability-lxml 0.9: 21/23, 22/23 (missed National Geographic's whole text), ~45 ms;
 jusText 3.0: 20/23, 20/23, and kept comment threads (thousands of words past the end).
 trafilatura (Apache-2.0, like its dependencies courlan and htmldate; dateparser and babel are
 BSD) is the heaviest to install (~55 MB with babel) but the only one that never lost an end.
@@ -30,6 +30,7 @@ BSD) is the heaviest to install (~55 MB with babel) but the only one that never 
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -38,7 +39,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from ..accounting import words
-from ..model import Diagnostic
+from ..model import Diagnostic, Span
 from .fields import FieldSet
 from .html import ImageLoader, Page, block_text, units_of
 from .patterns import chapter_heading, is_marker
@@ -78,7 +79,7 @@ def web_units(page: Page, diagnostics: list[Diagnostic], images: ImageLoader | N
     text = read_webpage(page, diagnostics)
     units = units_of(list(text.elements), diagnostics, images, headings=True)
     if text.sections:
-        units = [_section(u) if u.heading and not chapter_heading(u.text) else u for u in units]
+        units = [_section(u) if (u.heading or _subhead(u)) and not chapter_heading(u.text) else u for u in units]
     first = units[0] if units else None
     if first and first.heading and not chapter_heading(first.text) and agree(text.fields.title or first.text, first.text):
         text.fields.title = text.fields.title or first.text
@@ -87,10 +88,21 @@ def web_units(page: Page, diagnostics: list[Diagnostic], images: ImageLoader | N
     return units, text.fields
 
 
+def _subhead(unit: Unit) -> bool:
+    """A line of three to twelve words set wholly in bold, not ending a sentence: an article's
+    subhead ("<p><strong>Reaping the harvest</strong></p>"). A story's bold section labels are
+    shorter ("MEREDITH", "Later"), and the structure stage reads them as scene breaks."""
+    if not unit.single or unit.rich is None or len(unit.rich) != 1:
+        return False
+    line = [i for i in unit.rich[0] if not (isinstance(i, str) and not i.strip())]
+    return (len(line) == 1 and isinstance(line[0], Span) and line[0].tag == "strong"
+            and 3 <= len(unit.text.split()) <= 12 and not re.search(r"[:;.!,…]$", unit.text.strip()))
+
+
 def _section(unit: Unit) -> Unit:
     """A heading inside one article: a section's title, or a scene break set as a heading ("<h3>...</h3>")."""
     marker = is_marker(unit.text) or not any(c.isalnum() for c in unit.text)
-    return replace(unit, heading=False) if marker else replace(unit, section=True)
+    return replace(unit, heading=False) if marker else replace(unit, heading=True, section=True)
 
 
 def read_webpage(page: Page, diagnostics: list[Diagnostic]) -> WebText:
@@ -143,12 +155,19 @@ def _extract(body: etree._Element) -> list[str]:
     """The words of the main text as trafilatura finds it, or [] (it found none)."""
     import trafilatura  # imported here: 0.6 s that a book of text files should not pay
 
+    _quiet()
     markup = "<html><body>" + etree.tostring(body, encoding="unicode", method="html") + "</body></html>"
     try:
         text = trafilatura.extract(markup, include_comments=False, include_tables=True, deduplicate=False)
     except (ValueError, TypeError, etree.LxmlError):  # trafilatura on markup it cannot read
         return []
     return words(text or "")
+
+
+def _quiet() -> None:
+    """trafilatura logs what it discards as warnings; bookbinder's diagnostics say what was dropped."""
+    for name in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _declared_main(body: etree._Element) -> etree._Element | None:
@@ -323,6 +342,7 @@ def _byline(body: etree._Element) -> str | None:
     from lxml import html as lxml_html
     from trafilatura.metadata import extract_metadata
 
+    _quiet()
     try:
         tree = lxml_html.document_fromstring("<html>" + etree.tostring(body, encoding="unicode") + "</html>")
         meta = extract_metadata(tree)

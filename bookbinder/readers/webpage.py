@@ -50,6 +50,7 @@ _BLOCKS = {"p", "div", "blockquote", "section", "article", "header", "footer", "
            "dl", "dt", "dd", "table", "tr", "td", "th", "tbody", "thead", "tfoot", "caption", "center", "pre",
            "figure", "figcaption", "address", "details", "summary", "body", "h1", "h2", "h3", "h4", "h5", "h6"}
 _CHROME_TAGS = {"aside", "footer"}
+_LINK_LISTS = {"ul", "ol", "dl", "p", "div", "table"}
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
 # Ids and classes of comment threads, sidebars, share and related-post boxes (WordPress, Disqus,
 # Jetpack, MediaWiki and common themes). A contents list is not text either: the book makes its own.
@@ -285,28 +286,49 @@ def _cut(body: etree._Element, start: etree._Element | None, end: etree._Element
 
 
 def _drop_chrome(body: etree._Element, kept: Counter) -> list[tuple[str, str]]:
-    """Sidebars, comment threads and footers inside the main text's span, unless the extractor
-    kept most of their words (then they are text the page merely wrapped oddly) and they are not
-    mostly links (a contents list repeats the headings the extractor keeps)."""
-    dropped = []
-    for el in list(body.iter()):
-        if not isinstance(el.tag, str) or el is body or not _is_chrome(el) or el.getparent() is None:
+    """Sidebars, comment threads, footers and lists of links inside the main text's span, unless
+    the extractor kept most of their words (then they are text the page merely wrapped oddly).
+    Chrome that is mostly links goes even then: a contents list repeats the headings it keeps."""
+    counts, dropped = _link_counts(body), []
+    stack = list(reversed(body))
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str):
             continue
-        if any(_is_chrome(a) for a in el.iterancestors()):
-            continue  # dropped with its ancestor
+        total, linked, links = counts[el]
+        chrome = _is_chrome(el)
+        # a block of nothing but links ("Archivado en: ...", a row of share buttons)
+        link_list = el.tag in _LINK_LISTS and links >= 2 and linked > 0.9 * total
+        if not chrome and not link_list:
+            stack.extend(reversed(el))
+            continue
         text = _text_with_tail(el, tail=False)
         found = Counter(words(text))
-        if sum((found & kept).values()) * 2 > sum(found.values()) and not _mostly_links(el, found):
-            continue
+        if sum((found & kept).values()) * 2 > sum(found.values()) and not (chrome and linked > 0.8 * total):
+            continue  # the extractor kept it: text
         names = f" ({_names(el)})" if _names(el) else ""
         dropped.append((f"<{el.tag}>{names} inside the main text", _joined([text])))
         el.drop_tree()  # its tail is text of the span
     return dropped
 
 
-def _mostly_links(el: etree._Element, found: Counter) -> bool:
-    linked = sum(len(words(block_text(a))) for a in el.iter("a"))
-    return linked * 5 > sum(found.values()) * 4
+def _link_counts(body: etree._Element) -> dict:
+    """For every element: its words, the words of links in it, and its links with words (one pass)."""
+    counts: dict = {}
+    for el in reversed([e for e in body.iter() if isinstance(e.tag, str)]):
+        own = len(words(el.text or ""))
+        total, linked, links = own, own if el.tag == "a" else 0, int(el.tag == "a" and own > 0)
+        for child in el:
+            if isinstance(child.tag, str):
+                t, k, n = counts[child]
+                total, linked, links = total + t, linked + k, links + n
+            tail = len(words(child.tail or ""))
+            total += tail
+            linked += tail if el.tag == "a" else 0
+        if el.tag == "a":
+            linked, links = total, max(links, int(total > 0))
+        counts[el] = (total, linked, links)
+    return counts
 
 
 def _is_chrome(el: etree._Element) -> bool:

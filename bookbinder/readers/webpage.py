@@ -286,9 +286,10 @@ def _cut(body: etree._Element, start: etree._Element | None, end: etree._Element
 
 
 def _drop_chrome(body: etree._Element, kept: Counter) -> list[tuple[str, str]]:
-    """Sidebars, comment threads, footers and lists of links inside the main text's span, unless
+    """Sidebars, comment threads, footers and blocks of links inside the main text's span, unless
     the extractor kept most of their words (then they are text the page merely wrapped oddly).
-    Chrome that is mostly links goes even then: a contents list repeats the headings it keeps."""
+    What is mostly links goes even then: a contents list repeats the headings the extractor keeps,
+    and no story paragraph is nothing but links."""
     counts, dropped = _link_counts(body), []
     stack = list(reversed(body))
     while stack:
@@ -304,7 +305,7 @@ def _drop_chrome(body: etree._Element, kept: Counter) -> list[tuple[str, str]]:
             continue
         text = _text_with_tail(el, tail=False)
         found = Counter(words(text))
-        if sum((found & kept).values()) * 2 > sum(found.values()) and not (chrome and linked > 0.8 * total):
+        if sum((found & kept).values()) * 2 > sum(found.values()) and not link_list and linked <= 0.8 * total:
             continue  # the extractor kept it: text
         names = f" ({_names(el)})" if _names(el) else ""
         dropped.append((f"<{el.tag}>{names} inside the main text", _joined([text])))

@@ -287,6 +287,8 @@ def build_cmd(inputs, formats, out_dir, by, no_infer, title, authors, editors, l
               no_cache, jobs, scheduler, tls_ca_file, tls_cert, tls_key, verbose, strict, follow_links,
               from_format) -> None:
     """Build books: one file gives a book of that story, several files or a folder an anthology."""
+    if verbose:  # the print backend's paragraphs left to WeasyPrint's own line breaks, and why
+        logging.getLogger("bookbinder.lines").setLevel(logging.INFO)
     inputs = list(inputs)
     try:
         for listing in lists:

@@ -163,11 +163,13 @@ def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderE
 def _scan(folder: Path, follow_links: bool, skip: list[Path], skipped: list[Path] | None,
           report: Callable[[BookbinderError], None], suffixes, sidecars) -> list[Path]:
     """The story files under `folder`, sorted; links out of it refused unless `follow_links`."""
+    from .readers import story_suffix  # ".fb2.zip" is one suffix
+
     root, found = folder.resolve(), []
     for path in sorted(folder.rglob("*")):
         if any(part.startswith(".") for part in path.relative_to(folder).parts) or _excluded(path, skip):
             continue
-        story = path.suffix.lower() in suffixes and not path.name.endswith(sidecars)
+        story = story_suffix(path) in suffixes and not path.name.endswith(sidecars)
         try:
             mode = os.stat(path).st_mode
         except OSError:
@@ -232,14 +234,14 @@ def read_list(path: str | Path, follow_links: bool = False) -> tuple[list[Path],
 def _entry(source: Path, entry: str, follow_links: bool) -> Path:
     """A story path named in `source` (a list or manifest), checked to stay inside its folder and
     to name a story format or a folder; InputError naming `source` and the entry otherwise."""
-    from .readers import STORY_SUFFIXES
+    from .readers import STORY_SUFFIXES, story_suffix
 
     try:
         target = inside(source.parent, entry, follow_links)
         folder = target.is_dir()
     except (ValueError, OSError) as exc:  # OSError: a name too long for the file system, a loop of links
         raise InputError(f"{entry[:80]!r} not read: {getattr(exc, 'strerror', None) or exc}", source) from None
-    if not folder and target.suffix.lower() not in STORY_SUFFIXES:
+    if not folder and story_suffix(target) not in STORY_SUFFIXES:
         raise InputError(f"{entry[:80]!r} not read: not a story file ({', '.join(sorted(STORY_SUFFIXES))})", source)
     return target
 

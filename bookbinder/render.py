@@ -32,7 +32,18 @@ def document(title: str, language: str, body: list[etree._Element], stylesheets=
     html = E.html(head, body_el)
     html.set("lang", language or "en")
     html.set(XML_LANG, language or "en")
+    if direction(language) == "rtl":
+        html.set("dir", "rtl")
     return etree.ElementTree(html)
+
+
+# Languages written right to left (ISO 639-1), as Unicode's script data and the HTML `dir` attribute have them.
+RTL = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "ku"})
+
+
+def direction(language: str | None) -> str:
+    """"rtl" for a language written right to left (fa, ar, he, ur...), else "ltr"."""
+    return "rtl" if (language or "").split("-")[0].casefold() in RTL else "ltr"
 
 
 def serialize(tree: etree._ElementTree) -> bytes:

@@ -27,6 +27,7 @@ from bookbinder.errors import BookbinderError
 from bookbinder.pipeline import load_story
 from bookbinder.render import render_story, serialize
 
+import formats_oracle
 from conftest import CASES, SEEDS, words
 
 SAMPLES = {
@@ -42,9 +43,17 @@ SAMPLES = {
     "ao3": [CASES / "ao3-download" / "input.html", CASES / "ao3-work-page" / "input.html"],
     "fanficfare": [CASES / "fanficfare-html" / "input.html"],
     "epub": [CASES / "ao3-epub" / "input.epub", CASES / "fanficfare-epub" / "input.epub"],
+    # the formats of issue 25, made from one short story (tests/support/formats/make.sh)
+    "pdf": [CASES / "made-pdf" / "input.pdf"],
+    "mobi": [CASES / "made-mobi" / "input.mobi"],
+    "docx": [CASES / "made-docx" / "input.docx"],
+    "odt": [CASES / "made-odt" / "input.odt"],
+    "rtf": [CASES / "made-rtf" / "input.rtf"],
+    "fb2": [CASES / "made-fb2" / "input.fb2"],
 }
 SUFFIX = {"config": ".config.toml", "manifest": ".manifest.toml", "text": ".txt", "pdftext": ".txt", "ao3-pdftext": ".txt", "fanficfare-txt": ".txt", "aozora": ".txt", "markdown": ".md", "html": ".html", "ao3": ".html",
-          "fanficfare": ".html", "epub": ".epub"}
+          "fanficfare": ".html", "epub": ".epub", "pdf": ".pdf", "mobi": ".mobi", "docx": ".docx", "odt": ".odt",
+          "rtf": ".rtf", "fb2": ".fb2"}
 SNIPPETS = [
     "<font color=red>", "<p>", "</p>", "<div>", "</div>", "<b>", "<i>", "</b>", "<br>", "<br><br><br>", "<hr>",
     "<p>&nbsp;</p>", "&#x1;", "&#xFFFE;", "&#xFFFF;", "&#0;", "&amp;", "&", "<", ">", "<![CDATA[x]]>", "<!--",
@@ -83,6 +92,10 @@ def case(rng: random.Random, kind: str | None = None) -> Case:
     edits = rng.randint(1, 6)
     if kind == "epub":
         return _epub_case(rng, sample, edits)
+    if kind in _ZIPPED:
+        return _epub_case(rng, sample, edits, kind, _ZIPPED[kind])
+    if kind in {"pdf", "mobi"}:
+        return _bytes_case(rng, sample, edits, kind)
     text = sample.decode("utf-8", errors="surrogateescape")
     text, notes = _mutate_text(rng, text, edits)
     data, how = _encode(rng, text, kind)
@@ -124,12 +137,17 @@ def _encode(rng: random.Random, text: str, kind: str) -> tuple[bytes, str]:
         return text.encode(codec, errors="surrogatepass"), f"encoded {codec} (surrogates passed)"
 
 
-def _epub_case(rng: random.Random, sample: bytes, edits: int) -> Case:
-    """An EPUB whose documents were mutated (or, now and then, whose archive bytes were)."""
+# Zip containers besides EPUB, and the entries that hold their text.
+_ZIPPED = {"docx": ("word/document.xml", "word/footnotes.xml"), "odt": ("content.xml",)}
+
+
+def _epub_case(rng: random.Random, sample: bytes, edits: int, kind: str = "epub",
+               texts: tuple[str, ...] = (".xhtml", ".html", ".htm")) -> Case:
+    """An EPUB (or DOCX, ODT) whose documents were mutated (or, now and then, whose archive bytes were)."""
     with zipfile.ZipFile(io.BytesIO(sample)) as z:
         entries = {info.filename: z.read(info) for info in z.infolist()}
     notes = []
-    documents = [n for n in entries if n.endswith((".xhtml", ".html", ".htm"))]
+    documents = [n for n in entries if n.endswith(texts)]
     for _ in range(edits):
         name = rng.choice(documents)
         text, said = _mutate_text(rng, entries[name].decode("utf-8", errors="replace"), 1)
@@ -144,7 +162,26 @@ def _epub_case(rng: random.Random, sample: bytes, edits: int) -> Case:
         at = rng.randrange(len(data))
         data = data[:at] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 8))) + data[at + 8:]
         notes.append(f"archive bytes changed at {at}")
-    return Case("epub", data, "; ".join(notes))
+    return Case(kind, data, "; ".join(notes))
+
+
+def _bytes_case(rng: random.Random, sample: bytes, edits: int, kind: str) -> Case:
+    """A PDF or MOBI with bytes changed, copied or cut (the made MOBI's text records are plain
+    HTML, so its edits land in the text; a PDF's mostly in its structure)."""
+    data, notes = bytearray(sample), []
+    for _ in range(edits):
+        at = rng.randrange(len(data))
+        op = rng.choice(["bytes", "bytes", "cut", "copy"])
+        if op == "bytes":
+            piece = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+            data[at:at + len(piece)] = piece
+        elif op == "cut":
+            del data[at:at + rng.randint(1, 400)]
+        else:
+            start = rng.randrange(len(data))
+            data[at:at] = data[start:start + rng.randint(1, 2000)]
+        notes.append(f"{op} at {at}")
+    return Case(kind, bytes(data), "; ".join(notes))
 
 
 # ------------------------------------------------------------------ the oracle
@@ -245,10 +282,10 @@ def _markup_words(data: bytes, suffix: str) -> Counter:
     """Words written inside angle brackets in the source. Where an edit breaks a tag ("<h<font>tml
     xmlns=...>"), parsers disagree on whether its attributes become text; such words are markup,
     and a loss of them is no loss of the story."""
-    if suffix not in {".html", ".htm", ".epub", ".md"}:
+    if suffix not in {".html", ".htm", ".epub", ".md", ".docx", ".odt", ".fb2"}:
         return Counter()
     raw = data.decode("utf-8", errors="replace")
-    if suffix == ".epub":
+    if suffix in {".epub", ".docx", ".odt"}:
         raw = " ".join(_entries(data))
     # A tag, or the tail of one whose "<" an edit moved away ('tml xmlns="...">').
     return Counter(w for tag in re.findall(r"<[^>]*>|[^<>]*>", raw) for w in words(tag))
@@ -258,6 +295,10 @@ def visible_text(data: bytes, suffix: str) -> str:
     """The words a reader of the input sees, found without bookbinder's code (stdlib parsers only)."""
     if suffix == ".epub":
         return " ".join(_html_text(text.encode()) for text in _entries(data, (".xhtml", ".html")))
+    if suffix in {".pdf", ".mobi"}:
+        return ""  # a damaged PDF or Kindle book is read differently by every library: safety alone is checked
+    if suffix in formats_oracle.SUFFIXES:
+        return formats_oracle.visible(data, suffix)
     # Bytes -> text is the reader's own step (tested on its own); the oracle reads what it decoded.
     from bookbinder.readers.decode import decode
     from bookbinder.readers.html import decode_html

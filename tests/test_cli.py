@@ -143,24 +143,23 @@ def test_one_output_file_for_several_books_is_a_usage_error(tmp_path, args, prob
 
 
 def test_files_that_are_not_stories(tmp_path) -> None:
-    """A folder's .docx and .jpg are counted (and listed with -v); given directly, each is one line saying what is read."""
+    """A folder's .doc and .jpg are counted (and listed with -v); given directly, each is one line saying what is read."""
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / SEED.name).write_bytes(SEED.read_bytes())
-    import zipfile
-    with zipfile.ZipFile(folder / "draft.docx", "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
+    (folder / "draft.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old Word file")
     (folder / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a picture")
     result = run("build", str(folder), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert "skipped 2 files that bookbinder does not read (.docx, .jpg)" in result.stderr
+    assert "skipped 2 files that bookbinder does not read (.doc, .jpg)" in result.stderr
     listed = run("build", str(folder), "-v", "-o", str(tmp_path / "out"))
-    assert "skipped " + str(folder / "draft.docx") in listed.stderr
-    result = run("build", str(folder / "draft.docx"), "-o", str(tmp_path / "out"))
+    assert "skipped " + str(folder / "draft.doc") in listed.stderr
+    result = run("build", str(folder / "draft.doc"), "-o", str(tmp_path / "out"))
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"bookbinder: {folder / 'draft.docx'}: is a .docx file, which bookbinder does not read; it reads .txt, .md, "
-        ".html (.htm, .xhtml) and .epub (save it as .html or .txt)"]
+        f"bookbinder: {folder / 'draft.doc'}: is a .doc file, which bookbinder does not read; it reads .txt, .md, "
+        ".html (.htm, .xhtml), .epub, .pdf, .mobi (.azw3, .azw, .prc), .docx, .odt, .rtf and .fb2 (.fb2.zip) "
+        "(save it as .docx, .html or .txt)"]
     assert ".epub" in run("--help").stdout
 
 

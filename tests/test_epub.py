@@ -96,3 +96,16 @@ def test_opf_metadata(books: list[Path]) -> None:
                      'property="schema:accessMode">textual', 'property="schema:accessibilityHazard">none',
                      'property="schema:accessibilitySummary"'):
         assert expected in opf, expected
+
+
+def test_a_right_to_left_story_turns_its_pages_right_to_left(tmp_path) -> None:
+    """A Persian story: dir="rtl" on its documents, page-progression-direction on the spine."""
+    import zipfile
+
+    from conftest import CASES
+
+    result = build([CASES / "persian-tatweel" / "input.txt"], out_file=tmp_path / "fa.epub")
+    with zipfile.ZipFile(result.written[0]) as z:
+        assert 'page-progression-direction="rtl"' in z.read("EPUB/content.opf").decode()
+        texts = [z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml") and "nav" not in n]
+    assert texts and all('dir="rtl"' in t for t in texts)

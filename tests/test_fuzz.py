@@ -49,9 +49,12 @@ def test_books_of_mutated_inputs_pass_epubcheck(tmp_path: Path) -> None:
     for path in inputs:
         result = build([path], BuildOptions(out_dir=tmp_path / "single"))
         books += result.written
+        # each input makes its book, or is refused in one line (a mutated PDF or Kindle book often is)
+        refused = [e for e in result.errors if "\n" not in e.format_message()]
+        assert len(result.written) + len(refused) == 1, (path, result.written, result.errors)
     result = build([folder], BuildOptions(out_dir=tmp_path / "all", title="Mutants"))
     books += result.written
-    assert len(books) >= len(fuzzing.SAMPLES), books  # an input may be refused with a one-line error, not more
+    assert result.written and len(books) > len(fuzzing.SAMPLES) // 2, books
     reports = epubcheck_many(books)
     bad = {path: r for path, r in reports.items() if r["fatal"] or r["errors"] or r["warnings"]}
     assert not bad, bad

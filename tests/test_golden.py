@@ -16,6 +16,7 @@ from bookbinder.api import normalize_to
 from bookbinder.pipeline import load_story
 from bookbinder.report import story_record
 
+import formats_oracle
 from conftest import CASES, SEEDS, words
 
 CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir())
@@ -67,12 +68,14 @@ def test_seed_golden(seed: Path, tmp_path: Path, regen: bool) -> None:
 
 def source_text(path: Path) -> str:
     """The words a reader sees in the input: a text file's text (front matter aside), an HTML page's
-    visible text, or the visible text of an EPUB's documents."""
+    visible text, the visible text of an EPUB's documents, or of another format (formats_oracle)."""
     from bookbinder.readers.decode import decode
     from bookbinder.sidecar import split_front_matter
 
     if path.suffix in {".html", ".htm"}:
         return _visible(path.read_bytes())
+    if path.suffix in formats_oracle.SUFFIXES:
+        return formats_oracle.visible(path.read_bytes(), path.suffix)
     if path.suffix == ".epub":
         import zipfile
 

@@ -728,3 +728,25 @@ def test_a_line_of_thousands_of_spans_keeps_its_words_and_says_what_it_dropped(t
     assert sum(isinstance(item, Span) for item in paragraph.inlines) == 1000
     said = [d for d in story.diagnostics if d.code == "formatting-dropped"]
     assert len(said) == 1 and "500 formatting elements" in said[0].message
+
+
+def test_a_body_tag_libxml2_closes_at_once_keeps_what_follows(tmp_path: Path) -> None:
+    """Fuzz case 11412: `<body junk<br />` made libxml2 close the body at once and put the page
+    beside it; the title page's fields were lost."""
+    from bookbinder.pipeline import load_story
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>x</title></head>\n<body clrey<br />\n<p>Nobody fed them, that year.</p>\n"
+                    "<p>The gulls came back in March.</p>\n</body></html>", encoding="utf-8")
+    story = load_story(page)
+    text = " ".join(b.text for c in story.chapters for b in c.blocks)
+    assert "Nobody fed them" in text and "gulls came back" in text
+
+
+def test_a_run_of_apostrophes_is_no_closing_quote() -> None:
+    """Fuzz case 1929: fifty apostrophes inside a word became twenty-four closing double quotes,
+    cutting the word in two."""
+    from bookbinder.clean.typography import smarten
+
+    assert "”" not in smarten("at occasi" + "'" * 50 + "onal intervals, `so'")
+    assert smarten("``so''.") == "“so”."

@@ -18,7 +18,7 @@ from ..compose import BookPlan, Entry, Part, Resource, Target, compose, part_bod
 from ..errors import StoryError, story_failure
 from ..parallel import Crash, parallel_map
 from ..progress import Progress, report
-from ..render import document, serialize
+from ..render import document, serialize, direction
 from .output import build_time, stable_zip
 
 STYLESHEETS = ("base.css", "epub.css")
@@ -55,6 +55,8 @@ def write_epub(plan: BookPlan, progress: Progress | None = None) -> bytes:
     ebook.set_identifier(meta.identifier)
     ebook.set_title(meta.title)
     ebook.set_language(meta.language)
+    if direction(meta.language) == "rtl":
+        ebook.set_direction("rtl")  # the spine's page-progression-direction: pages turn right to left
     _metadata(ebook, plan)
     sheets = {name: stylesheet(name) for name in STYLESHEETS}
     if plan.book.info.css is not None:

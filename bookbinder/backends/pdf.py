@@ -25,7 +25,7 @@ from ..errors import BookbinderError, BuildError, StoryError, story_failure
 from ..executors import Executor, Pool
 from ..parallel import Crash
 from ..progress import Progress, report
-from ..render import E, document, serialize
+from ..render import E, direction, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
@@ -109,7 +109,9 @@ def anchor(part_id: str, fragment: str = "") -> str:
 def _whole_book(plan: BookPlan, options: PrintOptions, progress: Progress | None = None) -> bytes:
     """One WeasyPrint document: contents numbers from target-counter, folios from counter(page)."""
     report(progress, "laying out", 0, 1, "books")
-    document = _render(plan, print_document(plan), options)
+    tree, notes = _set_lines(plan, print_document(plan), options)
+    _log_notes(notes)
+    document = _render(plan, tree, options)
     report(progress, "laying out", 1, 1, "books", f"{len(document.pages):,} pages")
     data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=plan.metadata.identifier.encode("ascii"))
     return _closing_blanks(data) if _ending(options) == "blank" else data
@@ -166,6 +168,7 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
                              book.stories[group[0].story].source, group[0].story)
         if isinstance(part, Crash):
             raise BuildError(f"the credits page could not be laid out ({part.reason})")
+    _log_notes(note for part in laid for note in part.notes)
     layout = lay_out(laid)
     size, margins = _page_geometry(options.page_size)
     front, folios = _front_and_folios(plan, options, groups, layout, size, margins, executor)
@@ -236,7 +239,7 @@ class PartCache:
             pdf = read_kept(self.folder / f"{key}.pdf")
             if meta.get("key") != key or hashlib.sha256(pdf).hexdigest() != meta.get("sha256") or not inert(pdf):
                 return None
-            return LaidOut(pdf, int(meta["pages"]), _marks_from(meta["marks"]))
+            return LaidOut(pdf, int(meta["pages"]), _marks_from(meta["marks"]), tuple(map(str, meta.get("notes", ()))))
         except Exception:  # noqa: BLE001 - absent, truncated or foreign: lay the story out again
             return None
 
@@ -250,7 +253,7 @@ class PartCache:
             keep(self.folder / f"{key}.pdf", laid.pdf)
             keep(self.folder / f"{key}.json", json.dumps(
                 {"key": key, "sha256": hashlib.sha256(laid.pdf).hexdigest(), "pages": laid.pages,
-                 "marks": _marks_to(laid.marks)}).encode())
+                 "marks": _marks_to(laid.marks), "notes": list(laid.notes)}).encode())
         except Exception:  # noqa: BLE001 - only costs a layout next time
             pass
 
@@ -284,8 +287,9 @@ def _render_body(plan: BookPlan, options: PrintOptions, body: list[etree._Elemen
     extra_css = _NO_FOLIOS if extra_css is None else extra_css
     tree = document(plan.metadata.title, plan.metadata.language, [running_head(plan.book), *body],
                     body_class="print")
+    tree, notes = _set_lines(plan, tree, options, extra_css)
     doc = _render(plan, tree, options, extra_css)
-    return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()))
+    return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()), notes)
 
 
 def _marks(tree) -> tuple[Mark, ...]:
@@ -299,6 +303,37 @@ def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, ext
                                  _furniture_inset(options))
     html = serialize(tree).decode("utf-8")
     return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
+
+
+def _set_lines(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""
+               ) -> tuple[etree._ElementTree, tuple[str, ...]]:
+    """The tree with each justified paragraph's line breaks chosen at once (`linebreak`), and a
+    note for each paragraph left to WeasyPrint's own breaks. A user's stylesheet may change the
+    type the lines would be measured in, so with one WeasyPrint breaks them all."""
+    from .linebreak import Measure, set_lines
+
+    if not options.set_lines:
+        return tree, ()
+    if plan.book.info.css is not None:
+        return tree, ("every paragraph: --css may change the type the lines would be measured in",)
+    (width, _), (inner, outer) = _page_geometry(options.page_size)
+    inner = inner if options.gutter is None else float(options.gutter) * 72
+    column = (width - inner - outer) * 4 / 3 - 2 * _BODY_MARGIN_PX  # CSS px
+    fonts, _ = _styles(options.page_size, extra_css, None, options.gutter, _furniture_inset(options))  # _render's
+    lines = set_lines(tree, Measure(column, _BODY_PT * 4 / 3), fonts.font_map)
+    return lines.tree, lines.left
+
+
+def _log_notes(notes) -> None:
+    """Paragraphs left to WeasyPrint's breaks: logged in the parent (workers are quiet), each once,
+    shown by -v."""
+    for note in dict.fromkeys(notes):
+        _lines_log.info("[lines-left] %s", note)
+
+
+_BODY_PT = 10.5        # print.css: html { font-size }
+_BODY_MARGIN_PX = 8    # WeasyPrint's own stylesheet: body { margin: 8px }
+_lines_log = logging.getLogger("bookbinder.lines")
 
 
 @lru_cache(maxsize=8)
@@ -385,7 +420,8 @@ def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks, alone: boo
     article is laid out on its own (no other story shares its ids), so its ids need no prefix."""
     entry = plan.entry(parts[0].id)
     # Chapters are bookmarked where the contents list them: a story of several chapters.
-    article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language})
+    article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language,
+                         "dir": direction(parts[0].language)})
     for part in parts:
         wrapper = E.section if part.kind == "story-title" else E.div
         css = "story-titlepage" if part.kind == "story-title" else "story-text"

@@ -33,6 +33,7 @@ class Part:
     pdf: bytes
     pages: int
     marks: tuple[Mark, ...]
+    notes: tuple[str, ...] = ()  # what its layout could not do as asked (paragraphs left to greedy breaks)
 
 
 @dataclass(frozen=True)

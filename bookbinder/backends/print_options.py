@@ -51,3 +51,4 @@ class PrintOptions:
     pod: PodOptions | None = None        # lay out for a print-on-demand service
     gutter: float | None = None          # inside margin in inches, over the stylesheet's
     parts_cache: str | None = None       # a folder where each story's laid-out part is kept (cache.py)
+    set_lines: bool = True               # justified paragraphs broken all at once (linebreak.py), not greedily

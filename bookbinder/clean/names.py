@@ -39,20 +39,22 @@ everyday tv dvd ok usa uk
 def canonical(meta: Metadata) -> Metadata:
     """Characters and pairings with short names joined to the full names the story gives."""
     names = list(meta.characters) + [m for p in meta.pairings for m in p.members]
-    alias = alias_table(names)
+    alias = alias_table(names, surnames=False)
     characters = unique_names(alias.get(c.casefold(), c) for c in meta.characters)
     pairings = tuple(dict.fromkeys(
         Pairing.of([alias.get(m.casefold(), m) for m in p.members], p.kind) for p in meta.pairings))
     return meta.with_(characters=characters, pairings=pairings)
 
 
-def alias_table(names) -> dict[str, str]:
-    """casefolded short name -> full name, where exactly one full name starts or ends with it."""
-    full = {n for n in names if len(n.split()) > 1}
+def alias_table(names, surnames: bool = True) -> dict[str, str]:
+    """casefolded short name -> full name, where exactly one full name starts (or, with
+    `surnames`, ends) with it. What a story states is joined by given names only: its tags say
+    "Reader/Orc" beside "Male Orc" and "Orc(s)", and "Orc" is not the male one."""
+    full = {n for n in names if len(_bare(n).split()) > 1}
     by_part: dict[str, set[str]] = {}
     for name in full:
-        parts = name.split()
-        for part in (parts[0], parts[-1]):
+        parts = _bare(name).split()
+        for part in (parts[0], parts[-1]) if surnames else (parts[0],):
             by_part.setdefault(part.casefold(), set()).add(name)
     table = {}
     for part, owners in by_part.items():
@@ -61,6 +63,16 @@ def alias_table(names) -> dict[str, str]:
     for name in full:
         table[name.casefold()] = name
     return table
+
+
+# AO3's disambiguators: "Vampire - Character", "Mothman (Character)", "Harry Potter (Harry Potter)".
+_CHARACTER_SUFFIX = re.compile(r"\s*(?:\([^()]*\)|-\s+Character)\s*$", re.IGNORECASE)
+
+
+def _bare(name: str) -> str:
+    """A name without AO3's disambiguating suffix, whose words are the person's: "Female Reader -
+    Character" is a reader, so "Reader" alone names none of three readers."""
+    return _CHARACTER_SUFFIX.sub("", name).strip() or name
 
 
 def infer(text: str, stated: Metadata) -> Inferred:

@@ -35,7 +35,8 @@ _DOUBLE_CLOSE = re.compile(r'"')
 
 # Old etexts (Project Gutenberg's 1990s Alice) and TeX write a backtick for the opening quote:
 # `Curiouser and curiouser!' and ``so''.
-_BACKTICKS = ((re.compile(r"(?<![\w`])``(?=\S)"), "“"), (re.compile(r"(?<=\S)''(?!\w)"), "”"),
+# Two apostrophes are a closing quote only as a pair: a longer run of them is no quotation mark.
+_BACKTICKS = ((re.compile(r"(?<![\w`])``(?=\S)"), "“"), (re.compile(r"(?<=[^\s'])''(?![\w'])"), "”"),
               (re.compile(r"(?<![\w`])`(?=\S)"), "‘"))
 
 

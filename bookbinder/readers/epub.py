@@ -91,7 +91,8 @@ class _Archive:
         try:
             return etree.fromstring(self.read(name), _XML)
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"is a broken EPUB: {name} is not well-formed XML ({exc.msg})", self.source) from None
+            said = " ".join(str(exc.msg).split())  # libxml2's message may hold a line break
+            raise InputError(f"is a broken EPUB: {name} is not well-formed XML ({said})", self.source) from None
 
 
 def read_epub(data: bytes, source: str) -> Story:
@@ -128,7 +129,7 @@ def read_epub(data: bytes, source: str) -> Story:
         wrapper.extend(list(page.body))
     if not len(body):
         raise InputError("is an EPUB with no readable text documents", source)
-    fields = _package_fields(opf)
+    fields = package_fields(opf)
     page = Page(body=body, title=fields.title, lang=fields.language)
     return read_page(page, source, diagnostics, images.load, fields)
 
@@ -163,7 +164,8 @@ class _ImageLoader:
         return Image(image_name(data, media), media, data, alt)
 
 
-def _package_fields(opf: etree._Element) -> FieldSet:
+def package_fields(opf: etree._Element) -> FieldSet:
+    """An OPF package document's metadata (also a MOBI 7 book's) -> FieldSet."""
     fs = FieldSet()
     meta = opf.find(".//opf:metadata", _NS)
     if meta is None:

@@ -31,7 +31,10 @@ _CREDIT = re.compile(
     r"^\s*(inspired by|written for|written in response to|dedicated to|thanks to|for the prompt|prompt:|"
     r"title (is )?(taken )?from|title and (lyrics|quotes?) from|based on (the|a) (song|prompt))\b",
     re.IGNORECASE)
-_BYLINE = re.compile(r"^\s*(?:by|written by|author)\s*:?\s+(?P<name>[^\s].{0,60})$", re.IGNORECASE)
+# "by X" under a title, in the languages the chapter headings know: von, par, por, di, door, автор,
+# and the Persian and Arabic bylines (نوشته، به قلم، نویسنده، بقلم، تأليف), 作者 and 著 of CJK books.
+_BYLINE = re.compile(r"^\s*(?:by|written by|author|von|par|por|di|door|автор|نوشته|نوشتهٔ|به قلم|نویسنده|بقلم|"
+                     r"تأليف|作者|著者|作)\s*[:：]?\s*(?P<name>[^\s].{0,60})$", re.IGNORECASE)
 _NAV = re.compile(
     r"^\W*(?:(?:«\s*)?previous (?:post|entry)\b.*|next (?:post|entry)\b.*|(?:link|reply|thread|parent|share|flag|"
     r"edit|tags?)(?:\s*\|\s*\w+)*|\d+ comments?\b.*|leave a comment\b.*|post a new comment\b.*|"
@@ -72,6 +75,8 @@ def looks_like_note(text: str, threshold: int = 2) -> bool:
 def _looks_like_title(units: list[Unit]) -> bool:
     if len(units) < 2 or not units[0].single:
         return False
+    if units[0].heading and sum(u.heading for u in units) > 1:
+        return False  # the first of the headings the file's own markup marks (Aozora's 見出し): a chapter
     t = units[0].text
     if len(t) > 150 or len(t.split()) > 20 or not (t[0].isalnum() or t[0] in "\"“‘'"):
         return False

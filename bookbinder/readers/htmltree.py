@@ -71,7 +71,11 @@ def parse_html(text: str, source: str, diagnostics: list[Diagnostic]) -> lxml_ht
 
 def _one_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     """Text before <html> (a stray character, a second file's tail) makes libxml2 open a body of
-    its own and put the real one beside it, where find("body") never looks: join them."""
+    its own and put the real one beside it, where find("body") never looks: join them. A body
+    tag libxml2 closed at once (`<body junk<br />`) leaves the page's content beside it: moved in."""
+    body = root.find("body")
+    if body is not None:
+        _take_stray_content(root, body)
     bodies = root.findall("body")
     for extra in bodies[1:]:
         first = bodies[0]
@@ -83,6 +87,19 @@ def _one_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
         first.extend(list(extra))
         root.remove(extra)
     return root
+
+
+def _take_stray_content(root: lxml_html.HtmlElement, body: lxml_html.HtmlElement) -> None:
+    """Elements and text that sit in <html> after the body, not in it, moved to the body's end."""
+    if body.tail and body.tail.strip():
+        if len(body):
+            body[-1].tail = (body[-1].tail or "") + body.tail
+        else:
+            body.text = (body.text or "") + body.tail
+        body.tail = None
+    for stray in [el for el in root if el is not body and el.tag not in {"head", "body"}
+                  and root.index(el) > root.index(body)]:
+        body.append(stray)  # its tail comes along
 
 
 # "<html/>" or "<body/>": HTML ignores the slash on an element that is not void, but libxml2 ends the

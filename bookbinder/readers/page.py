@@ -12,14 +12,17 @@ import re
 from ..accounting import missing_words
 from ..clean.xmlsafe import drop_unsafe_references
 from ..errors import InputError
-from ..model import Diagnostic, Story
+from lxml import etree
+
+from ..model import Diagnostic, Note, Paragraph, Story
 from ..sidecar import apply_overrides, take_front_matter
 from .decode import decode
 from .fields import FieldSet, parse_language
 from .gutenberg import strip_gutenberg_page
-from .html import ImageLoader, Page, block_text, decode_html, parse_page, units_of
+from .html import ImageLoader, Page, block_text, decode_html, has_class, parse_page, units_of
 from .patterns import chapter_heading
 from .segment import Unit
+from .structure import body_blocks
 from .sites import keep_unplaced, of_kind
 from .text import read_units
 from .webpage import web_units
@@ -116,13 +119,41 @@ def read_markdown(data: bytes, source: str) -> Story:
     `#` headings mark chapters (a lone first `#` heading is the title), `***` or `---` rules are
     scene breaks, and `*x*`/`**x**`/`~~x~~` are emphasis, strong and strike. cmark (through
     cmarkgfm) parses in linear time whatever the input; raw HTML is passed on to the HTML
-    reader, which sanitizes it like any page."""
+    reader, which sanitizes it like any page. Footnotes (`text[^1]` and `[^1]: the note`, as
+    GitHub's and pandoc's Markdown write them) become the story's notes, numbered, their markers
+    left in the text as superscript numbers."""
     text, decoded = decode(data, source)
     overrides, rest, said = take_front_matter(text)
     diagnostics = list(decoded) + said
-    markup = markdown_html(rest)
-    story = read_page(parse_page(markup, source), source, diagnostics)  # the parser gives the fragment its body
+    page = parse_page(markdown_html(rest), source)  # the parser gives the fragment its body
+    footnotes = take_footnotes(page.body, diagnostics)
+    story = read_page(page, source, diagnostics)
+    if footnotes is not None:
+        story = story.with_(meta=story.meta.with_(end_notes=story.meta.end_notes + (footnotes,)))
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
+
+
+def take_footnotes(body: etree._Element, diagnostics: list[Diagnostic]) -> Note | None:
+    """cmark-gfm's footnotes section (`section.footnotes`, one `li` per note) out of the text, as
+    one end note of numbered paragraphs; None when there is none."""
+    section = next((el for el in body.iter("section", "div") if has_class(el, "footnotes")), None)
+    if section is None:
+        return None
+    for back in [a for a in section.iter("a") if has_class(a, "footnote-backref")]:
+        back.drop_tree()  # the "↩" link back to the marker: no text of the note
+    blocks: list = []
+    names = []  # the author's labels ([^count]): markup, said with the number each became
+    for n, item in enumerate(section.iter("li"), 1):
+        names.append(f"[^{(item.get('id') or '').removeprefix('fn-')}] is note {n}")
+        units = units_of([item], diagnostics)
+        found = body_blocks([units], diagnostics, edge_notes=False)[0][1]
+        if found and isinstance(found[0], Paragraph):
+            found = (Paragraph((f"{n}. ",) + found[0].inlines, found[0].align),) + found[1:]
+        blocks += found
+    diagnostics.append(Diagnostic("note-moved", f"{len(names)} Markdown footnotes moved to the notes",
+                                  "; ".join(names) + "\n" + block_text(section)))
+    section.drop_tree()
+    return Note(tuple(blocks), "Footnotes") if blocks else None
 
 
 # A line of 100,000 '>' is a blockquote nested 100,000 deep: megabytes of markup for the HTML stages
@@ -140,4 +171,5 @@ def markdown_html(text: str) -> str:
     # output): references to characters no story holds are dropped first, as xmlsafe would drop them.
     text = _DEEP_QUOTE.sub(lambda m: m.group(0)[:_MAX_QUOTE_DEPTH * 2], text)
     return cmarkgfm.markdown_to_html_with_extensions(drop_unsafe_references(text)[0],
-                                                      options=Options.CMARK_OPT_UNSAFE, extensions=["strikethrough"])
+                                                      options=Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES,
+                                                      extensions=["strikethrough"])

@@ -5,8 +5,9 @@ import re
 import unicodedata
 
 # A line of decoration: stars, tildes, rules, "xxx", "oOo", "-x-", "&&", "#", "~*~"... and no words.
-_MARKER_CHARS = re.compile(r"^[\s*~#=_\-–—+•·°&§¤^|<>\\/.:oOxX0✦✧★☆❖◆◇♦♥♡❤※◎○●□■△▲▽▼〜～]+$")
-_MARKER_STRONG = re.compile(r"[*~#=_\-–—+•·°&§¤^|<>\\/✦✧★☆❖◆◇♦♥♡❤※◎○●□■△▲▽▼〜～]")
+# Arabic-script texts rule a break with tatweel (ـــــ), the letter-joining stroke, drawn out.
+_MARKER_CHARS = re.compile(r"^[\s*~#=_\-–—+•·°&§¤^|<>\\/.:oOxX0✦✧★☆❖◆◇♦♥♡❤※◎○●□■△▲▽▼〜～ـ]+$")
+_MARKER_STRONG = re.compile(r"[*~#=_\-–—+•·°&§¤^|<>\\/✦✧★☆❖◆◇♦♥♡❤※◎○●□■△▲▽▼〜～ـ]")
 _MARKER_LETTERS = re.compile(r"^(?:[xX]{3,}|[oO0][oO0]+[oO0]|[xX][oO][xX]|[oO][xX][oO]|[xX]{1}[oO0]+[xX]{1})$")
 _MARKER_WORDS = re.compile(
     r"^\W*(?:(?:line|scene|page|time|pov)[\s-]*)?(?:break|change|skip)\W*$|^\W*(?:break|linebreak)\W*$",

@@ -15,9 +15,13 @@ _FOLIO = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\
 _ENDS_SENTENCE = re.compile(r"[.!?…:\"”’')\]]$")
 
 
-def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic]) -> list[str]:
+def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic], starts: list[int] | None = None) -> list[str]:
+    """The pages' lines as one flow; `starts`, if given, is filled with the index of each page's
+    first line in it (a layout reader may need to know what opens a page: AO3's chapters do)."""
     if not any("\f" in line for line in lines):
-        return lines
+        lines = _counted_pages(lines)
+        if not any("\f" in line for line in lines):
+            return lines
     pages: list[list[str]] = [[]]
     for line in lines:
         parts = line.split("\f")
@@ -38,6 +42,8 @@ def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic]) -> list[str]:
                                       "a PDF's pages dropped", "\n".join(dropped)))
     out: list[str] = []
     for page in (p for p in pages if p):
+        if starts is not None:
+            starts.append(len(out))
         if not out:
             out.extend(page)
             continue
@@ -49,9 +55,35 @@ def rejoin_pages(lines: list[str], diagnostics: list[Diagnostic]) -> list[str]:
             out.extend(page[1:])
         elif _ENDS_SENTENCE.search(last) and not first[:1].islower():
             out.append("")  # the page ended a paragraph
+            if starts is not None:
+                starts[-1] += 1
             out.extend(page)
         else:
             out.extend(page)  # the paragraph carries on over the page break
+    return out
+
+
+_COUNT = re.compile(r"(?:^|\s)(?P<n>\d{1,4})\s*/\s*(?P<of>\d{1,4})\s*$")
+
+
+def _counted_pages(lines: list[str]) -> list[str]:
+    """Text whose form feeds were lost, but whose running foot counts its pages ("https://… 3/19",
+    as a browser prints a web page): a form feed put back before each page's running lines, so
+    the pages are read as any PDF's. Unchanged unless at least three lines count 1, 2, 3… of one total."""
+    counted = [(i, int(m["n"]), int(m["of"])) for i, line in enumerate(lines)
+               if len(line) < 200 and (m := _COUNT.search(line))]
+    totals = Counter(of for _, _, of in counted)
+    if not totals:
+        return lines
+    total, _ = totals.most_common(1)[0]
+    feet = [(i, n) for i, n, of in counted if of == total]
+    if len(feet) < 3 or [n for _, n in feet] != list(range(feet[0][1], feet[0][1] + len(feet))):
+        return lines
+    heads = {_shape(lines[i - 1]) for i, _ in feet if i > 0}
+    starts = [i - 1 if i > 0 and len(heads) == 1 else i for i, _ in feet]  # a head line above each count
+    out = list(lines)
+    for at in starts[1:]:
+        out[at] = "\f" + out[at]
     return out
 
 
@@ -69,10 +101,11 @@ def _shape(line: str) -> str:
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Lines (digits aside) that open or close at least half the pages, and at least three."""
+    """Lines (digits aside) among the first two or last two of at least half the pages, and at
+    least three: running heads and feet (a browser prints two, the date and title, the address)."""
     if len(pages) < 3:
         return set()
     seen = Counter()
     for page in pages:
-        seen.update({_shape(page[0]), _shape(page[-1])})
+        seen.update({_shape(line) for line in page[:2] + page[-2:]})
     return {shape for shape, n in seen.items() if shape and n >= max(3, len(pages) // 2)}

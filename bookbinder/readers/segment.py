@@ -12,7 +12,7 @@ of blank lines before it. Two layouts are told apart by line lengths:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace, dataclass
 from functools import cached_property
 from statistics import quantiles
 
@@ -127,3 +127,11 @@ def _unwrap(lines: list[str]) -> str:
 
 
 _WORD_HYPHEN = re.compile(r"[A-Za-z]-$")
+
+
+def marked_headings(units: list[Unit], texts: set[str]) -> list[Unit]:
+    """The units, with those that are exactly one of `texts` (headings the file's own markup or
+    habit marks: Aozora's 見出し, an underlined line) marked as headings."""
+    if not texts:
+        return units
+    return [replace(u, heading=True) if u.single and u.text.strip() in texts else u for u in units]

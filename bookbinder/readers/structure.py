@@ -6,11 +6,12 @@ gap; chapters from heading lines ("Chapter 3", "Part Two: Title", "Prologue", nu
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections import Counter
 
 from ..clean.emphasis import emphasize
 from ..model import Block, Chapter, Diagnostic, Heading, LineGroup, Note, Paragraph, SceneBreak, Span
-from .header import is_note_start, is_review_plea, note_label, strip_label
+from .header import is_note_start, is_review_plea, looks_like_note, note_label, strip_label
 from .inline import line_group, paragraph
 from .patterns import bare_numeral, chapter_heading, heading_text, is_marker, numeral_value
 from .segment import Unit
@@ -43,7 +44,14 @@ def build_chapters(units: list[Unit], diagnostics: list[Diagnostic]) -> tuple[Ch
 
 def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None, str] | None, list[Unit]]]:
     heads = {i: (*h, heading_text(u.text)) for i, u in enumerate(units) if u.single and (h := chapter_heading(u.text))}
-    heads.update({i: (None, u.text, u.text) for i, u in enumerate(units) if u.heading and not u.section and i not in heads})
+    marked = {i for i, u in enumerate(units) if u.heading and not u.section}
+    if len(marked) >= 2 and set(heads) - marked:
+        # The file marks its pieces itself (Aozora's 見出し, underlined titles): a "第一章" line inside
+        # one of them is a section of that piece, shown as a heading, not a chapter of the book.
+        units = [replace(u, heading=True) if i in heads and i not in marked else u for i, u in enumerate(units)]
+        heads = {i: h for i, h in heads.items() if i in marked}
+    heads.update({i: (None, u.text, u.text) for i, u in enumerate(units) if u.heading and not u.section
+                  and i not in heads and (i in marked or not marked)})
     if not heads:
         heads = _numbered_heads(units)
     groups: list[tuple[tuple[str, str | None, str] | None, list[Unit]]] = [(None, [])]
@@ -102,6 +110,8 @@ def _section_labels(units: list[Unit]) -> set[int]:
 
 
 def _is_label(u: Unit) -> bool:
+    if re.match(r"^\s*[-–—―]\s", u.text):
+        return False  # "- Anne Carson, Plainwater": an epigraph's source, set off by its dash, not a section
     line = [i for i in u.rich[0] if not (isinstance(i, str) and not i.strip())]
     return (len(line) == 1 and isinstance(line[0], Span) and line[0].tag in {"strong", "b", "u"}
             and 0 < len(u.text.split()) <= 6 and not re.search(r"[:;]|[.!?,…\"”’')]$", u.text.strip()))
@@ -120,6 +130,13 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool, labels: set[in
             i += 1
             continue
         if u.single and is_marker(u.text) and u.image is None:
+            titled = _titled_break(units, i)
+            if titled and blocks:  # "---" / "ON THE FIRST DAY" / "---": one break, and its title
+                blocks.append(SceneBreak(pending or u.text))
+                blocks += [unit_block(t) for t in titled]
+                pending = None
+                i += len(titled) + 2
+                continue
             pending = pending or u.text
             i += 1
             continue
@@ -142,6 +159,21 @@ def _blocks(units: list[Unit], usual: int, marginal_breaks: bool, labels: set[in
         blocks.append(unit_block(u))
         i += 1
     return tuple(blocks)
+
+
+def _titled_break(units: list[Unit], i: int) -> list[Unit]:
+    """The short title lines between the marker at `i` and a second marker right after them (a
+    break that names the scene or the day, set between two rules); [] when it is no such group."""
+    j = i + 1
+    while j < len(units) and j - i <= 3 and not (units[j].single and is_marker(units[j].text)):
+        t = units[j].text
+        title = t.isupper() or units[j].heading or (units[j].rich is not None and _is_label(units[j]))
+        if not units[j].single or len(t.split()) > 25 or units[j].image is not None or not title:
+            return []  # a scene of one short line between two breaks is a scene, not a title
+        j += 1
+    if j - i < 2 or j >= len(units) or not is_marker(units[j].text) or j + 1 >= len(units):
+        return []
+    return units[i + 1:j]
 
 
 def _sets_off(units: list[Unit], i: int, blocks: list[Block], usual: int) -> bool:
@@ -213,12 +245,32 @@ def _verse_run(units: list[Unit], i: int, usual: int) -> int:
     return n
 
 
+# The line that closes an author's note before the story: "But enough of this chatter! On to the story!"
+_NOTE_CLOSER = re.compile(r"^\W*(?:(?:but|anyway|anyways|so|now|okay|ok|well)\W+)*(?:enough (?:of (?:this|that|my)|"
+                          r"chatter|rambling)|on (?:to|with) the (?:story|fic|chapter|show)|without further ado|"
+                          r"here (?:it is|we go)|enjoy)\b", re.IGNORECASE)
+
+
 def _leading_notes(units: list[Unit]) -> tuple[tuple[Note, ...], list[Unit]]:
-    notes = []
+    """The author's notes that open a chapter: labelled ones ("A/N:"), and after one, the
+    paragraphs that carry it on (the author talking about the writing, "On to the story!"):
+    moving the label's paragraph alone left the rest of the note as the story's first lines."""
+    notes: list[Note] = []
     while len(units) > 1 and is_note_start(units[0].text):
         notes.append(Note((paragraph(strip_label(units[0].text)),), note_label(units[0].text)))
         units = units[1:]
+        while notes and len(units) > 1 and not is_note_start(units[0].text) and _carries_on(units[0].text):
+            closes = bool(_NOTE_CLOSER.match(units[0].text))
+            notes[-1] = Note(notes[-1].blocks + (paragraph(units[0].text),), notes[-1].label)
+            units = units[1:]
+            if closes:
+                break
     return tuple(notes), units
+
+
+def _carries_on(text: str) -> bool:
+    """A paragraph after an author's note that is more of it."""
+    return bool(_NOTE_CLOSER.match(text)) and len(text.split()) <= 20 or looks_like_note(text, threshold=3)
 
 
 def _trailing_notes(units: list[Unit]) -> tuple[tuple[Note, ...], list[Unit]]:

@@ -10,12 +10,12 @@ from ..errors import InputError
 from ..model import Diagnostic, Story
 from ..sidecar import apply_overrides, take_front_matter
 from ..accounting import missing_words
-from .aozora import strip_aozora
 from .fields import FieldSet
 from .gutenberg import drop_book_front, strip_gutenberg
 from .header import Matter
 from .pdftext import rejoin_pages
-from .segment import Unit, segment
+from .segment import Unit, marked_headings, segment
+from .webtext import strip_download_site, underlined_headings
 from .sites import keep_unplaced, of_kind
 from .structure import build_chapters
 
@@ -23,19 +23,24 @@ from .structure import build_chapters
 def read_text(text: str, source: str) -> Story:
     overrides, text, diagnostics = take_front_matter(text)
     book_fields = FieldSet()
-    lines = strip_aozora(strip_gutenberg(text.split("\n"), book_fields, diagnostics), book_fields, diagnostics)
-    lines = rejoin_pages(lines, diagnostics)
-    story = _by_layout(lines, source, diagnostics) or read_units(segment(lines), source, diagnostics, book_fields)
+    lines = strip_gutenberg(text.split("\n"), book_fields, diagnostics)
+    lines = strip_download_site(lines, book_fields, diagnostics)
+    starts: list[int] = []  # where each PDF page opens: AO3's PDF opens every chapter on a page
+    lines = rejoin_pages(lines, diagnostics, starts)
+    story = _by_layout(lines, source, diagnostics, starts)
+    if story is None:
+        lines, headings = underlined_headings(lines)
+        story = read_units(marked_headings(segment(lines), headings), source, diagnostics, book_fields)
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story
 
 
-def _by_layout(lines: list[str], source: str, diagnostics: list[Diagnostic]) -> Story | None:
+def _by_layout(lines: list[str], source: str, diagnostics: list[Diagnostic], starts: list[int]) -> Story | None:
     """The text read by the first site layout that claims it and finds a story; one that leaves
     words unplaced keeps its reading and the words (`sites.keep_unplaced`)."""
     for layout in of_kind("text"):
         if not layout.matches(lines):
             continue
-        story = layout.read(lines, source, list(diagnostics))
+        story = layout.read(lines, source, list(diagnostics), starts)
         if story is None:
             continue
         story = story.with_(diagnostics=story.diagnostics + (Diagnostic("layout-recognized", f"read as {layout.name}"),))

@@ -18,7 +18,7 @@ from ...accounting import words
 from ...model import Diagnostic, Note, Story
 from ..inline import paragraph
 from ..segment import Unit
-from . import ao3, ao3text, fanficfare
+from . import ao3, ao3text, aozora, fanficfare
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Layout:
     name: str                 # what a diagnostic calls a file of this layout
     habit: str                # the habit or standard it reads
     matches: Callable         # Page -> bool, or lines -> bool
-    read: Callable            # (Page, source, images) or (lines, source, diagnostics) -> Story | None
+    read: Callable            # (Page, source, images) or (lines, source, diagnostics, page starts) -> Story | None
 
 
 LAYOUTS: tuple[Layout, ...] = (
@@ -47,6 +47,9 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("Archive of Our Own", "text", "the text of an AO3 download",
            "AO3's PDF and MOBI downloads as text: 'Posted originally on the Archive of Our Own', the tag list",
            ao3text.is_ao3_text, ao3text.read_ao3_text),
+    Layout("Aozora Bunko", "text", "an Aozora Bunko text",
+           "Aozora Bunko's format and annotation manual (aozora.gr.jp/annotation/): legend, ［＃…］ notes, 底本 colophon",
+           aozora.is_aozora, aozora.read_aozora),
 )
 
 

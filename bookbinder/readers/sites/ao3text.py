@@ -28,8 +28,11 @@ _CHAPTER = re.compile(r"^Chapter (?P<n>\d+)(?::\s*(?P<title>.+))?$")
 _SEE_END = re.compile(r"^\(?see the end of the (?P<what>work|chapter) for (?:more )?notes\.?\)?$", re.IGNORECASE)
 _PLEASE = re.compile(r"^please drop by the archive and comment\b", re.IGNORECASE)
 _SECTIONS = {"summary", "notes", "chapter summary", "chapter notes", "chapter end notes", "end notes",
+             "works inspired by this one",  # Chromium's print of the download has no colon
              "works inspired by this one:"}
-_AFTERWORD_SECTIONS = {"end notes", "works inspired by this one:"}  # the labels the afterword may hold
+# the labels the afterword may hold
+_AFTERWORD_SECTIONS = {"end notes", "works inspired by this one:", "works inspired by this one"}
+_UNENDED = re.compile(r"[^.!?…,;:\"”’')\]]$")  # a line that does not end a sentence or clause
 
 
 def is_ao3_text(lines: list[str]) -> bool:
@@ -37,26 +40,46 @@ def is_ao3_text(lines: list[str]) -> bool:
     return any(_POSTED.match(line) for line in head)
 
 
-def read_ao3_text(lines: list[str], source: str, diagnostics: list[Diagnostic]) -> Story | None:
+def read_ao3_text(lines: list[str], source: str, diagnostics: list[Diagnostic],
+                  starts: list[int] | tuple[int, ...] = ()) -> Story | None:
+    """AO3 PDF text -> Story; `starts` are the lines that open a page (rejoin_pages), if known."""
     r = Ao3Work(source, None)
     r.diagnostics += diagnostics
     start = _preface(lines, r)
     if start is None:
         return None
-    units = segment(_labels_alone(lines[start:], r.fields.title))
+    rest = lines[start:]
+    opens = [i - start for i in starts if start <= i < len(lines)]
+    headings = {rest[i].strip() for i in opens if _page_heading(rest, i)} - {r.fields.title}
+    units = segment(_labels_alone(rest, r.fields.title, headings))
     # Blank lines in a PDF's text are the layout's spacing; AO3's scene breaks are rules or marker lines.
-    _Body(r, [replace(u, gap=1) for u in units]).walk()
+    body = _Body(r, [replace(u, gap=1) for u in units])
+    body.headings, body.openers = headings, {rest[i].strip() for i in opens if rest[i].strip()}
+    body.walk()
     return r.story()
 
 
-def _labels_alone(lines: list[str], title: str | None) -> list[str]:
+def _page_heading(lines: list[str], i: int) -> bool:
+    """AO3's PDF (Chromium's print of the download) opens each chapter on a page of its own under
+    its title alone ("Prologue", "Part 2", "Female Reader/Male Werewolf"): a short line that ends
+    without punctuation, is no label or message, and is followed by a label or a longer line."""
+    t = lines[i].strip()
+    if (not t or len(t) > 80 or _UNENDED.search(t) is None or t[0].islower() or _LABEL.match(t) or is_marker(t)
+            or t.casefold() in _SECTIONS | {"afterword", "preface"} or _SEE_END.match(t) or _PLEASE.match(t)):
+        return False
+    after = next((line.strip() for line in lines[i + 1:i + 4] if line.strip()), "")
+    # a label, or prose that runs on (a verse line atop a page is followed by another of its kind)
+    return after.casefold() in _SECTIONS or len(after) > 1.5 * len(t) and not after[:1].islower()
+
+
+def _labels_alone(lines: list[str], title: str | None, headings: set[str] = frozenset()) -> list[str]:
     """Each label, heading and message on a paragraph of its own: the text gives them no blank lines."""
     out: list[str] = []
     for line in lines:
         t = line.strip()
         low = t.casefold()
         alone = (low in _SECTIONS or low == "afterword" or t == title or _CHAPTER.match(t) or _SEE_END.match(t)
-                 or is_marker(t) or t.startswith("Chapter by "))
+                 or is_marker(t) or t.startswith("Chapter by ") or t in headings)
         opens = alone or _PLEASE.match(t) or RELATED_WORKS.match(t.lstrip("•· "))
         out += [""] if opens else []
         out.append(line)
@@ -129,11 +152,16 @@ class _Body:
         self.where = "start"   # the label the text now under it follows
         self.once = False      # that label holds one paragraph only (no closing label follows it)
         self.next_chapter = 1
+        self.headings: set[str] = set()  # chapter titles alone atop a page (`_page_heading`)
+        self.openers: set[str] = set()   # the first line of every page
 
     def walk(self) -> None:
+        before = ""
         for k, u in enumerate(self.units):
             t = u.text.strip()
             low = t.casefold()
+            opens_text = self._opens_text(u, before)
+            before = t
             if (see := _SEE_END.match(t)) or _PLEASE.match(t):
                 self.r.drop("AO3 message", t)
                 if see and see["what"].casefold() == "work":
@@ -145,6 +173,10 @@ class _Body:
                 self.where = "inspired" if low.startswith("works inspired") else low
                 self.once = low in {"chapter summary", "chapter notes"} and not self._label_ahead(k)
             elif (m := _CHAPTER.match(t)) and int(m["n"]) == self.next_chapter and not self.r.afterword:
+                self.next_chapter += 1
+                self.r.chapters.append(ChapterParts(heading=t))
+                self.where = "text"
+            elif t in self.headings and not self.r.afterword:
                 self.next_chapter += 1
                 self.r.chapters.append(ChapterParts(heading=t))
                 self.where = "text"
@@ -162,7 +194,15 @@ class _Body:
                 self.r.chapters.append(ChapterParts())
                 self.where = "text"
             else:
+                if opens_text:  # a one-shot's text opens the page after the preface, under no heading
+                    self.r.chapters.append(ChapterParts())
+                    self.where = "text"
                 self._route(u)
+
+    def _opens_text(self, u: Unit, before: str) -> bool:
+        """The first paragraph on a new page, after a preface that ended there, starts the story."""
+        return (not self.r.chapters and self.where in {"start", "summary", "notes"} and u.lines[0] in self.openers
+                and (_SEE_END.match(before) is not None or _UNENDED.search(before) is None))
 
     def _label_ahead(self, k: int) -> bool:
         """A "See the end of the chapter" line or "Chapter Notes" label closes this summary or note."""

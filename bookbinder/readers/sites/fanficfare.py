@@ -140,7 +140,7 @@ def is_fanficfare_text(lines: list[str]) -> bool:
     return len(labels & {"packaged", "publisher", "story url", "author url"}) >= 2
 
 
-def read_fanficfare_text(lines: list[str], source: str, diagnostics: list[Diagnostic]) -> Story:
+def read_fanficfare_text(lines: list[str], source: str, diagnostics: list[Diagnostic], starts=()) -> Story:
     r = WorkReader(source, None)
     r.diagnostics += diagnostics
     lines = [line.rstrip("\r") for line in lines]

@@ -1,0 +1,400 @@
+"""Paragraph-at-once line breaking for the print PDF: the print document's XHTML tree -> the same
+tree with the breaks of every justified body paragraph chosen and fixed, and a diagnostic for
+each paragraph left to WeasyPrint's own breaks.
+
+WeasyPrint fills each line as full as it can and moves on (greedy breaking), so one long word can
+leave a line's spaces gaping and hyphens pile up. Here each paragraph's breaks are chosen at once
+as TeX chooses them (Knuth and Plass, "Breaking Paragraphs into Lines", 1981; `knuthplass`):
+
+1. read: a chapter's paragraph -> its text as it will be set (white space collapsed as CSS
+   collapses it), in runs of one text node and one face each;
+2. measure: each run shaped by Pango through WeasyPrint's own font map, every space as the no-break
+   space it will be (`pangometrics`): x where each character starts, as WeasyPrint will set it;
+3. candidates: where a line may end: at a space or after a hyphen or a dash where Pango allows it,
+   at a hyphenation point of the story's language (pyphen's patterns, which WeasyPrint uses);
+4. choose: the least-demerit breaks, glue stretching but never shrinking (CSS justification only
+   widens spaces), each line kept `Measure.margin` short of the column;
+5. write: WeasyPrint is made to set exactly those lines. A space that ends no line becomes a
+   no-break space (WeasyPrint stretches U+00A0 like U+0020 when it justifies:
+   `count_expandable_spaces` and `Layout.set_text` in weasyprint); a chosen hyphenation point
+   becomes a soft hyphen under `hyphens: manual`; a word where Pango could still break earlier
+   than chosen (before a dash, after a slash) is held in a `span.unbroken` (`white-space: nowrap`).
+   WeasyPrint takes the last break that fits, and the chosen one is the last that does.
+
+A paragraph the measure cannot be trusted with keeps WeasyPrint's breaks and says why: an inline
+element of another size or an unknown style, a glyph the book face lacks (another script, say),
+right-to-left text, a word wider than the line. Text changes only by no-break spaces and soft hyphens, and the white
+space CSS would collapse anyway; story text is only ever set as lxml text.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import accumulate
+
+from lxml import etree
+
+from .knuthplass import Breaks, Rules, best, joinable, widest
+from .pangometrics import BOLD, ITALIC, Face, Shaper, opportunities
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+NBSP, SHY = "\u00a0", "\u00ad"
+SET = "set-lines"      # a paragraph whose breaks were chosen here (print.css: hyphens: manual)
+UNBROKEN = "unbroken"  # a word WeasyPrint must not break (print.css: white-space: nowrap)
+_FACES = {"em": ITALIC, "i": ITALIC, "cite": ITALIC, "strong": BOLD, "b": BOLD}  # as WeasyPrint's own stylesheet
+_PLAIN = {"span", "a", "u", "s"}  # set in the face around them (lines under or through take no width)
+_QUIET = {"href", "id", "title"}  # attributes that change nothing on the page
+_WHITE = re.compile(r"[ \t\n\r\f]+")  # what CSS collapses (U+00A0 is not among them)
+_WORD = re.compile(r"[^\W\d_]{5,}")  # a run of letters long enough to hyphenate
+_HYPHENS, _DASHES = "-\u2010", "\u2013\u2014"
+_SPACES = re.compile("[ \u00a0]")  # what WeasyPrint stretches
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The column and the type of body text, in CSS px (1/96 in), as the print stylesheet sets them."""
+
+    width: float                 # the text column
+    font_size: float             # an indented first line is indented one em of it
+    families: str = "Bookbinder Serif,DejaVu Serif,serif"
+    face: str = "Bookbinder Serif"  # a glyph from any other family: the paragraph is left alone
+    hyphen: str = "-"            # print.css's hyphenate-character for these paragraphs
+    margin: float = 0.5          # kept free on every line, against measuring a hair short
+
+
+@dataclass(frozen=True)
+class Lines:
+    """What `set_lines` gives back."""
+
+    tree: etree._ElementTree
+    chosen: tuple[tuple[str, ...], ...]  # each set paragraph's lines as plain text; one that ends at a
+                                         # hyphenation point ends in U+00AD, drawn as a hyphen
+    left: tuple[str, ...]                # each paragraph left to WeasyPrint: where, and why
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Where each character of a paragraph starts (and where it ends), as WeasyPrint will set it on
+    one line, every space a no-break space; and whether a character begins a cluster."""
+
+    x: tuple[float, ...]
+    clusters: tuple[bool, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Paragraph:
+    """A paragraph's text as it will be set, in runs of one text node each."""
+
+    element: etree._Element
+    text: str
+    runs: tuple[tuple[etree._Element, bool, int, int, int], ...]  # (element, is tail, style, start, end)
+    lang: str
+    indented: bool
+
+
+def set_lines(tree: etree._ElementTree, measure: Measure, font_map, rules: Rules = Rules(),
+              page_ends: frozenset = frozenset()) -> Lines:
+    """A copy of `tree` with the breaks of its justified body paragraphs fixed. `font_map` is
+    WeasyPrint's (`FontConfiguration.font_map`, with the book's @font-face rules loaded);
+    `page_ends` holds (paragraph, line) numbers, from 0 in `body_paragraphs` order, known to end a page."""
+    tree = copy.deepcopy(tree)
+    shaper = Shaper(font_map, Face(measure.families, measure.font_size, measure.face, measure.hyphen))
+    chosen, left = [], []
+    for number, p in enumerate(body_paragraphs(tree)):
+        ends = frozenset(line for n, line in page_ends if n == number)
+        result = _set_paragraph(p, measure, shaper, rules, ends)
+        if isinstance(result, str):
+            left.append(f"{_where(p)}: {result}")
+        else:
+            chosen.append(result)
+    return Lines(tree, tuple(chosen), tuple(left))
+
+
+def body_paragraphs(tree: etree._ElementTree) -> list[etree._Element]:
+    """The justified story text: a chapter's own paragraphs of no class (verse and centred lines
+    have one, and are not justified)."""
+    return [p for section in tree.iter(f"{XHTML}section") if "chapter" in (section.get("class") or "").split()
+            for p in section.iterchildren(f"{XHTML}p") if p.get("class") is None]
+
+
+def _set_paragraph(p: etree._Element, measure: Measure, shaper: Shaper, rules: Rules,
+                   page_ends: frozenset) -> tuple[str, ...] | str:
+    """Choose and fix one paragraph's breaks: its lines, or why it was left alone."""
+    para = read(p)
+    if isinstance(para, str) or not para.text:
+        return para if isinstance(para, str) else ()
+    where = positions(para, shaper)
+    if isinstance(where, str):
+        return where
+    breaks = candidates(para, where, shaper, rules)
+    widths = (measure.width - (measure.font_size if para.indented else 0.0), measure.width)
+    path = best(breaks, widths, rules, measure.margin, page_ends)
+    if path is None and widest(breaks) > widths[1] - measure.margin:
+        return "a word is wider than the line"
+    if path is None or joinable(breaks, path, widths):
+        return "its last line would all but fit on the line before"
+    return write(para, where.x, breaks, path, widths, measure.margin)
+
+
+# ------------------------------------------------------------------ reading a paragraph
+def read(p: etree._Element) -> Paragraph | str:
+    """The paragraph's text nodes in order, white space collapsed as CSS collapses it."""
+    if any(node.get("dir", "ltr") != "ltr" for node in (p, *p.iterancestors())):
+        return "right-to-left text"  # measured and set left to right here
+    slots: list[tuple[etree._Element, bool, int]] = []
+    reason = _slots(p, 0, slots)
+    if reason:
+        return reason
+    texts = _collapse([(el.tail if tail else el.text) or "" for el, tail, _ in slots])
+    runs, start = [], 0
+    for (el, tail, style), text in zip(slots, texts):
+        runs.append((el, tail, style, start, start + len(text)))
+        start += len(text)
+    return Paragraph(p, "".join(texts), tuple(runs), _lang(p), _indented(p))
+
+
+def _slots(el: etree._Element, style: int, out: list) -> str | None:
+    """Every text node under `el` with the face it is set in; a reason if one is not measurable."""
+    out.append((el, False, style))
+    for child in el:
+        if isinstance(child.tag, str):
+            tag = etree.QName(child).localname
+            if tag not in _FACES and tag not in _PLAIN:
+                return f"an inline <{tag}> the measure does not know"
+            if set(child.attrib) - _QUIET:
+                return f"an inline <{tag}> with attributes that may change its type"
+            reason = _slots(child, style | _FACES.get(tag, 0), out)
+            if reason:
+                return reason
+        out.append((child, True, style))
+    return None
+
+
+def _collapse(texts: list[str]) -> list[str]:
+    """Runs of white space as one space, none at the paragraph's ends, none doubled across nodes.
+    Soft hyphens go: the breaks chosen here put back the ones they use."""
+    out, space_before = [], True
+    for text in texts:
+        text = _WHITE.sub(" ", text.replace(SHY, ""))
+        if space_before and text.startswith(" "):
+            text = text[1:]
+        if text:
+            space_before = text.endswith(" ")
+        out.append(text)
+    last = max((i for i, t in enumerate(out) if t), default=None)
+    if last is not None and out[last].endswith(" "):
+        out[last] = out[last][:-1]
+    return out
+
+
+def _lang(el: etree._Element) -> str:
+    """The language WeasyPrint sets the paragraph in: its own `lang`, or its nearest ancestor's."""
+    for node in (el, *el.iterancestors()):
+        lang = node.get("lang") or node.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if lang:
+            return lang
+    return "en"
+
+
+def _indented(p: etree._Element) -> bool:
+    """base.css: no indent for a section's first paragraph or one after a heading, rule or list."""
+    before = p.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()
+    if before is None:
+        return False
+    if etree.QName(before).localname in {"h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "dl"}:
+        return False
+    return any(etree.QName(s).localname == "p" for s in p.itersiblings(preceding=True) if isinstance(s.tag, str))
+
+
+def _where(p: etree._Element) -> str:
+    """The story, the chapter (its heading, or its label) and the paragraph's first words."""
+    section = p.getparent()
+    story = next((a for a in section.iterancestors(f"{XHTML}article")), None)
+    title = _text(next(story.iter(f"{XHTML}h1"), None)) if story is not None else ""
+    chapter = _text(next((h for h in section if isinstance(h.tag, str) and re.fullmatch(r"h[1-6]", h.tag[len(XHTML):])),
+                         None)) or section.get("aria-label") or section.get("id") or "a chapter"
+    words = " ".join("".join(p.itertext()).split()[:6])
+    return f"{title + ': ' if title else ''}{chapter}, the paragraph “{words}…”"
+
+
+def _text(el: etree._Element | None) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+# ------------------------------------------------------------------ measuring it, and where a line may end
+def positions(para: Paragraph, shaper: Shaper) -> Positions | str:
+    """x where each character starts (and the text ends), every space set as a no-break space, and
+    whether a character begins a cluster; or which glyphs the book face lacks."""
+    x, clusters, lacking = [0.0], [], ""
+    for _, _, style, a, b in para.runs:
+        if a == b:
+            continue
+        shaped = shaper.shape(para.text[a:b].replace(" ", NBSP), style, para.lang)
+        lacking += shaped.foreign
+        x += accumulate(shaped.advances, initial=x.pop())
+        clusters += shaped.clusters
+    lacking = "".join(sorted(set(lacking) - {" ", NBSP}))
+    if lacking:
+        return f"glyphs the book face lacks ({lacking[:20]})"
+    return Positions(tuple(x), tuple(clusters))
+
+
+def candidates(para: Paragraph, where: Positions, shaper: Shaper, rules: Rules) -> Breaks:
+    """Every place a line may end: after a space, a hyphen or a dash where Pango may break (never
+    before "!" or "…": UAX 14), at a hyphenation point of the paragraph's language, and, at a
+    cost, anywhere else Pango may break (after a slash, between two "+")."""
+    x, text = where.x, para.text
+    spaces = [m.start() for m in _SPACES.finditer(text)]  # bisect_left(spaces, k): the spaces before k
+    allowed, soft = opportunities(text, para.lang), hyphenation_points(para, where.clusters, rules)
+    rows = [(0, 0.0, 0.0, 0, 0, 0.0, False, False)]
+    for k in sorted(allowed | soft):
+        before, n = text[k - 1], bisect_left(spaces, k)
+        if before == " " and k in allowed:
+            rows.append((k, x[k - 1], x[k], n - 1, n, 0.0, False, False))
+        elif text[k] in " " + NBSP or before in " " + NBSP:
+            continue
+        elif k in soft:
+            end = x[k - 1] + shaper.with_hyphen(before, _style_at(para, k - 1), para.lang)
+            rows.append((k, end, x[k], n, n, rules.hyphen_penalty, True, True))
+        else:
+            penalty = rules.hyphen_penalty if before in _HYPHENS else rules.dash_penalty if before in _DASHES \
+                else rules.other_penalty
+            rows.append((k, x[k], x[k], n, n, penalty, before in _HYPHENS, False))
+    rows.append((len(text), x[-1], x[-1], len(spaces), len(spaces), 0.0, False, False))
+    return Breaks(*map(tuple, zip(*rows)), space=shaper.space(para.lang))
+
+
+def hyphenation_points(para: Paragraph, clusters: tuple[bool, ...], rules: Rules) -> set[int]:
+    """Where the language's patterns allow a hyphen: inside one text node, never in a ligature."""
+    dictionary = _dictionary(para.lang, rules.left, rules.right)
+    if dictionary is None:
+        return set()
+    edges = {a for _, _, _, a, _ in para.runs}
+    return {m.start() + i for m in _WORD.finditer(para.text) for i in dictionary.positions(m.group())
+            if clusters[m.start() + i] and m.start() + i not in edges}
+
+
+_DICTIONARIES: dict[tuple[str, int, int], object] = {}
+
+
+def _dictionary(lang: str, left: int, right: int):
+    """pyphen's patterns for `lang` (loaded once a process), or None if it has none."""
+    import pyphen
+
+    key = (lang, left, right)
+    if key not in _DICTIONARIES:
+        name = pyphen.language_fallback(lang.replace("-", "_"))
+        _DICTIONARIES[key] = pyphen.Pyphen(lang=name, left=left, right=right) if name else None
+    return _DICTIONARIES[key]
+
+
+def _style_at(para: Paragraph, k: int) -> int:
+    return next(style for _, _, style, a, b in para.runs if a <= k < b)
+
+
+# ------------------------------------------------------------------ making WeasyPrint set them
+def write(para: Paragraph, x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: tuple[float, float],
+          margin: float) -> tuple[str, ...] | str:
+    """Fix the chosen breaks in the paragraph's tree; its lines as plain text, or why it cannot be."""
+    at = [b.at[j] for j in path[:-1]]
+    soft = {b.at[j] for j in path[:-1] if b.soft[j]}
+    texts = [_final_text(para.text, a, z, at, soft) for _, _, _, a, z in para.runs]
+    reach = _reach(x, b, path, widths, margin)
+    held = _held_words(para.lang, texts, {k + sum(s <= k for s in soft) for k in at}, reach)
+    if isinstance(held, str):
+        return held
+    for (el, tail, _, _, _), text, words in zip(para.runs, texts, held):
+        _set_text(el, tail, text, words)
+    para.element.set("class", SET)
+    edges = (0, *at, len(para.text))
+    return tuple(para.text[a:z].strip() + (SHY if z in soft else "") for a, z in zip(edges, edges[1:]))
+
+
+def _final_text(text: str, a: int, z: int, at: list[int], soft: set[int]) -> str:
+    """text[a:z] as it will be set: no-break spaces but where a line ends, soft hyphens where one does."""
+    out, cut = [], a
+    for k in (k for k in at if a < k <= z):  # a line starts at k: after a space, a soft hyphen or neither
+        out.append(text[cut:k - 1].replace(" ", NBSP) + text[k - 1])
+        out.append(SHY if k in soft else "")
+        cut = k
+    out.append(text[cut:z].replace(" ", NBSP))
+    return "".join(out)
+
+
+def _reach(x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: tuple[float, float], margin: float):
+    """Whether WeasyPrint, filling the line before the one holding character k, could reach k."""
+    at = [b.at[j] for j in path[:-1]]
+    starts = (0, *path)
+
+    def reach(k: int) -> bool:
+        line = bisect_left(at, k + 1)  # the line holding character k
+        if line == 0:
+            return False
+        before = starts[line - 1]
+        return x[k] - b.start[before] <= (widths[0] if before == 0 else widths[1]) + margin
+    return reach
+
+
+def _held_words(lang: str, texts: list[str], chosen: set[int], reach) -> list[list[tuple[int, int]]] | str:
+    """Per text node, the words to hold unbroken: those where Pango could still break and the line
+    before could reach (WeasyPrint takes the last break that fits, so one inside a line never is).
+    A reason when such a place is at a node's edge, where no span can hold it."""
+    final = "".join(texts)
+    edges, held = [0], [[] for _ in texts]
+    for text in texts:
+        edges.append(edges[-1] + len(text))
+    for q in sorted(opportunities(final, lang) - chosen):
+        if not reach(q - final.count(SHY, 0, q)):
+            continue
+        node = bisect_left(edges, q + 1) - 1
+        if q == edges[node]:
+            return "a break Pango could take at an inline element's edge"
+        keep = [c - edges[node] for c in chosen if edges[node] < c < edges[node + 1]]
+        held[node].append(_word(texts[node], q - edges[node], keep))
+    return [_merged(words) for words in held]
+
+
+def _word(text: str, offset: int, chosen: list[int]) -> tuple[int, int]:
+    """The word around a break before text[offset] (a no-break space after it included), or, when
+    a chosen break is inside that word, the two characters around it (the chosen one stays free)."""
+    left = max(text.rfind(" ", 0, offset), text.rfind(NBSP, 0, offset)) + 1
+    ends = [i for i in (text.find(" ", offset), text.find(NBSP, offset)) if i >= 0]
+    right = offset + 1 if text[offset] in " " + NBSP else min(ends, default=len(text))
+    if any(left < c < right for c in chosen):
+        return offset - 1, offset + 1
+    return left, right
+
+
+def _merged(words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges that overlap as one."""
+    out: list[tuple[int, int]] = []
+    for a, z in sorted(words):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(z, out[-1][1]))
+        else:
+            out.append((a, z))
+    return out
+
+
+def _set_text(el: etree._Element, tail: bool, text: str, words: list[tuple[int, int]]) -> None:
+    """A text node's new text, each of `words` (ranges) in a span.unbroken."""
+    cuts = [a for a, _ in words] + [len(text)]
+    spans = []
+    for (a, z), after in zip(words, cuts[1:]):
+        span = el.makeelement(f"{XHTML}span", {"class": UNBROKEN})
+        span.text, span.tail = text[a:z], text[z:after]
+        spans.append(span)
+    head = text[:cuts[0]]
+    if tail:
+        el.tail = head
+        parent, index = el.getparent(), el.getparent().index(el)
+        for n, span in enumerate(spans):
+            parent.insert(index + 1 + n, span)
+    else:
+        el.text = head
+        for n, span in enumerate(spans):
+            el.insert(n, span)

@@ -25,7 +25,7 @@ from .segment import Unit
 from .structure import body_blocks
 from .sites import keep_unplaced, of_kind
 from .text import read_units
-from .webpage import web_units
+from .webpage import prefer_stated_title, web_units
 
 
 def read_html(data: bytes, source: str) -> Story:
@@ -54,7 +54,7 @@ def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: Im
     book.title = book.title or page.title
     book.language = book.language or parse_language(page.lang or "")
     story = read_units(units, source, diagnostics, book)
-    return story.with_(meta=story.meta.with_(title=book.title)) if web and book.title else story  # the page's own
+    return prefer_stated_title(story, book.title) if web else story
 
 
 def _title_heading(units: list[Unit], container: FieldSet | None,

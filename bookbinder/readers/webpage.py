@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from ..accounting import words
-from ..model import Diagnostic, Span
+from ..model import Diagnostic, Span, Story
 from .fields import FieldSet
 from .html import ImageLoader, Page, block_text, units_of
 from .patterns import chapter_heading, is_marker
@@ -89,6 +89,16 @@ def web_units(page: Page, diagnostics: list[Diagnostic], images: ImageLoader | N
     return units, text.fields
 
 
+def prefer_stated_title(story: Story, title: str | None) -> Story:
+    """The title the page states over a title line read from its text (a standfirst, a sidebar's
+    heading); that line's words are said, not lost."""
+    if not title or story.meta.title == title:
+        return story
+    said = () if story.meta.title is None else (
+        Diagnostic("header-field", "the page's stated title kept over a title line of its text", story.meta.title),)
+    return story.with_(meta=story.meta.with_(title=title), diagnostics=story.diagnostics + said)
+
+
 def _subhead(unit: Unit) -> bool:
     """A line of three to twelve words set wholly in bold, not ending a sentence: an article's
     subhead ("<p><strong>Reaping the harvest</strong></p>"). A story's bold section labels are
@@ -102,8 +112,9 @@ def _subhead(unit: Unit) -> bool:
 
 def _section(unit: Unit) -> Unit:
     """A heading inside one article: a section's title, or a scene break set as a heading ("<h3>...</h3>")."""
-    marker = is_marker(unit.text) or not any(c.isalnum() for c in unit.text)
-    return replace(unit, heading=False) if marker else replace(unit, heading=True, section=True)
+    if is_marker(unit.text) or not any(c.isalnum() for c in unit.text):
+        return replace(unit, lines=("* * *",), heading=False, rich=None)  # read as an <hr> is
+    return replace(unit, heading=True, section=True)
 
 
 def read_webpage(page: Page, diagnostics: list[Diagnostic]) -> WebText:

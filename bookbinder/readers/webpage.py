@@ -15,6 +15,9 @@ footers. The page's declared structure comes first, then a generic boilerplate r
   blocks are found in the sanitized tree, and everything between them is kept (an extractor
   drops short dialogue lines; keeping the span does not), less the chrome inside the span. The
   kept elements are then read by bookbinder's own units_of/read_units, like any page.
+- Furniture is links and landmarks: a block of nothing but links inside the span goes too (a tag
+  list, a row of share buttons), and a side of the page whose words are nearly all plain text
+  (not links, not chrome) is text the extractor lost, so that side is not cut.
 - Everything dropped is reported as `cruft-dropped`, with its text.
 - Never worse than not guessing: when the extractor finds nothing, or keeps a small part of a
   page that is mostly prose, the page is read whole, and that is said.

@@ -19,6 +19,7 @@ from lxml import etree, html as lxml_html
 from ..clean.xmlsafe import drop_unsafe_references, xml_safe
 from ..errors import InputError
 from ..model import Diagnostic, Image, Inline, Span
+from .declared import Declared, read_declared
 from .decode import clean_text, decode
 from .htmltree import parse_html
 from .segment import Unit
@@ -34,7 +35,7 @@ _ALLOWED_TAGS = (_BLOCKS - {"html", "body"}) | {
     "br", "span", "a", "em", "i", "strong", "b", "u", "ins", "s", "strike", "del", "sub", "sup", "small", "big",
     "cite", "q", "code", "tt", "abbr", "font", "mark", "bdi", "bdo", "var", "kbd", "samp", "dfn"}
 _ALLOWED_ATTRIBUTES = {
-    "*": {"class", "id", "lang", "dir", "align", "style", "name", "role", "title"},
+    "*": {"class", "id", "lang", "dir", "align", "style", "name", "role", "title", "itemprop"},
     "a": {"href"}, "img": {"src", "alt"},
     "span": {"data-xutime"}}  # fanfiction.net's dates, as epoch seconds (the text may say only "8h ago")
 _STYLES = {"text-align", "font-style", "font-weight", "text-decoration", "text-decoration-line"}
@@ -56,6 +57,7 @@ class Page:
     body_class: str = ""
     types: set[str] = field(default_factory=set)  # epub:type values the document uses
     metas: dict[str, str] = field(default_factory=dict)
+    declared: Declared = field(default_factory=Declared)  # what the page states of itself (web pages)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -102,7 +104,7 @@ def parse_page(text: str, source: str, prepare: Callable[[etree._Element], None]
             metas.setdefault(key, meta.get("content").strip())
     page = Page(body=root, title=_WS.sub(" ", title).strip() if title else None,
                 lang=root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"), metas=metas,
-                diagnostics=diagnostics)
+                diagnostics=diagnostics, declared=read_declared(root))
     page.types = {t for el in root.iter() if isinstance(el.tag, str) for t in (el.get("epub:type") or "").split()}
     body = root.find("body")
     page.body_class = body.get("class", "") if body is not None else ""

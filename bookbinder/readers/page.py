@@ -21,9 +21,11 @@ from .fields import FieldSet, parse_language
 from .gutenberg import strip_gutenberg_page
 from .html import ImageLoader, Page, block_text, decode_html, has_class, parse_page, units_of
 from .patterns import chapter_heading
+from .segment import Unit
 from .structure import body_blocks
 from .sites import keep_unplaced, of_kind
 from .text import read_units
+from .webpage import prefer_stated_title, web_units
 
 
 def read_html(data: bytes, source: str) -> Story:
@@ -31,27 +33,39 @@ def read_html(data: bytes, source: str) -> Story:
     page, found = parse_page(text, source), list(diagnostics)
     book = FieldSet()
     strip_gutenberg_page(page.body, book, found)  # a Project Gutenberg HTML book: its header and licence
-    return read_page(page, source, found, container=book if book.title or book.authors else None)
+    container = book if book.title or book.authors else None
+    return read_page(page, source, found, container=container, web=container is None)
 
 
 def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: ImageLoader | None = None,
-              container: FieldSet | None = None) -> Story:
-    """One page -> Story; `container` holds what an EPUB's package states, used where the page is silent."""
+              container: FieldSet | None = None, web: bool = False) -> Story:
+    """One page -> Story; `container` holds what an EPUB's package states, used where the page is silent.
+    `web`: a web page (not an EPUB's document, a book or Markdown), read for its main text (`webpage`)."""
     diagnostics = diagnostics + page.diagnostics
     story = _by_layout(page, source, diagnostics, images)
     if story is not None:
         return _fill(story, container, page)
-    units = units_of([page.body], diagnostics, images, headings=True)
+    if web:
+        units, book = web_units(page, diagnostics, images)
+    else:
+        units, book = _title_heading(units_of([page.body], diagnostics, images, headings=True), container, diagnostics)
+    if not units:
+        raise InputError("holds no story text", source)
+    book.title = book.title or page.title
+    book.language = book.language or parse_language(page.lang or "")
+    story = read_units(units, source, diagnostics, book)
+    return prefer_stated_title(story, book.title) if web else story
+
+
+def _title_heading(units: list[Unit], container: FieldSet | None,
+                   diagnostics: list[Diagnostic]) -> tuple[list[Unit], FieldSet]:
+    """The page's first heading as its title, unless it is a chapter's."""
     book = container or FieldSet()
     if units and units[0].heading and not chapter_heading(units[0].text):
         book.title = book.title or units[0].text
         diagnostics.append(Diagnostic("header-field", "the page's first heading read as the title", units[0].text))
         units = units[1:]
-    if not units:
-        raise InputError("holds no story text", source)
-    book.title = book.title or page.title
-    book.language = book.language or parse_language(page.lang or "")
-    return read_units(units, source, diagnostics, book)
+    return units, book
 
 
 def _by_layout(page: Page, source: str, diagnostics: list[Diagnostic], images: ImageLoader | None) -> Story | None:

@@ -30,6 +30,7 @@ class Unit:
     heading: bool = False
     image: Image | None = None
     align: str | None = None
+    section: bool = False  # a heading that titles a section of one text (a web article's), not a chapter
 
     @cached_property  # asked for by every structure rule, several times per unit
     def text(self) -> str:

@@ -44,14 +44,14 @@ def build_chapters(units: list[Unit], diagnostics: list[Diagnostic]) -> tuple[Ch
 
 def _split_chapters(units: list[Unit]) -> list[tuple[tuple[str, str | None, str] | None, list[Unit]]]:
     heads = {i: (*h, heading_text(u.text)) for i, u in enumerate(units) if u.single and (h := chapter_heading(u.text))}
-    marked = {i for i, u in enumerate(units) if u.heading}
+    marked = {i for i, u in enumerate(units) if u.heading and not u.section}
     if len(marked) >= 2 and set(heads) - marked:
         # The file marks its pieces itself (Aozora's 見出し, underlined titles): a "第一章" line inside
         # one of them is a section of that piece, shown as a heading, not a chapter of the book.
         units = [replace(u, heading=True) if i in heads and i not in marked else u for i, u in enumerate(units)]
         heads = {i: h for i, h in heads.items() if i in marked}
-    heads.update({i: (None, u.text, u.text) for i, u in enumerate(units) if u.heading and i not in heads
-                  and (i in marked or not marked)})
+    heads.update({i: (None, u.text, u.text) for i, u in enumerate(units) if u.heading and not u.section
+                  and i not in heads and (i in marked or not marked)})
     if not heads:
         heads = _numbered_heads(units)
     groups: list[tuple[tuple[str, str | None, str] | None, list[Unit]]] = [(None, [])]
@@ -104,7 +104,7 @@ def _is_gap_break(u: Unit, usual: int, marginal_breaks: bool) -> bool:
 def _section_labels(units: list[Unit]) -> set[int]:
     """Short lines set wholly in bold or underline, with no closing punctuation, that open sections
     ("<p><u>Three weeks later</u></p>", "<b>MEREDITH</b>"): a writer's habit, so only where it recurs."""
-    found = [u for u in units if u.single and u.rich is not None and len(u.rich) == 1 and _is_label(u)]
+    found = [u for u in units if u.single and not u.heading and u.rich is not None and len(u.rich) == 1 and _is_label(u)]
     # Labels name different sections; one bold line repeated is the site's or the author's boilerplate.
     return {id(u) for u in found} if len({u.text.casefold() for u in found}) >= 2 else set()
 

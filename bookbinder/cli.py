@@ -10,7 +10,6 @@ import logging
 from collections import Counter
 import math
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -30,6 +29,7 @@ from .errors import BookbinderError, DiskFullError, InputError, UsageError, json
 from .cache import default_folder as default_cache_folder
 from .readers import FORMATS, READ
 from .report import story_record
+from .terminal import Reporter as _Reporter
 
 
 
@@ -374,7 +374,8 @@ def _report_build(result, verbose: bool, strict: bool) -> int:
     if result.up_to_date:  # one line, not one a book: a library rebuild may keep hundreds
         fresh = len(result.written) - len(result.up_to_date)
         click.echo(f"bookbinder: {plural(len(result.up_to_date), 'book')} already up to date "
-                   f"(the same inputs made them); {plural(fresh, 'file')} written", err=True)
+                   f"(the same inputs made {'it' if len(result.up_to_date) == 1 else 'them'}); "
+                   f"{plural(fresh, 'file')} written", err=True)
     if result.skipped and result.written:  # when they left none, the error above says so
         click.echo(f"bookbinder: the filters left out {plural(result.skipped, 'story')}", err=True)
     _report_skipped(result.skipped_files, verbose)
@@ -394,67 +395,6 @@ def _report_skipped(files: list[Path], verbose: bool) -> None:
     if verbose:
         for path in files:
             click.echo(f"bookbinder: skipped {quoted(path)}", err=True)
-
-
-class _Reporter:
-    """Progress of a whole build on standard error, phase by phase (reading; for each book laying
-    out, merging, writing). On a terminal, a bar for any phase that runs longer than half a second;
-    in a log, a line every 10 s while a phase runs and a line when a phase that took 2 s or more
-    ends, with pages per second where pages are counted. Quick phases say nothing."""
-
-    def __init__(self, quiet: bool = False) -> None:
-        self.quiet, self.tty = quiet, sys.stderr.isatty()
-        self.phase: str | None = None
-        self.bar = None
-        self.start = self.said = 0.0
-        self.state: tuple[int, int, str, str] = (0, 0, "", "")
-
-    def __enter__(self):
-        return None if self.quiet else self
-
-    def __call__(self, phase: str, done: int, total: int, unit: str, detail: str) -> None:
-        now = time.monotonic()
-        if phase != self.phase:
-            self._end(now)
-            self.phase, self.start, self.said = phase, now, now
-        self.state = (done, total, unit, detail)
-        if self.tty:
-            if self.bar is None and now - self.start >= 0.5 and done < total:
-                self.bar = click.progressbar(length=total, label=phase, file=sys.stderr, show_pos=True,
-                                             item_show_func=lambda _: self._rate(time.monotonic()))
-                self.bar.__enter__()
-            if self.bar is not None:
-                self.bar.update(done - self.bar.pos)
-        elif now - self.said >= 10 and done < total:
-            click.echo(f"bookbinder: {phase}: {done}/{total} {unit}{self._rate(now, ', ')}", err=True)
-            self.said = now
-        if done >= total:
-            self._end(now)
-
-    def _rate(self, now: float, lead: str = "") -> str:
-        done, total, unit, detail = self.state
-        if not detail:
-            return ""
-        count = detail.split()[0].replace(",", "")
-        if detail.endswith("pages") and count.isdigit() and now > self.start:
-            return f"{lead}{detail} ({int(count) / (now - self.start):.0f} pages/s)"
-        return f"{lead}{detail}"
-
-    def _end(self, now: float) -> None:
-        if self.phase is None:
-            return
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-        elif not self.tty and now - self.start >= 2:
-            done, total, unit, _ = self.state
-            click.echo(f"bookbinder: {self.phase}: {done} {unit} in {now - self.start:.1f} s{self._rate(now, ', ')}",
-                       err=True)
-        self.phase = None
-
-    def __exit__(self, *exc) -> None:
-        if not self.quiet:
-            self._end(time.monotonic())
 
 
 def main(argv: list[str] | None = None) -> None:

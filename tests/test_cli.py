@@ -194,3 +194,58 @@ def test_two_books_with_one_title_say_why(tmp_path) -> None:
     assert sorted(p.name for p in tmp_path.glob("*.epub")) == ["collected-2.epub", "collected.epub"]
     assert "two books are called 'Collected': this one is written as collected-2 (put {group} in --title" \
         in result.stderr
+
+
+def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
+    """Exit status 1 means "some input failed"; an interrupt is 128 + SIGINT, and says so once."""
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "bookbinder", "build", str(SEEDS), "-f", "pdf", "--no-cache",
+                             "-q", "-o", str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    time.sleep(2)  # well into reading or laying out
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert [line for line in err.splitlines() if line.strip()] == ["bookbinder: interrupted"]
+
+
+def test_verbose_counts_a_repeated_decision_once(tmp_path: Path) -> None:
+    page = tmp_path / "form.html"
+    page.write_text("<html><body><p>The gulls came back.</p>" + "<input name=x>" * 43 +
+                    "<p>Nobody fed them.</p></body></html>", encoding="utf-8")
+    result = run("inspect", "-v", str(page))
+    lines = [line for line in result.stderr.splitlines() if "<input> element dropped" in line]
+    assert len(lines) == 1 and "(43 times)" in lines[0], result.stderr
+
+
+def test_counts_read_as_english() -> None:
+    from bookbinder.plural import plural
+    from bookbinder.terminal import counted
+
+    assert (plural(1, "story"), plural(2, "story"), plural(1, "book"), plural(3, "diagnostic")) == \
+        ("1 story", "2 stories", "1 book", "3 diagnostics")
+    assert (counted(1, "parts"), counted(4, "parts"), counted(1, "stories")) == ("1 part", "4 parts", "1 story")
+
+
+def test_a_pdf_without_pango_is_one_line_saying_what_to_install(tmp_path: Path, monkeypatch) -> None:
+    import builtins
+
+    from click.testing import CliRunner
+
+    from bookbinder.cli import cli
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    result = CliRunner().invoke(cli, ["build", str(SEED), "-f", "pdf", "-o", str(tmp_path / "b.pdf")])
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "apt-get install libpango" in result.stderr
+    assert "report" not in result.stderr

@@ -117,7 +117,6 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
     design's frame stays where it was drawn (0.3 in inside the trim: IngramSpark asks 0.25 in for
     rules and cover art). `front_bleeds` (the user's own image) fills the panel and its bleed,
     its proportions kept and the overflow cut."""
-    import pikepdf
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
@@ -143,20 +142,36 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
     else:
         c.drawImage(image, front_x, bleed, width=w, height=h, preserveAspectRatio=False)
     c.setFillColorRGB(*ink)
+    _spine_text(c, f"{title}   {authors}".strip(), face, pages, rules, (bleed, w, h, spine, height))
+    _blurb(c, blurb, face, bleed, w, height)
+    if guides:
+        _guides(c, bleed, w, h, spine)
+    c.showPage()
+    c.save()
+    out = _with_boxes(buffer.getvalue(), bleed, width, height)
+    return CoverSpread(out.getvalue(), width, height, spine)
+
+
+def _spine_text(c, text: str, face: str, pages: int, rules: Service, box: tuple) -> None:
+    """Title and author along the spine, head to foot, where the service allows text there."""
+    bleed, w, h, spine, height = box
     clear = rules.spine_clearance * 72
-    if pages >= rules.spine_text_from and spine >= 2 * clear + 6:
-        size = min(11.0, spine - 2 * clear)
-        c.saveState()
-        c.translate(bleed + w + spine / 2, height / 2)
-        c.rotate(-90)  # read from head to foot, as English spines are
-        c.setFont(face, size)
-        text = f"{title}   {authors}".strip()
-        while c.stringWidth(text, face, size) > h - 72 and len(text) > 4:
-            text = text[:-2].rstrip() + "…"
-        c.drawCentredString(0, -size / 3, text)
-        c.restoreState()
-    margin = bleed + 0.5 * 72
-    y = height - bleed - 0.75 * 72
+    if pages < rules.spine_text_from or spine < 2 * clear + 6:
+        return
+    size = min(11.0, spine - 2 * clear)
+    c.saveState()
+    c.translate(bleed + w + spine / 2, height / 2)
+    c.rotate(-90)  # read from head to foot, as English spines are
+    c.setFont(face, size)
+    while c.stringWidth(text, face, size) > h - 72 and len(text) > 4:
+        text = text[:-2].rstrip() + "…"
+    c.drawCentredString(0, -size / 3, text)
+    c.restoreState()
+
+
+def _blurb(c, blurb: str, face: str, bleed: float, w: float, height: float) -> None:
+    """The back's text, wrapped, stopping above the barcode's box."""
+    margin, y = bleed + 0.5 * 72, height - bleed - 0.75 * 72
     c.setFont(face, 10.5)
     for paragraph in (blurb or "").split("\n\n"):
         for line in textwrap.wrap(paragraph, width=int((w - 72) / 5.2)):
@@ -165,23 +180,30 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
             c.drawString(margin, y, line)
             y -= 14
         y -= 8
-    if guides:  # trim lines and the spine folds, thin and grey; the barcode's clear box
-        c.setStrokeColorRGB(0.5, 0.5, 0.5)
-        c.setLineWidth(0.3)
-        c.rect(bleed, bleed, 2 * w + spine, h)
-        c.line(bleed + w, bleed, bleed + w, bleed + h)
-        c.line(bleed + w + spine, bleed, bleed + w + spine, bleed + h)
-        c.rect(bleed + w - (BARCODE[0] + 0.25) * 72, bleed + 0.25 * 72, BARCODE[0] * 72, BARCODE[1] * 72)
-    c.showPage()
-    c.save()
-    pdf = pikepdf.open(io.BytesIO(buffer.getvalue()))
+
+
+def _guides(c, bleed: float, w: float, h: float, spine: float) -> None:
+    """Trim lines and the spine folds, thin and grey; the barcode's clear box."""
+    c.setStrokeColorRGB(0.5, 0.5, 0.5)
+    c.setLineWidth(0.3)
+    c.rect(bleed, bleed, 2 * w + spine, h)
+    c.line(bleed + w, bleed, bleed + w, bleed + h)
+    c.line(bleed + w + spine, bleed, bleed + w + spine, bleed + h)
+    c.rect(bleed + w - (BARCODE[0] + 0.25) * 72, bleed + 0.25 * 72, BARCODE[0] * 72, BARCODE[1] * 72)
+
+
+def _with_boxes(data: bytes, bleed: float, width: float, height: float) -> io.BytesIO:
+    """The page with its TrimBox (the book's outline) and BleedBox set."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
     page = pdf.pages[0]
     page.TrimBox = pikepdf.Array([bleed, bleed, width - bleed, height - bleed])
     page.BleedBox = pikepdf.Array([0, 0, width, height])
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     pdf.close()
-    return CoverSpread(out.getvalue(), width, height, spine)
+    return out
 
 
 def _fill(c, image, x: float, y: float, w: float, h: float) -> None:

@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 from ..backends.output import output_folder
 from ..cache import StoryCache, private_folder
-from ..errors import BookbinderError, InputError
+from ..errors import BookbinderError, InputError, UsageError
 from ..executors import executor_for
 from ..model import Card, Diagnostic, Story
 from ..progress import Progress
@@ -68,10 +68,22 @@ def check_before_work(options: BuildOptions) -> None:
     if options.out_file != STDOUT:
         output_folder(options.out_file.parent if options.out_file else options.out_dir)
     pdf = options.options_for("pdf") if "pdf" in options.formats else None
+    if pdf is not None:
+        _needs_pango()
     if pdf is not None and pdf.impose is not None:
         from ..backends.impose import check_imposition
 
         check_imposition(pdf.page_size, pdf.impose)
+
+
+def _needs_pango() -> None:
+    """A PDF is laid out by WeasyPrint, which needs the Pango library: without it, one line saying
+    what to install (not a traceback, not "please report this")."""
+    try:
+        import weasyprint  # noqa: F401 - loads Pango through cffi
+    except OSError as exc:
+        raise UsageError(f"a PDF needs the Pango library, which this machine lacks ({str(exc).splitlines()[0][:80]}); "
+                         "install it: apt-get install libpango-1.0-0 libpangoft2-1.0-0, or brew install pango") from None
 
 
 def private_cache(options: BuildOptions) -> tuple[BuildOptions, tuple[str, ...]]:

@@ -120,12 +120,12 @@ def read_stories(inputs: Inputs, executor: Executor, shelf: StoryCache | None, o
     results: dict[int, Story | Card | BookbinderError] = {}
     jobs: list[tuple[int, ReadJob]] = []
     for i, path in enumerate(inputs.paths):
-        job = _job(path, i, shelf, overrides, stdin, executor.local, follow_links)
+        job = _job(path, i, shelf, overrides, stdin, follow_links)
         kept = _kept(shelf, path, job)
         if kept is not None:
             results[i] = kept.with_(mtime=path.stat().st_mtime)
-        else:
-            jobs.append((i, job))
+        else:  # a worker on another machine cannot read the path: it is sent the bytes
+            jobs.append((i, job if executor.local or job.data is not None or job.error else _with_bytes(job)))
     found, total = len(results), len(inputs.paths)
     detail = f"{found} from the cache" if shelf is not None and shelf.persistent else ""
     for done, (n, result) in enumerate(executor.run(read_unit, (job for _, job in jobs), isolate=True), found + 1):
@@ -139,9 +139,9 @@ def read_stories(inputs: Inputs, executor: Executor, shelf: StoryCache | None, o
                    tuple(r for r in ordered if isinstance(r, BookbinderError)))
 
 
-def _job(path: Path, index: int, shelf: StoryCache | None, overrides, stdin: Stdin | None, local: bool,
+def _job(path: Path, index: int, shelf: StoryCache | None, overrides, stdin: Stdin | None,
          follow_links: bool) -> ReadJob:
-    """The unit that reads `path`: a local worker reads the file; a remote one is sent its bytes."""
+    """The unit that reads `path` (a worker reads the file; standard input's bytes travel with it)."""
     try:
         layers = tuple(overrides(path)) if overrides else ()
     except BookbinderError as exc:
@@ -151,8 +151,7 @@ def _job(path: Path, index: int, shelf: StoryCache | None, overrides, stdin: Std
         if stdin is None:
             return ReadJob(path, error=InputError("standard input is named, but was not read", "-"))
         return ReadJob(path, layers, scratch, shelf is not None, stdin.data, stdin.format)
-    job = ReadJob(path, layers, scratch, shelf is not None, follow_links=follow_links)
-    return job if local else _with_bytes(job)
+    return ReadJob(path, layers, scratch, shelf is not None, follow_links=follow_links)
 
 
 def _with_bytes(job: ReadJob) -> ReadJob:
@@ -191,7 +190,7 @@ def _stored(shelf: StoryCache | None, job: ReadJob, result, path: Path) -> Story
     story = result.story
     if shelf is not None and result.key and result.entry is not None:
         if shelf.put(result.key, result.entry, result.card):
-            if job.data is None and str(path) != "-":
+            if str(path) != "-":  # read once, never hashed again while it stays the same file
                 shelf.remember(stat_key(path), result.digest)
         else:
             story = unshelve(story, result.entry)  # the shelf cannot keep it (a full disk): kept here, whole

@@ -233,12 +233,12 @@ def test_the_library_reports_every_phase_of_a_build(tmp_path: Path) -> None:
 
 
 def test_a_log_gets_a_line_per_long_phase(monkeypatch, capsys) -> None:
-    from bookbinder import cli
+    from bookbinder import terminal
 
     clock = iter([0.0, 0.5, 11.0, 12.0, 12.0, 12.5, 13.0, 13.0]).__next__
-    monkeypatch.setattr(cli.time, "monotonic", clock)
-    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: False)
-    with cli._Reporter() as progress:
+    monkeypatch.setattr(terminal.time, "monotonic", clock)
+    monkeypatch.setattr(terminal.sys.stderr, "isatty", lambda: False)
+    with terminal.Reporter() as progress:
         progress("book.pdf: laying out", 0, 3, "parts", "")
         progress("book.pdf: laying out", 1, 3, "parts", "40 pages")
         progress("book.pdf: laying out", 2, 3, "parts", "80 pages")    # 11 s in: a line while it runs
@@ -248,7 +248,7 @@ def test_a_log_gets_a_line_per_long_phase(monkeypatch, capsys) -> None:
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == ["bookbinder: book.pdf: laying out: 2/3 parts, 80 pages (7 pages/s)",
                      "bookbinder: book.pdf: laying out: 3 parts in 12.0 s, 120 pages (10 pages/s)"]
-    with cli._Reporter(quiet=True) as progress:
+    with terminal.Reporter(quiet=True) as progress:
         assert progress is None  # --quiet: nobody listens
 
 

@@ -23,6 +23,14 @@ os.environ.setdefault("BOOKBINDER_CACHE_DIR", tempfile.mkdtemp(prefix="bookbinde
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bookbinder-test-config-")
 
 
+# No clock decides a test: Hypothesis's deadline (200 ms an example) and its too-slow health check
+# (data generation) are times, which a busy machine stretches.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("bookbinder", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("bookbinder")
+
+
 def pytest_addoption(parser):
     parser.addoption("--regen", action="store_true", help="rewrite golden files from the current output")
 

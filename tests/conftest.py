@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import os
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -52,6 +54,12 @@ def epubcheck():
     checker = Checker()
     yield checker.check
     checker.close()
+
+
+def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`bookbinder ARGS...` as a user runs it, in its own process."""
+    return subprocess.run([sys.executable, "-m", "bookbinder", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=120, env={**os.environ, **(env or {})})
 
 
 # ------------------------------------------------------------------ EPUBs made in the tests

@@ -11,8 +11,7 @@ import pytest
 from bookbinder.backends.impose import fold_plan, impose, signature_sizes
 from bookbinder.backends.print_options import ImposeOptions
 
-from conftest import SEEDS
-from test_cli import run
+from conftest import SEEDS, run
 
 
 def _grid(slots, cols: int, rows: int) -> list[list[str]]:

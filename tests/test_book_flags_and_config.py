@@ -1,5 +1,6 @@
-"""The flags calibre's, pandoc's and FanFicFare's users reach for first (issue 12), run as a user
-runs them: the real command, its files, its output and its exit status."""
+"""The book flags and bookbinder.toml that calibre's, pandoc's and FanFicFare's users reach for
+first (issue 12), run as a user runs them: the real command, its files, its output and its exit
+status; also standard input, progress, shell completion and the library's matching options."""
 from __future__ import annotations
 
 import zipfile
@@ -9,8 +10,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import SEEDS, png
-from test_cli import run
+from conftest import SEEDS, png, run
 
 SEED = SEEDS / "004_9a223c5f57314a43.txt"
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",

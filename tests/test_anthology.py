@@ -13,7 +13,7 @@ import bookbinder
 from bookbinder.api import BuildOptions, build
 from bookbinder.assemble import Filters
 
-from conftest import ROOT, SEEDS, epubcheck_many
+from conftest import ROOT, SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +112,8 @@ def books(tmp_path_factory) -> dict[str, Path]:
     return made
 
 
-def test_anthologies_pass_epubcheck(books) -> None:
-    results = epubcheck_many(list(books.values()))
+def test_anthologies_pass_epubcheck(books, epubcheck) -> None:
+    results = epubcheck(list(books.values()))
     bad = {p: r for p, r in results.items() if r["fatal"] or r["errors"] or r["warnings"]}
     assert not bad, bad
 

@@ -20,7 +20,7 @@ from bookbinder.api import BuildOptions, build
 from bookbinder.backends.print_options import PrintOptions
 from bookbinder.compose import compose
 
-from conftest import ROOT, SEEDS, epubcheck_many, image_epub
+from conftest import ROOT, SEEDS, image_epub
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
       "dc": "http://purl.org/dc/elements/1.1/", "epub": "http://www.idpf.org/2007/ops"}
@@ -152,8 +152,8 @@ def test_an_epub_picture_shows_in_the_pdf(books) -> None:
         assert "The gulls came back" in (reader.pages[pictures[0]].extract_text() or "")
 
 
-def test_the_epubs_pass_epubcheck(books) -> None:
-    reports = epubcheck_many([books["epub"], books["seeds-epub"]])  # one JVM for both
+def test_the_epubs_pass_epubcheck(books, epubcheck) -> None:
+    reports = epubcheck([books["epub"], books["seeds-epub"]])
     for report in reports.values():
         assert (report["fatal"], report["errors"], report["warnings"]) == (0, 0, 0), report
 

@@ -1,5 +1,6 @@
-"""The flags calibre's, pandoc's and FanFicFare's users reach for first (issue 12), run as a user
-runs them: the real command, its files, its output and its exit status."""
+"""The book flags and bookbinder.toml that calibre's, pandoc's and FanFicFare's users reach for
+first (issue 12), run as a user runs them: the real command, its files, its output and its exit
+status; also standard input, progress, shell completion and the library's matching options."""
 from __future__ import annotations
 
 import zipfile
@@ -9,8 +10,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import SEEDS, epubcheck_many, png
-from test_cli import run
+from conftest import SEEDS, png, run
 
 SEED = SEEDS / "004_9a223c5f57314a43.txt"
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
@@ -23,7 +23,7 @@ def _opf(book: Path) -> etree._Element:
 
 
 @pytest.fixture(scope="module")
-def dressed(tmp_path_factory) -> dict[str, Path]:
+def dressed(tmp_path_factory, epubcheck) -> dict[str, Path]:
     """One story and the seeds' anthology built with every book flag; their epubcheck reports."""
     folder = tmp_path_factory.mktemp("dressed")
     (folder / "cover.png").write_bytes(png())
@@ -42,7 +42,7 @@ def dressed(tmp_path_factory) -> dict[str, Path]:
     pdf = run("build", str(SEED), "-o", str(folder / "one.pdf"), *flags)
     assert pdf.returncode == 0, pdf.stderr
     books["pdf"] = folder / "one.pdf"
-    books["checks"] = epubcheck_many([books["one"], books["many"]])
+    books["checks"] = epubcheck([books["one"], books["many"]])
     return books
 
 

@@ -81,6 +81,19 @@ def _epub(plan: BookPlan, options: NoOptions, ctx: Context) -> Output:
     return Output((File("epub", write_epub(plan, ctx.progress, ctx.executor)),))
 
 
+def _kepub(plan: BookPlan, options: NoOptions, ctx: Context) -> Output:
+    from .epub import write_epub
+    from .kepub import write_kepub
+
+    return Output((File("kepub.epub", write_kepub(write_epub(plan, ctx.progress, ctx.executor), plan)),))
+
+
+def _html(plan: BookPlan, options: NoOptions, ctx: Context) -> Output:
+    from .html import write_html
+
+    return Output((File("html", write_html(plan)),))
+
+
 def _pdf(plan: BookPlan, options: PrintOptions, ctx: Context) -> Output:
     from .pdfbook import write_pdf_book  # WeasyPrint loads only when a PDF is asked for
 
@@ -90,6 +103,8 @@ def _pdf(plan: BookPlan, options: PrintOptions, ctx: Context) -> Output:
 BACKENDS: dict[str, Backend] = {b.name: b for b in (
     Backend("epub", "epub", _epub, help="EPUB 3 with an EPUB 2 NCX, for e-readers"),
     Backend("pdf", "pdf", _pdf, PrintOptions, help="a print PDF (WeasyPrint), with its imposition and cover"),
+    Backend("kepub", "kepub.epub", _kepub, help="Kobo's EPUB (koboSpans, as kepubify makes it), for Kobo readers"),
+    Backend("html", "html", _html, help="one self-contained HTML file (images and styles inside), for a browser"),
 )}
 
 

@@ -279,3 +279,11 @@ def test_a_calibre_library_folder(tmp_path) -> None:
     built = run("build", str(lib), "--by", "fandom", "-o", str(tmp_path / "out"), "--no-cache")
     assert built.returncode == 0, built.stderr
     assert "2 other copies" in built.stderr and "skipped" not in built.stderr
+
+
+def test_the_readme_names_every_backend() -> None:
+    from bookbinder.backends import BACKENDS
+
+    readme = (ROOT / "README.md").read_text()
+    for b in BACKENDS.values():
+        assert f"| `{b.name}` | `-o book.{b.suffix}` |" in readme, b.name

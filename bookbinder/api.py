@@ -70,5 +70,6 @@ def load_all(path: Path, stdin: Stdin | None = None, follow_links: bool = False)
 
 
 __all__ = ["BuildOptions", "BuildResult", "DEFAULT_OUTPUT", "STDOUT", "TLS", "UserMetadata", "book_info", "build",
-           "load_all", "load_one", "load_stories", "normalize_all", "normalize_to", "output_target", "parse_metadata", "plan_books",
+           "load_all", "load_one", "load_stories", "normalize_all", "normalize_to", "output_target", "parse_metadata",
+           "plan_books",
            "read_manifest", "self_contained_css", "user_metadata"]

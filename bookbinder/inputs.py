@@ -179,7 +179,8 @@ def _scan(folder: Path, follow_links: bool, skip: list[Path], skipped: list[Path
         if stat.S_ISDIR(mode):
             continue
         if not story:
-            if skipped is not None and not path.name.endswith(sidecars) and stat.S_ISREG(mode) and not calibres_own(path):
+            mentioned = not path.name.endswith(sidecars) and not calibres_own(path)
+            if skipped is not None and mentioned and stat.S_ISREG(mode):
                 skipped.append(path)
         elif _kind(mode):
             report(InputError(f"is {_kind(mode)}, not a story file", path))

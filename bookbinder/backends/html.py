@@ -118,13 +118,14 @@ def _entries(entries: tuple[Entry, ...], links: HtmlLinks) -> etree._Element:
 
 
 def _plain(element: etree._Element) -> lxml.html.HtmlElement:
-    """The XHTML tree as an HTML tree: tags without the namespace, epub:type kept as the attribute
-    HTML calls `epub:type`, xml:lang dropped (`lang` says it)."""
+    """The XHTML tree as an HTML tree: tags without the namespace, epub:type kept as `data-epub-type`
+    (an attribute HTML allows; the DPUB-ARIA roles beside it say the same to a browser), xml:lang
+    dropped (`lang` says it)."""
     parser = lxml.html.HTMLParser()
     out = parser.makeelement(etree.QName(element).localname)
     for name, value in element.attrib.items():
         if name == EPUB_TYPE:
-            out.set("epub:type", value)
+            out.set("data-epub-type", value)
         elif name != XML_LANG and not name.startswith("{"):
             out.set(name, value)
     out.text = element.text

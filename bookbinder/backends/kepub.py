@@ -13,7 +13,9 @@ pages, keeps highlights and looks words up as it does in Kobo's own books:
 - the body's content is wrapped in `div#book-columns > div#book-inner` (Kobo paginates them), and
   the head gets kepubify's `kobostylehacks` style; no kobo.js is added.
 
-The navigation document keeps its EPUB form (Kobo reads it as the contents, not as a page).
+Every XHTML document gets them, the navigation document too (it is a page of the spine), as
+kepubify does. kepubify's blank first page (for a book whose first page is not its cover or
+title page, which a Kobo shows without margins) is not added.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ def _documents(epub: bytes) -> list[str]:
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(epub)) as z:
-        return [n for n in z.namelist() if n.startswith("EPUB/text/") and n.endswith(".xhtml")]
+        return [n for n in z.namelist() if n.endswith(".xhtml")]  # the parts and the navigation document
 
 
 def kobo_document(data: bytes) -> bytes:

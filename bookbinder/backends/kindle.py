@@ -35,7 +35,8 @@ INSTALL = ("install calibre (apt-get install calibre, brew install --cask calibr
 def missing(suffix: str) -> str | None:
     """None when this machine can make a `suffix` book; else one line saying what to install."""
     if shutil.which(PROGRAM) is None:
-        return f"--format {suffix}: calibre's {PROGRAM} makes the .{suffix} book, and it is not on this machine's PATH; {INSTALL}"
+        return (f"--format {suffix}: calibre's {PROGRAM} makes the .{suffix} book, and it is not on this machine's "
+                f"PATH; {INSTALL}")
     return None
 
 

@@ -128,12 +128,12 @@ def read_stories(inputs: Inputs, executor: Executor, shelf: StoryCache | None, o
     results: dict[int, tuple[Story | Card, ...] | BookbinderError] = {}
     jobs: list[tuple[int, ReadJob]] = []
     for i, path in enumerate(inputs.paths):
-        job = _job(path, i, shelf, overrides, stdin, executor.local, follow_links)
+        job = _job(path, i, shelf, overrides, stdin, follow_links)
         kept = _kept(shelf, path, job)
         if kept is not None:
             results[i] = tuple(card.with_(mtime=path.stat().st_mtime) for card in kept)
-        else:
-            jobs.append((i, job))
+        else:  # a worker on another machine cannot read the path: it is sent the bytes
+            jobs.append((i, job if executor.local or job.data is not None or job.error else _with_bytes(job)))
     found, total = len(results), len(inputs.paths)
     detail = f"{found} from the cache" if shelf is not None and shelf.persistent else ""
     for done, (n, result) in enumerate(executor.run(read_unit, (job for _, job in jobs), isolate=True), found + 1):
@@ -147,9 +147,9 @@ def read_stories(inputs: Inputs, executor: Executor, shelf: StoryCache | None, o
                    tuple(r for r in ordered if isinstance(r, BookbinderError)))
 
 
-def _job(path: Path, index: int, shelf: StoryCache | None, overrides, stdin: Stdin | None, local: bool,
+def _job(path: Path, index: int, shelf: StoryCache | None, overrides, stdin: Stdin | None,
          follow_links: bool) -> ReadJob:
-    """The unit that reads `path`: a local worker reads the file; a remote one is sent its bytes."""
+    """The unit that reads `path` (a worker reads the file; standard input's bytes travel with it)."""
     try:
         layers = tuple(overrides(path)) if overrides else ()
     except BookbinderError as exc:
@@ -159,8 +159,7 @@ def _job(path: Path, index: int, shelf: StoryCache | None, overrides, stdin: Std
         if stdin is None:
             return ReadJob(path, error=InputError("standard input is named, but was not read", "-"))
         return ReadJob(path, layers, scratch, shelf is not None, stdin.data, stdin.format)
-    job = ReadJob(path, layers, scratch, shelf is not None, follow_links=follow_links)
-    return job if local else _with_bytes(job)
+    return ReadJob(path, layers, scratch, shelf is not None, follow_links=follow_links)
 
 
 def _with_bytes(job: ReadJob) -> ReadJob:
@@ -190,7 +189,8 @@ def _kept(shelf: StoryCache | None, path: Path, job: ReadJob) -> tuple[Card, ...
         return None  # the sidecar cannot be read now: the worker says why
 
 
-def _stored(shelf: StoryCache | None, job: ReadJob, result, path: Path) -> tuple[Story | Card, ...] | BookbinderError:
+def _stored(shelf: StoryCache | None, job: ReadJob, result,
+            path: Path) -> tuple[Story | Card, ...] | BookbinderError:
     """A unit's result as cards (their entries kept), or the error for that input. The input is
     remembered as read only when every story of it is kept (and, for several, how many)."""
     if isinstance(result, Crash):
@@ -200,13 +200,14 @@ def _stored(shelf: StoryCache | None, job: ReadJob, result, path: Path) -> tuple
     stories, kept = [], True
     for read in result:
         story = read.story
-        if shelf is not None and read.key and read.entry is not None and not shelf.put(read.key, read.entry, read.card):
-            story, kept = unshelve(story, read.entry), False  # the shelf cannot keep it (a full disk): kept here, whole
+        if shelf is not None and read.key and read.entry is not None:
+            if not shelf.put(read.key, read.entry, read.card):
+                story, kept = unshelve(story, read.entry), False  # the shelf cannot keep it (a full disk): kept whole
         stories.append(story.with_(mtime=None if str(path) == "-" else path.stat().st_mtime))
     if shelf is not None and kept and result and result[0].entry is not None:
         if result[0].of:
             kept = shelf.put_count(result[0].of, len(result))
-        if kept and job.data is None and str(path) != "-":
+        if kept and str(path) != "-":  # read once, never hashed again while it stays the same file
             shelf.remember(stat_key(path), result[0].digest)
     return tuple(stories)
 

@@ -19,6 +19,9 @@ title page, which a Kobo shows without margins) is not added.
 """
 from __future__ import annotations
 
+import io
+import zipfile
+
 from lxml import etree
 
 from ..compose import BookPlan
@@ -38,9 +41,6 @@ def write_kepub(epub: bytes, plan: BookPlan) -> bytes:
 
 
 def _documents(epub: bytes) -> list[str]:
-    import io
-    import zipfile
-
     with zipfile.ZipFile(io.BytesIO(epub)) as z:
         return [n for n in z.namelist() if n.endswith(".xhtml")]  # the parts and the navigation document
 

@@ -305,7 +305,10 @@ def story_title_page(story: Story) -> list[etree._Element]:
     """A story's own title page, in the manner of AO3's preface."""
     bare = E.section({EPUB_TYPE: "preface", "role": "doc-preface", "class": "preface",
                       "aria-label": "About this story"}, metadata_list(story))
-    return [story_header(story, 1, story_title(story)), *(preface(story, 2) or [bare])]
+    header = story_header(story, 1, story_title(story))
+    if not story.meta.title:  # the book named it: said, so that reading the book back finds it untitled
+        header.set("class", "story-title untitled")
+    return [header, *(preface(story, 2) or [bare])]
 
 
 def story_text(story: Story) -> list[etree._Element]:

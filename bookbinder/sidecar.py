@@ -1,7 +1,9 @@
 """User overrides of a story's metadata: a sidecar file or YAML front matter -> a new Story.
 
 Next to `story.txt`, bookbinder reads the first of `story.meta.toml`, `story.meta.yaml`,
-`story.meta.yml`, `story.yaml`. Front matter is pandoc's: a `---` line, YAML, a `---` or `...`
+`story.meta.yml`, `story.yaml`, then an OPF package document: `story.opf` (calibre's "save to
+disk") or the folder's `metadata.opf` (a calibre library's book folder; `calibre.py` reads it,
+as calibre's metadata). Front matter is pandoc's: a `---` line, YAML, a `---` or `...`
 line, at the top of the story file. Keys are the `inspect --json` names, with pandoc's and
 AO3's spellings accepted too (`author`, `lang`, `date`, `abstract`, `fandom`, `relationships`,
 `additional_tags`...). What a user states always wins over what the text says.
@@ -19,7 +21,7 @@ from .model import Diagnostic, Metadata, Note, Pairing, Paragraph, Story
 from .ratings import KNOWN_RATINGS, rating_level
 from .readers.fields import parse_date, parse_language, parse_status
 
-SIDECAR_SUFFIXES = (".meta.toml", ".meta.yaml", ".meta.yml", ".yaml")
+SIDECAR_SUFFIXES = (".meta.toml", ".meta.yaml", ".meta.yml", ".yaml", ".opf")
 
 _ALIASES = {
     "author": "authors", "creator": "authors", "creators": "authors", "lang": "language", "date": "published",
@@ -37,8 +39,10 @@ _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\
 def sidecar_path(story_path: Path, follow_links: bool = False) -> Path | None:
     """The story's sidecar file, or None. A sidecar is data beside its story: one that links out
     of the story's folder is an InputError naming it, unless the user gives `follow_links`."""
-    for suffix in SIDECAR_SUFFIXES:
-        candidate = story_path.with_name(story_path.stem + suffix)
+    from .calibre import BOOK_OPF
+
+    candidates = [story_path.with_name(story_path.stem + suffix) for suffix in SIDECAR_SUFFIXES]
+    for candidate in [*candidates, story_path.with_name(BOOK_OPF)]:
         if candidate != story_path and candidate.is_file():
             if not follow_links and not candidate.resolve().is_relative_to(story_path.parent.resolve()):
                 raise InputError("not read: this metadata file links to a file outside the folder (give "
@@ -98,9 +102,14 @@ def read_sidecar(path: Path) -> dict:
     from .inputs import read_input
 
     try:
-        text = read_input(path, MAX_METADATA, "metadata file").decode("utf-8")
+        raw = read_input(path, MAX_METADATA, "metadata file")
+        if path.suffix.lower() == ".opf":
+            from .calibre import opf_overrides
+
+            return opf_overrides(raw, _FIELDS)
+        text = raw.decode("utf-8")
         data = tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError, RecursionError) as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
         raise InputError(f"metadata file does not parse: {_first_line(exc)}", path) from None
     if data is None:
         return {}

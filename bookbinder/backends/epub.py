@@ -19,6 +19,7 @@ from ..executors import Pool
 from ..parallel import Crash
 from ..progress import Progress, report
 from ..render import document, serialize, direction
+from ..version import __version__
 from .output import build_time, stable_zip
 
 STYLESHEETS = ("base.css", "epub.css")
@@ -139,6 +140,7 @@ def _uid(href: str, prefix: str = "toc-") -> str:
 
 def _metadata(ebook: epub.EpubBook, plan: BookPlan) -> None:
     meta = plan.metadata
+    ebook.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": f"bookbinder {__version__}"})
     for number, author in enumerate(meta.authors, 1):
         ebook.add_author(author, uid=f"creator-{number}")  # ebooklib's default id repeats
     for editor in meta.editors:

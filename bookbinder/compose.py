@@ -300,11 +300,27 @@ def story_text(story: Story) -> list[etree._Element]:
     return parts + afterword(story.meta.end_notes, 2, "End Notes")
 
 
+SCENE_ORNAMENT = "*\u2003*\u2003*"  # asterisks: every reading system's font has them
+
+
+def _ornamented(elements: list[etree._Element]) -> list[etree._Element]:
+    """Each scene break shown without CSS generated content (which calibre's conversions and some
+    readers drop): an ornament in the markup after the <hr>, which keeps the break's meaning for
+    assistive technology; the ornament is hidden from it, so the break is said once. The EPUB's
+    text parts only: print draws its own ornament (print.css), and a normalized story document
+    keeps the bare <hr> of CONTRACT.md."""
+    for element in elements:
+        for hr in list(element.iter(f"{{{XHTML_NS}}}hr")):
+            if "scene-break" in (hr.get("class") or "").split():
+                hr.addnext(E.p(SCENE_ORNAMENT, {"class": "scene-ornament", "aria-hidden": "true"}))
+    return elements
+
+
 def text_part(story: Story, part: Part) -> list[etree._Element]:
     """One text part: a chapter, or a piece of one (its notes before the first piece, its end
     notes after the last), and after the story's last part its end notes."""
     if part.chapter is None:
-        return story_text(story)
+        return _ornamented(story_text(story))
     chapter = story.chapters[part.chapter - 1]
     start, end = part.span or (0, len(chapter.blocks))
     elements = chapter_parts(_piece(chapter, start, end), part.chapter, 2)
@@ -312,7 +328,7 @@ def text_part(story: Story, part: Part) -> list[etree._Element]:
         section = next(e for e in elements if e.get(EPUB_TYPE) == "chapter")
         section.set("id", f"{section.get('id')}-{part.id.rsplit('-', 1)[-1]}")
         section.set("aria-label", f"{chapter.heading or f'Chapter {part.chapter}'} (continued)")
-    return elements + (afterword(story.meta.end_notes, 2, "End Notes") if part.closing else [])
+    return _ornamented(elements + (afterword(story.meta.end_notes, 2, "End Notes") if part.closing else []))
 
 
 def _piece(chapter: Chapter, start: int, end: int) -> Chapter:

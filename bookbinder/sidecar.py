@@ -29,7 +29,8 @@ _ALIASES = {
     "pairing": "pairings", "relationship": "pairings", "relationships": "pairings", "ships": "pairings",
     "keywords": "tags", "additional_tags": "tags", "freeform": "tags", "subject": "tags", "category": "categories",
     "warning": "warnings", "archive_warnings": "warnings", "note": "notes", "end_note": "end_notes",
-    "words": "stated_words", "word_count": "stated_words",
+    "words": "stated_words", "word_count": "stated_words", "series_position": "series_index",
+    "identifier": "identifiers", "ids": "identifiers",
 }
 _LISTS = {"authors", "warnings", "categories", "fandoms", "characters", "tags"}
 _TEXTS = {"title", "rating", "series", "url"}
@@ -162,7 +163,8 @@ def apply_overrides(story: Story, overrides: dict, origin: str, path: object = N
     meta = story.meta
     changes = {}
     for key, value in overrides.items():
-        name = _ALIASES.get(str(key).casefold().replace("-", "_").replace(" ", "_"), str(key).casefold())
+        spelled = str(key).casefold().replace("-", "_").replace(" ", "_")
+        name = _ALIASES.get(spelled, spelled)
         try:
             converted = _convert(name, value)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -182,14 +184,16 @@ _UNKNOWN = object()
 
 
 _FIELDS = _LISTS | _TEXTS | {"pairings", "summary", "notes", "end_notes", "published", "updated", "language",
-                             "status", "stated_words"}
+                             "status", "stated_words", "series_index", "identifiers"}
 
 
 def _convert(name: str, value):
     if name not in _FIELDS:
         return _UNKNOWN
     if value is None:
-        return () if name in _LISTS | {"pairings", "notes", "end_notes", "summary"} else None
+        return () if name in _LISTS | {"pairings", "notes", "end_notes", "summary", "identifiers"} else None
+    if name == "identifiers":
+        return _identifiers(value)
     if isinstance(value, dict):
         raise ValueError("expected text or a list, not a table of keys")
     if name in _LISTS:
@@ -219,11 +223,26 @@ def _convert(name: str, value):
         return parse_language(str(value)) or str(value)
     if name == "status":
         return parse_status(str(value))
+    if name == "series_index":
+        index = float(str(value).strip())  # ValueError for "two": said as the key's error
+        if isinstance(value, bool) or not 0 <= index < 1e6:
+            raise ValueError(f"a series index is a number such as 2 or 2.5, not {str(value)[:40]!r}")
+        return index
     if name == "stated_words":
         if isinstance(value, bool) or not re.fullmatch(r"\s*\d[\d,]*\s*", str(value)):
             raise ValueError(f"a word count is a whole number, not {str(value)[:40]!r}")
         return int(str(value).replace(",", ""))
     return _UNKNOWN
+
+
+def _identifiers(value) -> tuple[tuple[str, str], ...]:
+    """{ao3 = "334557"} or ["ao3:334557"] -> (("ao3", "334557"),)."""
+    pairs = value.items() if isinstance(value, dict) else (str(v).partition(":")[::2] for v in _as_list(value))
+    out = tuple((str(k).strip().casefold(), str(v).strip()) for k, v in pairs)
+    bad = next((k for k, v in out if not k or not v), None)
+    if bad is not None:
+        raise ValueError("identifiers are scheme = value pairs, e.g. ao3 = \"334557\"")
+    return out
 
 
 def _as_list(value) -> list:

@@ -51,7 +51,7 @@ def test_book_flags_reach_the_package(dressed, name: str) -> None:
     opf = _opf(dressed[name])
     text = lambda path: [e.text for e in opf.iterfind(path, NS)]  # noqa: E731
     assert text(".//dc:creator") == ["Ann Thology"]  # a real creator, not a contributor
-    assert text(".//dc:publisher") == ["Zine Press"] and text(".//dc:date") == ["2024-05-01"]
+    assert text(".//dc:publisher") == ["Zine Press"] and text(".//dc:date") == ["2024-05-01T00:00:00Z"]
     assert text(".//dc:language") == ["en-gb"] or text(".//dc:language") == ["en-GB"]
     assert "Hospital AU" in text(".//dc:subject") and text(".//dc:description") == ["Five."]
     series = opf.find(".//opf:meta[@property='belongs-to-collection']", NS)

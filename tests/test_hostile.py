@@ -135,14 +135,14 @@ def test_a_story_that_cannot_be_rendered_costs_that_story_alone(tmp_path: Path, 
     from conftest import SEEDS
     from bookbinder import compose
 
-    original = compose.story_text
+    original = compose.text_part
 
     def broken(story, *args, **kwargs):
         if story.source.endswith("002_fab31b507847f963.txt"):
             raise ValueError("a bug nobody has found yet")
         return original(story, *args, **kwargs)
 
-    monkeypatch.setattr(compose, "story_text", broken)
+    monkeypatch.setattr(compose, "text_part", broken)
     for by in (None, "pairing"):
         result = build([SEEDS], BuildOptions(out_dir=tmp_path / str(by), by=by))
         assert len(result.errors) == 1, result.errors

@@ -198,7 +198,8 @@ def test_epub_opf_title_over_page_titles() -> None:
     record = _record("epub-opf-metadata")
     story = load_story(CASES / "epub-opf-metadata" / "input.epub")
     assert record["title"] == "The Lighthouse Keeper’s Daughter" and record["authors"] == ["Mara Quill"]
-    assert (record["language"], record["published"], record["series"]) == ("en-gb", "2019-03-02", "Gull Point")
+    assert (record["language"], record["published"], record["series"]) == ("en-gb", "2019-03-02",
+                                                                          {"name": "Gull Point", "index": 2})
     assert story.meta.url == "https://www.example.net/stories/4411"
     assert record["summary"] == "A surveyor, a storm, and one lighthouse too many.\n\nNell & Ada, three days cut off."
     assert "alert" not in record["summary"] and "<" not in record["summary"]

@@ -106,6 +106,17 @@ def test_a_long_chapter_is_cut_into_documents_at_scene_breaks(books, epubcheck) 
     assert (report["fatal"], report["errors"], report["warnings"]) == (0, 0, 0), report
 
 
+def test_a_chapter_in_pieces_reads_back_as_one(books, tmp_path: Path) -> None:
+    from bookbinder.pipeline import load_story
+
+    source = next(books["long"].parent.parent.glob("long.md"))
+    back, first = load_story(books["long"]), load_story(source)
+    assert [c.heading for c in back.chapters] == [c.heading for c in first.chapters] == ["One", "Two"]
+    def unmarked(blocks):  # a break's marker in the source ("* * *") is drawn by the book's own ornament
+        return [SceneBreak() if isinstance(b, SceneBreak) else b for b in blocks]
+    assert unmarked(back.chapters[0].blocks) == unmarked(first.chapters[0].blocks)  # every piece, the breaks
+
+
 def test_pieces_cut_at_the_last_scene_break_else_between_paragraphs() -> None:
     para = Paragraph(("x" * 968,))  # 1000 bytes with the estimate's markup
     assert pieces((para,) * 5, limit=2500) == [(0, 2), (2, 4), (4, 5)]

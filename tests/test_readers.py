@@ -164,6 +164,17 @@ def test_markdown_headings_rules_and_emphasis() -> None:
     assert [str(p) for p in story.meta.pairings] == ["Lexie Grey/Mark Sloan"]
 
 
+@pytest.mark.parametrize("heading, chapters", [("# One", ["One", "Two"]), ("# the long  NIGHT", [None, "Two"])])
+def test_a_first_heading_is_the_title_only_where_no_other_title_is_stated(tmp_path: Path, heading: str,
+                                                                          chapters: list) -> None:
+    """Front matter states the title: a first heading that differs is the text's own (it was
+    dropped as a second title, its words lost); one that repeats the title is the title."""
+    source = tmp_path / "s.md"
+    source.write_text(f"---\ntitle: The Long Night\n---\n\n{heading}\n\nFirst.\n\n# Two\n\nThe morning.\n")
+    story = load_story(source)
+    assert story.meta.title == "The Long Night" and [c.heading for c in story.chapters] == chapters
+
+
 def test_pdf_text_pages_are_rejoined() -> None:
     story = load_story(CASES / "pdf-text" / "input.txt")
     assert "some thing" not in story.body_text and "something that will not come" in story.body_text

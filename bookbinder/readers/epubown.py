@@ -36,7 +36,7 @@ from .patterns import chapter_heading
 
 _X = "{http://www.w3.org/1999/xhtml}"
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-_PART = re.compile(r"(?:^|/)text/story-(\d{3})(-title|-\d{2}(?:-\d+)?)?\.xhtml$")
+_PART = re.compile(r"(?:^|/)text/story-(\d{3})(-title|(?:-\d+){1,2})?\.xhtml$")
 _SERIES_INDEX = re.compile(r"\d{1,6}(?:\.\d{1,3})?")
 _CONTINUED = re.compile(r"chapter-\d+-\d+")  # a later piece of a long chapter (compose.text_part)
 _INLINE = {"em", "strong", "i", "b", "u", "s", "sup", "sub", "small", "code", "span", "cite", "q"}

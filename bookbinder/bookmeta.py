@@ -24,7 +24,7 @@ class BookMetadata:
     editors: tuple[str, ...]
     subjects: tuple[str, ...]    # AO3's order: rating, category, warnings, fandoms, relationships, characters, tags
     description: str             # the story's summary, or what the anthology gathers; may be empty
-    publisher: str = "bookbinder"
+    publisher: str | None = None  # the user's; the tool is the generator, never the publisher
     date: str | None = None      # of publication: the user's, else a single story's own
     series: str | None = None
     series_index: str | None = None
@@ -45,7 +45,7 @@ def book_metadata(book: Book) -> BookMetadata:
         series, index = single.series, _index(single.series_index)
     date = info.date or (single.published if single else None)
     return BookMetadata(book.identifier, book.title, book.language, book.creators, book.editors,
-                        subjects(book.stories, info.subjects), description(book), info.publisher or "bookbinder",
+                        subjects(book.stories, info.subjects), description(book), info.publisher,
                         date, series, index, modified(book.stories),
                         tuple(single.work_ids.items()) if single else (),
                         tuple(dict.fromkeys(s.meta.url for s in book.stories if s.meta.url)))

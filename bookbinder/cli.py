@@ -234,7 +234,7 @@ def _print_record(record: dict) -> None:
 @click.option("--series-index", metavar="N", help="Its number in the series (2, 2.5).")
 @click.option("--cover", type=click.Path(path_type=Path), help="A PNG, JPEG, GIF or WebP image for the cover.")
 @click.option("--css", type=click.Path(path_type=Path), help="Your stylesheet, applied after the book's own.")
-@click.option("--publisher", help="The publisher named in the book (default: bookbinder).")
+@click.option("--publisher", help="The publisher named in the book (default: none; bookbinder is named as the program that made it).")
 @click.option("--date", help="The date of publication (2024-05-01).")
 @click.option("-M", "--metadata", "metadata", multiple=True, metavar="KEY=VALUE",
               help="Book metadata as pandoc takes it: author, editor, title, language, series, series-index, "

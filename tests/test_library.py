@@ -76,6 +76,8 @@ def test_everything_the_story_states_reaches_the_package(books) -> None:
                             "Lexie Grey/Mark Sloan"]
     assert "Mark Sloan" in subjects and subjects[-1] == "Complete"
     assert meta.findtext("dc:description", namespaces=NS).startswith("Lexie has never seen the sea.")
+    assert meta.find("dc:publisher", NS) is None  # nobody published it: the tool is the generator
+    assert '<meta name="generator" content="bookbinder' in text
 
 
 def test_an_e_readers_shape(books) -> None:

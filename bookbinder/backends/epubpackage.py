@@ -40,7 +40,8 @@ def opf_metadata(ebook: epub.EpubBook, plan: BookPlan, cover_id: str | None) -> 
         ebook.add_metadata("DC", "subject", subject)
     if meta.description:
         ebook.add_metadata("DC", "description", meta.description)
-    ebook.add_metadata("DC", "publisher", meta.publisher)
+    if meta.publisher:
+        ebook.add_metadata("DC", "publisher", meta.publisher)
     if meta.date:
         # With its time: calibre reads a bare date as "a date, the day unsure" and moves the 1st to the 2nd.
         ebook.add_metadata("DC", "date", f"{meta.date}T00:00:00Z" if len(meta.date) == 10 else meta.date)

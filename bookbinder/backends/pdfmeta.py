@@ -43,7 +43,7 @@ def write_metadata(pdf: pikepdf.Pdf, meta: BookMetadata) -> None:
     if meta.subjects:
         info[Name.Keywords] = meta.keywords
     info[Name.Creator] = "bookbinder"
-    if meta.publisher != "bookbinder":
+    if meta.publisher:
         info[Name("/Publisher")] = meta.publisher
     producer = str(info.get("/Producer", "")) or None
     stream = pdf.make_stream(xmp_packet(meta, producer, tagged))

@@ -112,12 +112,23 @@ def canonical_names(story: Story) -> Story:
 
 
 def infer_from_text(story: Story) -> Story:
-    inferred = infer(story.body_text, story.meta)
+    inferred = infer(story_prose(story), story.meta)
     story = story.with_(meta=story.meta.with_(inferred=inferred))
     if inferred.pairings and not story.meta.pairings:
         story = story.diagnose("pairing-inferred", f"no pairing stated; the text suggests "
                                                    f"{', '.join(map(str, inferred.pairings))} (kept as inferred)")
     return story
+
+
+# A licence or a producer's credit left in the text (Project Gutenberg's, a Creative Commons one).
+_BOILERPLATE = re.compile(r"Project Gutenberg|Gutenberg-tm|Creative Commons|All rights reserved", re.I)
+
+
+def story_prose(story: Story) -> str:
+    """The text characters are read from: the story's paragraphs and verse, never its headings,
+    notes or credits, nor a licence left in its text."""
+    return "\n\n".join(b.text for b in story.blocks if isinstance(b, (Paragraph, LineGroup))
+                        and not _BOILERPLATE.search(b.text))
 
 
 # ---------------------------------------------------------------- language

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from .clean.xmlsafe import xml_safe
-from .model import Story
+from .model import Story, series_number
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,9 @@ class Book:
 
     @property
     def count_line(self) -> str:
+        """"An anthology of 5 stories"; nothing for one story (a book of one is no collection)."""
         n = len(self.stories)
-        return "A collection of one story" if n == 1 else f"An anthology of {n} stories"
+        return "" if n == 1 else f"An anthology of {n} stories"
 
     @property
     def language(self) -> str:
@@ -89,19 +90,48 @@ class Book:
         return self.info.authors or self.authors
 
     @property
+    def byline(self) -> str:
+        """"by A and B", or "edited by C" where only editors are named; "" when nobody is."""
+        if self.creators:
+            return "by " + _join(self.creators)
+        return "edited by " + _join(self.editors) if self.editors else ""
+
+    @property
+    def series_line(self) -> str:
+        """"Part 2 of Tides": the user's series for the book, else a single story's own; "" when none."""
+        series, index = self.info.series, self.info.series_index
+        if not series and not self.is_anthology and self.stories and self.stories[0].meta.series:
+            meta = self.stories[0].meta
+            series, index = meta.series, series_number(meta.series_index)
+        if not series:
+            return ""
+        return f"Part {index} of {series}" if index is not None else series
+
+    @property
     def slug(self) -> str:
         return slugify(self.title)
 
     @property
     def identifier(self) -> str:
-        """A stable urn:uuid from the title and what the book holds (uuid5)."""
-        key = "\n".join([self.title, self.collection or ""] + [s.source.rsplit("/", 1)[-1] for s in self.stories])
-        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'bookbinder:' + key)}"
+        """A stable urn:uuid (uuid5) from what names the book: its title, its grouping (the `--by`
+        group, the series) and who it is by; a book of one story also by that work's address.
+        Never from which stories it holds: a book made again with one more story keeps it, so a
+        reader's library sees a new version of the same book."""
+        key = [self.title, self.collection or "", self.info.series or "", *self.info.authors, *self.editors]
+        if not self.is_anthology and self.stories:  # one work: who wrote it and where it lives name it too
+            key += ["story", *self.creators, self.stories[0].meta.url or ""]
+        name = "\n".join(" ".join(k.casefold().split()) for k in key)
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'bookbinder:' + name)}"
 
     @property
     def newest_input(self) -> float | None:
         times = [s.mtime for s in self.stories if s.mtime is not None]
         return max(times) if times else None
+
+
+def _join(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def slugify(text: str) -> str:

@@ -94,6 +94,8 @@ def self_contained_css(text: str) -> tuple[str, int]:
     def tokens(nodes):
         nonlocal dropped
         for node in nodes:
+            if node.type == "error":  # what tinycss2 could not parse (an unclosed string) cannot be written back
+                continue
             if node.type == "url" or (node.type == "function" and node.lower_name == "url"):
                 dropped += 1
                 yield tinycss2.ast.IdentToken(node.source_line, node.source_column, "none")
@@ -109,6 +111,8 @@ def self_contained_css(text: str) -> tuple[str, int]:
     for rule in tinycss2.parse_stylesheet(text):
         if rule.type == "at-rule" and rule.lower_at_keyword == "import":
             dropped += 1
+            continue
+        if rule.type == "error":  # a rule that does not parse ("</style>") is no rule: left out
             continue
         if rule.type in {"qualified-rule", "at-rule"}:
             rule.prelude = list(tokens(rule.prelude))

@@ -54,6 +54,7 @@ def code_fingerprint() -> str:
 
 
 MAX_ENTRY = 256 * 1024 * 1024     # bytes of a kept file, compressed
+MAX_STORIES = 100_000              # stories one input may hold (a book bookbinder made)
 MAX_INFLATED = 1024 * 1024 * 1024  # bytes it may inflate to
 PRIVATE = 0o600
 
@@ -184,6 +185,31 @@ class StoryCache:
         """The card kept under `key` (the story without its text), or None: absent, damaged, or its
         entry is not the one it was made with (checked by size and hash)."""
         return self._read(key, "cards", lambda data: _card(key, data, self.entry(key)))
+
+    @staticmethod
+    def part_key(key: str, number: int) -> str:
+        """The key of story `number` (from 1) of an input that holds several, under the input's `key`."""
+        return f"{key}-{number}"
+
+    def load_cards(self, key: str) -> tuple[Card, ...] | None:
+        """The cards of the input kept under `key`: its one story's, or (an input of several) every
+        story's, as many as were counted; None when any is missing or damaged."""
+        card = self.load_card(key)
+        if card is not None:
+            return (card,)
+        count = self._read(key, "counts", lambda data: int(data.decode("ascii")))
+        if not isinstance(count, int) or not 1 < count <= MAX_STORIES:
+            return None
+        cards = tuple(self.load_card(self.part_key(key, n)) for n in range(1, count + 1))
+        return cards if all(c is not None for c in cards) else None
+
+    def put_count(self, key: str, count: int) -> bool:
+        """Record that the input kept under `key` holds `count` stories (after their entries and cards)."""
+        try:
+            keep(self._file(key, "counts"), str(count).encode("ascii"))
+        except Exception:  # noqa: BLE001 - not counted: the input is read again next time
+            return False
+        return True
 
     def entry(self, key: str) -> bytes | None:
         """The stored bytes of the story under `key` (what `unshelve` takes), or None."""

@@ -16,7 +16,7 @@ import click
 
 from . import config
 from .version import __version__
-from .api import TLS, BuildOptions, build, load_one, normalize_to, output_target, user_metadata
+from .api import TLS, BuildOptions, build, load_all, normalize_all, output_target, user_metadata
 from .building.options import DEFAULT_OUTPUT
 from .plural import plural
 from .inputs import Stdin, collect_inputs, read_list, read_manifest, read_stdin
@@ -145,26 +145,27 @@ def normalize(inputs: tuple[Path, ...], out_dir: Path, verbose: bool, follow_lin
     stdin = _stdin(inputs, from_format)
     used: dict[str, Path] = {}
     for path in collect_inputs(inputs, on_error=failures, follow_links=follow_links):
-        stem = _unique_stem(Path("stdin") if str(path) == "-" else path, used)
         try:
-            story, written = normalize_to(path, out_dir, stem, stdin, follow_links)
+            made = normalize_all(path, out_dir, lambda name: _unique_stem(name, path, used), stdin, follow_links)
         except DiskFullError:
             raise
         except BookbinderError as exc:
             failures(exc)
             continue
-        _show_diagnostics(story, verbose)
-        click.echo(quoted(written))
+        for story, written in made:
+            _show_diagnostics(story, verbose)
+            click.echo(quoted(written))
     sys.exit(1 if failures.count else 0)
 
 
-def _unique_stem(path: Path, used: dict[str, Path]) -> str:
-    stem, n = path.stem, 2
+def _unique_stem(wanted: str, path: Path, used: dict[str, Path]) -> str:
+    """`wanted`, or `wanted-2`... when another input's document has that name already (said)."""
+    stem, n = wanted, 2
     while stem.casefold() in used:
-        stem, n = f"{path.stem}-{n}", n + 1
-    if stem != path.stem:
-        click.echo(f"bookbinder: {quoted(path)}: written as {quoted(stem)}.xhtml, since {quoted(path.stem)}.xhtml "
-                   f"is {quoted(used[path.stem.casefold()])}'s", err=True)
+        stem, n = f"{wanted}-{n}", n + 1
+    if stem != wanted:
+        click.echo(f"bookbinder: {quoted(path)}: written as {quoted(stem)}.xhtml, since {quoted(wanted)}.xhtml "
+                   f"is {quoted(used[wanted.casefold()])}'s", err=True)
     used[stem.casefold()] = path
     return stem
 
@@ -182,12 +183,13 @@ def inspect(inputs: tuple[Path, ...], as_json: bool, verbose: bool, follow_links
     paths = collect_inputs(inputs, on_error=failures, follow_links=follow_links)
     for path in paths:
         try:
-            story = load_one(path, stdin, follow_links)
+            stories = load_all(path, stdin, follow_links)
         except BookbinderError as exc:
             failures(exc)
             continue
-        _show_diagnostics(story, verbose)
-        records.append(story_record(story))
+        for story in stories:  # a book bookbinder made: each story it holds
+            _show_diagnostics(story, verbose)
+            records.append(story_record(story))
     if not paths and not failures.count:
         failures(InputError("no story files found", ", ".join(map(str, inputs))))
     if as_json:  # always a list, one object per story, so scripts never branch on the shape (CONTRACT.md)

@@ -1,29 +1,33 @@
 """The compose stage: Book -> BookPlan, the whole book decided once, for every backend.
 
 A plan holds the book's parts in reading order (cover, title page, contents; for each story its
-title page and its text; credits), the contents tree (book -> story -> chapter), the landmarks,
-the book's metadata (subjects included) and its resources (images, named by content hash).
-What each page shows is written here and nowhere else (`part_body`). A backend only renders a
-plan: the EPUB backend writes each part as a package document, the PDF backend lays the parts
-out. Each passes its own `Links`, which says how a part or a resource is addressed in its
-output, so links and images work in both.
+title page and its text, one part per chapter, a long chapter in pieces; credits), the contents
+tree (book -> story -> chapter), the landmarks, the book's metadata (`bookmeta`) and its resources
+(images, named by content hash). What each part shows is decided here (`part_body`; the book's
+own pages are written in `pages`). A backend only renders a plan: the EPUB backend writes each
+part as a package document, the PDF backend lays each story's parts out as one flow. Each passes
+its own `Links`, which says how a part or a resource is addressed in its output, so links and
+images work in both.
 
-A single story is a plan of two parts (its title page and its text); an anthology adds a cover,
-a title page, a contents page and the credits.
+Every book has a cover. A single story is a plan of its cover, its title page (AO3's preface) and
+its chapters; an anthology adds a title page, a contents page and the credits.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from typing import Callable, Iterator, Protocol
 
 from lxml import etree
 
-from .book import Book, source_name, story_title
-from .model import Image, Story
-from .render import (
-    E, EPUB_TYPE, XHTML_NS, afterword, chapter_parts, join_names, metadata_list, preface, story_header,
-)
+from .book import Book, story_title
+from .bookmeta import BookMetadata, book_metadata
+from .model import Block, Chapter, Image, SceneBreak, Story
+from .pages import contents, credits, title_page
+from .render import E, EPUB_TYPE, XHTML_NS, afterword, chapter_parts, metadata_list, preface, story_header
+
+__all__ = ["BookMetadata", "BookPlan", "Entry", "Links", "Part", "Resource", "Target", "book_metadata", "compose",
+           "part_body"]
 
 
 @dataclass(frozen=True)
@@ -62,30 +66,17 @@ class Entry:
 class Part:
     """One page sequence of the book. `story` is the index of the story it shows, if any."""
 
-    id: str                      # "cover", "titlepage", "contents", "story-001-title", "story-001", "credits"
+    id: str                      # "cover", "titlepage", "contents", "story-001-title", "story-001", "story-001-02",
+                                 # "story-001-02-2" (a chapter's second piece), "credits"
     kind: str                    # cover | titlepage | toc | story-title | story | credits
     title: str                   # the document's title
     language: str
     story: int | None = None
     landmark: str | None = None  # EPUB landmark type (cover, titlepage, toc, bodymatter)
     landmark_title: str = ""
-
-
-@dataclass(frozen=True)
-class BookMetadata:
-    """What every backend records about the book, computed once."""
-
-    identifier: str
-    title: str
-    language: str
-    authors: tuple[str, ...]
-    editors: tuple[str, ...]
-    subjects: tuple[str, ...]    # fandoms, pairings and tags, in story order, each once
-    description: str             # the story's summary, or what the anthology gathers; may be empty
-    publisher: str = "bookbinder"
-    date: str | None = None      # of publication, as the user states it
-    series: str | None = None
-    series_index: str | None = None
+    chapter: int | None = None   # a story's text: the chapter it shows (1-based)
+    span: tuple[int, int] | None = None  # the chapter's blocks it holds: a long chapter is cut into pieces
+    closing: bool = False        # the story's last text part: its end notes follow
 
 
 @dataclass(frozen=True)
@@ -102,6 +93,9 @@ class BookPlan:
     @property
     def landmarks(self) -> tuple[Part, ...]:
         return tuple(p for p in self.parts if p.landmark)
+
+    def story_parts(self, index: int) -> tuple[Part, ...]:
+        return tuple(p for p in self.parts if p.story == index)
 
     def entry(self, part_id: str) -> Entry | None:
         """The contents entry that points at a part."""
@@ -125,38 +119,77 @@ class Links(Protocol):
 # ------------------------------------------------------------------ the plan
 def compose(book: Book) -> BookPlan:
     """The book's parts, contents, landmarks, metadata and resources."""
-    parts: list[Part] = []
-    toc: list[Entry] = []
-    resources: dict[str, Resource] = {}
     lang = book.language
-    if book.is_anthology or book.info.cover:
-        parts.append(Part("cover", "cover", book.title, lang, landmark="cover", landmark_title="Cover"))
-        cover = (partial(bytes, book.info.cover), book.info.cover_type) if book.info.cover else (partial(_cover, book),
-                                                                                                   "image/png")
-        name = "images/cover" + _SUFFIX.get(cover[1], ".png")
-        resources[name] = Resource(name, cover[1], cover[0], cover=True)
+    parts = [Part("cover", "cover", book.title, lang, landmark="cover", landmark_title="Cover")]
+    resources = {r.name: r for r in [_cover_resource(book)]}
+    toc: list[Entry] = []
     if book.is_anthology:
         parts += [Part("titlepage", "titlepage", book.title, lang, landmark="titlepage", landmark_title="Title page"),
                   Part("contents", "toc", "Contents", lang, landmark="toc", landmark_title="Contents")]
-        toc += [Entry("Title Page", Target("titlepage")), Entry("Contents", Target("contents"))]
+        toc.append(Entry("Contents", Target("contents")))
     for index, story in enumerate(book.stories):
-        title, story_lang = story_title(story), story.meta.language or "en"
-        first = index == 0
-        parts += [Part(_title_id(index), "story-title", title, story_lang, index,
-                       landmark="bodymatter" if first else None,
-                       landmark_title=("Stories" if book.is_anthology else "Start of the story") if first else ""),
-                  Part(_text_id(index), "story", title, story_lang, index)]
-        toc.append(story_entry(story, index))
+        story_parts = _story_parts(story, index, book.is_anthology)
+        parts += story_parts
+        toc.append(story_entry(story, index, story_parts))
         for image in story_images(story):
             name = f"images/{image.name}"
             resources.setdefault(name, Resource(name, image.media_type, partial(_image_bytes, image)))  # shared: once
     if book.is_anthology:
-        parts.append(Part("credits", "credits", "Credits", lang))
+        parts.append(Part("credits", "credits", "Credits", lang, landmark="backmatter", landmark_title="Credits"))
         toc.append(Entry("Credits", Target("credits")))
     return BookPlan(book, book_metadata(book), tuple(parts), tuple(toc), tuple(resources.values()))
 
 
+def _cover_resource(book: Book) -> Resource:
+    """The user's --cover, or the drawn one (drawn only when a backend shows it)."""
+    load, media = (partial(bytes, book.info.cover), book.info.cover_type) if book.info.cover else (
+        partial(_cover, book), "image/png")
+    name = "images/cover" + _SUFFIX.get(media, ".png")
+    return Resource(name, media, load, cover=True)
+
+
+def _story_parts(story: Story, index: int, anthology: bool) -> list[Part]:
+    """A story's title page, then its text: one part per chapter, a long chapter in pieces. The
+    anthology's stories begin at the first one's title page; a single story at its text."""
+    title, lang, first = story_title(story), story.meta.language or "en", index == 0
+    opening = Part(_title_id(index), "story-title", title, lang, index,
+                   landmark=("bodymatter" if anthology else "titlepage") if first else None,
+                   landmark_title=("Stories" if anthology else "Title page") if first else "")
+    text = []
+    for number, chapter in enumerate(story.chapters, 1):
+        for piece, span in enumerate(pieces(chapter.blocks), 1):
+            text.append(Part(_text_id(index, number, piece), "story", title, lang, index, chapter=number,
+                             span=span))
+    if not text:  # a story with no chapters still has its end notes
+        text.append(Part(_text_id(index), "story", title, lang, index))
+    text[-1] = replace(text[-1], closing=True)
+    if first and not anthology:
+        text[0] = replace(text[0], landmark="bodymatter", landmark_title="Start of the story")
+    return [opening, *text]
+
+
 _SUFFIX = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
+
+# A chapter's document past this many bytes of text is cut in pieces: e-readers page a long
+# document slowly, and Adobe's RMSDK (older Kobos, Nooks) refuses one over 300 KB; calibre cuts at 260.
+PIECE_BYTES = 200_000
+
+
+def pieces(blocks: tuple[Block, ...], limit: int = PIECE_BYTES) -> list[tuple[int, int]]:
+    """The chapter's blocks as (start, end) ranges of at most about `limit` bytes of text: cut at
+    the last scene break of a piece where it has one (the break opens the next), else between paragraphs."""
+    sizes = [len(b.text.encode("utf-8")) + 32 for b in blocks]
+    out, start, total, last_break = [], 0, 0, None
+    for i, size in enumerate(sizes):
+        if total + size > limit and i > start:
+            cut = last_break if last_break is not None else i
+            out.append((start, cut))
+            start, total, last_break = cut, sum(sizes[cut:i]), None
+        if isinstance(blocks[i], SceneBreak) and i > start:
+            last_break = i
+        total += size
+    out.append((start, len(blocks)))
+    return out
 
 
 def _image_bytes(image: Image) -> bytes:
@@ -179,36 +212,20 @@ def _title_id(index: int) -> str:
     return f"story-{index + 1:03d}-title"
 
 
-def _text_id(index: int) -> str:
-    return f"story-{index + 1:03d}"
+def _text_id(index: int, chapter: int = 1, piece: int = 1) -> str:
+    """"story-001" (its first chapter), "story-001-02", "story-001-02-2" (the second piece of chapter 2)."""
+    name = f"story-{index + 1:03d}" + (f"-{chapter:02d}" if chapter > 1 else "")
+    return name + (f"-{piece}" if piece > 1 else "")
 
 
-def story_entry(story: Story, index: int) -> Entry:
+def story_entry(story: Story, index: int, parts: list[Part] | None = None) -> Entry:
     """A story's contents entry: its title page, and its chapters where it has several."""
     chapters = ()
     if len(story.chapters) > 1:
-        chapters = tuple(Entry(c.heading or f"Chapter {i}", Target(_text_id(index), f"chapter-{i}"))
+        starts = {p.chapter: p.id for p in parts or () if p.kind == "story" and p.span and p.span[0] == 0}
+        chapters = tuple(Entry(c.heading or f"Chapter {i}", Target(starts.get(i, _text_id(index, i)), f"chapter-{i}"))
                          for i, c in enumerate(story.chapters, 1))
     return Entry(story_title(story), Target(_title_id(index)), chapters)
-
-
-def book_metadata(book: Book) -> BookMetadata:
-    info = book.info
-    subjects: dict[str, None] = {}
-    for story in book.stories:
-        for value in [*story.meta.fandoms, *(str(p) for p in story.meta.pairings), *story.meta.tags]:
-            subjects.setdefault(value)
-    for value in info.subjects:
-        subjects.setdefault(value)
-    if info.description is not None:
-        description = info.description
-    elif book.is_anthology:
-        description = book.count_line + (f": {book.collection}." if book.collection else ".")
-    else:  # one story: its summary, if it has one
-        description = "\n\n".join(b.text for b in book.stories[0].meta.summary) if book.stories else ""
-    return BookMetadata(book.identifier, book.title, book.language, book.creators, book.editors,
-                        tuple(subjects), description, info.publisher or "bookbinder", info.date, info.series,
-                        info.series_index)
 
 
 def story_images(story: Story) -> Iterator[Image]:
@@ -229,15 +246,24 @@ def part_body(plan: BookPlan, part: Part, links: Links) -> list[etree._Element]:
     elif part.kind == "titlepage":
         elements = [title_page(book)]
     elif part.kind == "toc":
-        elements = [contents(book, links)]
+        targets = [Target(_title_id(i)) for i in range(len(book.stories))]
+        elements = [contents(book, [(links.href(t), links.page(t)) for t in targets])]
     elif part.kind == "story-title":
         elements = story_title_page(story)
     elif part.kind == "story":
-        elements = story_text(story)
+        elements = text_part(story, part)
     elif part.kind == "credits":
         elements = [credits(book)]
     else:
         raise ValueError(f"unknown part kind {part.kind!r}")
+    for element in elements:
+        _address_images(element, plan, links)
+    return elements
+
+
+def story_body(plan: BookPlan, index: int, links: Links) -> list[etree._Element]:
+    """A story's whole text as one flow (the PDF lays a story out at once), images addressed."""
+    elements = story_text(plan.book.stories[index])
     for element in elements:
         _address_images(element, plan, links)
     return elements
@@ -253,59 +279,20 @@ def _address_images(element: etree._Element, plan: BookPlan, links: Links) -> No
 def cover(plan: BookPlan) -> etree._Element:
     book = plan.book
     alt = f"Cover: {book.title}" + (f", {book.collection}" if book.collection and book.collection != book.title else "")
+    alt += f", {book.byline}" if book.byline else ""
     image = next(r for r in plan.resources if r.cover)
     return E.section({EPUB_TYPE: "cover", "class": "cover", "aria-label": "Cover"},
                      E.img({"role": "doc-cover"}, src=image.name, alt=alt))
-
-
-def title_page(book: Book) -> etree._Element:
-    section = E.section({EPUB_TYPE: "titlepage", "class": "titlepage", "aria-label": "Title page"},
-                        E.h1(book.title))
-    if book.collection and book.collection != book.title:
-        section.append(E.p(book.collection, {"class": "collection"}))
-    section.append(E.p(book.count_line, {"class": "count"}))
-    if book.creators:
-        section.append(E.p("by " + join_names(book.creators), {"class": "byline"}))
-    if book.editors:
-        section.append(E.p("edited by " + join_names(book.editors), {"class": "editors"}))
-    return section
-
-
-def contents(book: Book, links: Links) -> etree._Element:
-    """Each story with its author, pairing, rating and words; with its page number where known."""
-    items = []
-    for index, story in enumerate(book.stories):
-        target = Target(_title_id(index))
-        page = links.page(target)
-        link = E.a(story_title(story), href=links.href(target))
-        if page is not None:  # laid out apart from the stories: the page is known, and printed as it is
-            link.set("data-page", str(page))
-        entry = E.li(E.p(link, {"class": "toc-title"}))
-        entry.append(E.p(story_line(story), {"class": "toc-details"}))
-        items.append(entry)
-    return E.section({EPUB_TYPE: "toc", "role": "doc-toc", "class": "contents", "aria-labelledby": "contents-title"},
-                     E.h2("Contents", id="contents-title"), E.ol(*items, {"class": "contents"}))
-
-
-def story_line(story: Story) -> str:
-    """"by X · Mark Sloan/Lexie Grey · Rated R · 883 words" for the contents page."""
-    meta = story.meta
-    parts = []
-    if meta.authors:
-        parts.append("by " + join_names(meta.authors))
-    pairings = [str(p) for p in meta.pairings]  # what the story states: inference shows in inspect and -v, not here
-    if pairings:
-        parts.append(", ".join(pairings))
-    parts.append(f"Rated {meta.rating}" if meta.rating else "Not rated")
-    parts.append(f"{story.words:,} words")
-    return " · ".join(parts)
 
 
 def story_title_page(story: Story) -> list[etree._Element]:
     """A story's own title page, in the manner of AO3's preface."""
     bare = E.section({EPUB_TYPE: "preface", "role": "doc-preface", "class": "preface",
                       "aria-label": "About this story"}, metadata_list(story))
-    return [story_header(story, 1, story_title(story)), *(preface(story, 2) or [bare])]
+    header = story_header(story, 1, story_title(story))
+    if not story.meta.title:  # the book named it: said, so that reading the book back finds it untitled
+        header.set("class", "story-title untitled")
+    return [header, *(preface(story, 2) or [bare])]
 
 
 def story_text(story: Story) -> list[etree._Element]:
@@ -316,25 +303,42 @@ def story_text(story: Story) -> list[etree._Element]:
     return parts + afterword(story.meta.end_notes, 2, "End Notes")
 
 
-def credits(book: Book) -> etree._Element:
-    items = []
-    for story in book.stories:
-        meta = story.meta
-        line = E.li(E.cite(story_title(story)))
-        line[-1].tail = " by " + join_names(meta.authors) if meta.authors else " (author not stated)"
-        extra = [f"from {source_name(story)}"]
-        if meta.url:
-            extra.append(meta.url)
-        if meta.published:
-            extra.append(f"published {meta.published}")
-        line.append(E.span(" — " + ", ".join(extra), {"class": "source"}))
-        items.append(line)
-    section = E.section({EPUB_TYPE: "credits", "role": "doc-credits", "class": "credits",
-                         "aria-labelledby": "credits-title"},
-                        E.h2("Credits", id="credits-title"),
-                        E.p("Every story in this book belongs to its author. Sources, in the order they appear:"),
-                        E.ul(*items))
-    if book.authors:
-        section.append(E.p("Authors: " + join_names(sorted(book.authors, key=str.casefold)) + "."))
-    section.append(E.p("Bound with bookbinder.", {"class": "colophon"}))
-    return section
+SCENE_ORNAMENT = "*\u2003*\u2003*"  # asterisks: every reading system's font has them
+
+
+def _ornamented(elements: list[etree._Element]) -> list[etree._Element]:
+    """Each scene break shown without CSS generated content (which calibre's conversions and some
+    readers drop): an ornament in the markup after the <hr>, which keeps the break's meaning for
+    assistive technology; the ornament is hidden from it, so the break is said once. The EPUB's
+    text parts only: print draws its own ornament (print.css), and a normalized story document
+    keeps the bare <hr> of CONTRACT.md."""
+    for element in elements:
+        for hr in list(element.iter(f"{{{XHTML_NS}}}hr")):
+            if "scene-break" in (hr.get("class") or "").split():
+                hr.addnext(E.p(SCENE_ORNAMENT, {"class": "scene-ornament", "aria-hidden": "true"}))
+    return elements
+
+
+def text_part(story: Story, part: Part) -> list[etree._Element]:
+    """One text part: a chapter, or a piece of one (its notes before the first piece, its end
+    notes after the last), and after the story's last part its end notes."""
+    if part.chapter is None:
+        return _ornamented(story_text(story))
+    chapter = story.chapters[part.chapter - 1]
+    start, end = part.span or (0, len(chapter.blocks))
+    elements = chapter_parts(_piece(chapter, start, end), part.chapter, 2)
+    if start > 0:  # a piece after the first: no heading of its own, and an id of its own
+        section = next(e for e in elements if e.get(EPUB_TYPE) == "chapter")
+        section.set("id", f"{section.get('id')}-{part.id.rsplit('-', 1)[-1]}")
+        section.set("aria-label", f"{chapter.heading or f'Chapter {part.chapter}'} (continued)")
+    return _ornamented(elements + (afterword(story.meta.end_notes, 2, "End Notes") if part.closing else []))
+
+
+def _piece(chapter: Chapter, start: int, end: int) -> Chapter:
+    whole = start == 0 and end == len(chapter.blocks)
+    if whole:
+        return chapter
+    first, last = start == 0, end == len(chapter.blocks)
+    return replace(chapter, blocks=chapter.blocks[start:end], heading=chapter.heading if first else None,
+                   summary=chapter.summary if first else (), notes=chapter.notes if first else (),
+                   end_notes=chapter.end_notes if last else ())

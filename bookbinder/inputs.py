@@ -152,7 +152,8 @@ def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderE
                    else unreadable(exc, path))
             continue
         if stat.S_ISDIR(mode):
-            paths += _scan(path, follow_links, skip, skipped, report, STORY_SUFFIXES, SIDECAR_SUFFIXES)
+            paths += _one_per_book(_scan(path, follow_links, skip, skipped, report, STORY_SUFFIXES, SIDECAR_SUFFIXES),
+                                   notices)
         elif _kind(mode):
             report(InputError(f"is {_kind(mode)}, not a story file", path))
         else:
@@ -163,6 +164,7 @@ def collect_inputs(inputs: Iterable[str | Path], on_error: Callable[[BookbinderE
 def _scan(folder: Path, follow_links: bool, skip: list[Path], skipped: list[Path] | None,
           report: Callable[[BookbinderError], None], suffixes, sidecars) -> list[Path]:
     """The story files under `folder`, sorted; links out of it refused unless `follow_links`."""
+    from .calibre import calibres_own
     from .readers import story_suffix  # ".fb2.zip" is one suffix
 
     root, found = folder.resolve(), []
@@ -177,7 +179,8 @@ def _scan(folder: Path, follow_links: bool, skip: list[Path], skipped: list[Path
         if stat.S_ISDIR(mode):
             continue
         if not story:
-            if skipped is not None and not path.name.endswith(sidecars) and stat.S_ISREG(mode):
+            mentioned = not path.name.endswith(sidecars) and not calibres_own(path)
+            if skipped is not None and mentioned and stat.S_ISREG(mode):
                 skipped.append(path)
         elif _kind(mode):
             report(InputError(f"is {_kind(mode)}, not a story file", path))
@@ -187,6 +190,18 @@ def _scan(folder: Path, follow_links: bool, skip: list[Path], skipped: list[Path
             report(InputError("not read: it links to a file outside the folder (give --follow-links to read it)",
                               path))
     return found
+
+
+def _one_per_book(paths: list[Path], notices: list[str] | None) -> list[Path]:
+    """A calibre book folder read once, from its best format (calibre.one_per_book); said once."""
+    from .calibre import one_per_book
+    from .readers import story_suffix
+
+    kept, left = one_per_book(paths, story_suffix)
+    if left and notices is not None:
+        notices.append(f"calibre book folders: each read once, from the best of its formats (EPUB, AZW3, MOBI, "
+                       f"then others); {left} other {'copy' if left == 1 else 'copies'} of the same books not read")
+    return kept
 
 
 def _excluded(path: Path, skip: list[Path]) -> bool:

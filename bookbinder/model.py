@@ -201,16 +201,47 @@ class Metadata:
     pairings: tuple[Pairing, ...] = ()
     tags: tuple[str, ...] = ()
     series: str | None = None
+    series_index: float | None = None  # the story's place in its series: "Part 2 of Tides" -> 2
     status: str | None = None
     language: str | None = None
     published: str | None = None
     updated: str | None = None
     stated_words: int | None = None
     url: str | None = None
+    identifiers: tuple[tuple[str, str], ...] = ()  # what names the work where it was published: ("ao3", "334557")
     inferred: Inferred = Inferred()
 
     def with_(self, **changes) -> Metadata:
         return replace(self, **changes)
+
+    @property
+    def work_ids(self) -> dict[str, str]:
+        """Every name of the work: its URL, the site's id its URL holds, and the ids it states."""
+        ids = {"url": self.url} if self.url else {}
+        ids.update(site_ids(self.url))
+        ids.update((k, v) for k, v in self.identifiers if k not in ids)
+        return ids
+
+
+# Sites whose work URLs hold the work's id, as calibre's and FanFicFare's identifiers name them.
+_SITE_IDS = (
+    ("ao3", re.compile(r"^https?://(?:www\.)?(?:archiveofourown\.org|ao3\.org)/(?:collections/[^/]+/)?works/(\d+)")),
+    ("ffnet", re.compile(r"^https?://(?:www\.|m\.)?fanfiction\.net/s/(\d+)")),
+    ("fictionpress", re.compile(r"^https?://(?:www\.|m\.)?fictionpress\.com/s/(\d+)")),
+)
+
+
+def site_ids(url: str | None) -> dict[str, str]:
+    """"https://archiveofourown.org/works/334557" -> {"ao3": "334557"}; {} for any other address."""
+    for name, pattern in _SITE_IDS:
+        if url and (m := pattern.match(url)):
+            return {name: m.group(1)}
+    return {}
+
+
+def series_number(value: float | None) -> int | float | None:
+    """A series index as people write it: 2, not 2.0; 2.5 stays."""
+    return int(value) if value is not None and float(value).is_integer() else value
 
 
 @dataclass(frozen=True)

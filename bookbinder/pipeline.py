@@ -16,7 +16,9 @@ from typing import Sequence
 from .clean import clean
 from .clean.xmlsafe import scrub
 from .model import Story
-from .readers import read_data, read_path
+from .errors import InputError
+from .inputs import read_input
+from .readers import read_all
 from .sidecar import apply_overrides, read_sidecar, sidecar_path
 
 
@@ -31,21 +33,44 @@ class Override:
 
 def load_story(path: str | os.PathLike, overrides: Sequence[Override] = (), data: bytes | None = None,
                fmt: str | None = None, follow_links: bool = False, on_disk: bool | None = None) -> Story:
-    """One story file, its sidecar metadata file (if any) and `overrides` (lowest first) -> a clean Story.
+    """One story file, its sidecar metadata file (if any) and `overrides` (lowest first) -> a clean
+    Story; InputError when the file holds several stories (a book bookbinder made: `load_file`).
 
     With `data`, the story is those bytes read as `fmt` or as sniffed: standard input ("-") or a
     file sent to another machine, which have no sidecar here, or (`on_disk`) the file's own bytes,
     read once by the caller, whose sidecar is beside it. A sidecar that links out of the story's
     folder is read only with `follow_links`. YAML front matter is applied by the reader that
     finds it, as it takes it out of the text."""
+    stories = load_file(path, overrides, data, fmt, follow_links, on_disk)
+    if len(stories) != 1:
+        raise InputError(f"holds {len(stories)} stories (a book bookbinder made), not one", path)
+    return stories[0]
+
+
+def load_file(path: str | os.PathLike, overrides: Sequence[Override] = (), data: bytes | None = None,
+              fmt: str | None = None, follow_links: bool = False, on_disk: bool | None = None) -> tuple[Story, ...]:
+    """Every story of one file, each clean (as `load_story`): one for most files, each story of a
+    book bookbinder made. A sidecar and `overrides` describe one story: a file of several stories
+    keeps each story's own metadata, and each says the layers were not applied."""
     path = Path(path)
     on_disk = data is None if on_disk is None else on_disk
-    story = read_path(path) if data is None else read_data(data, str(path), fmt)
+    stories = read_all(read_input(path) if data is None else data, str(path), fmt)
     sidecar = sidecar_path(path, follow_links) if on_disk else None
     layers = ([Override(sidecar.name, read_sidecar(sidecar), sidecar)] if sidecar else []) + list(overrides)
+    mtime = path.stat().st_mtime if on_disk else None
+    return tuple(_finish(story, layers, len(stories), mtime) for story in stories)
+
+
+def _finish(story: Story, layers: list[Override], together: int, mtime: float | None) -> Story:
+    """One story read: the user's metadata layers applied (where the file holds it alone), cleaned."""
     for layer in layers:
-        if layer.values:
-            story = apply_overrides(story, layer.values, layer.origin, layer.where)
+        if not layer.values:
+            continue
+        if together > 1:
+            story = story.diagnose("override-ignored", f"{layer.origin}: not applied: it describes one story, and "
+                                   f"this file holds {together}")
+            continue
+        story = apply_overrides(story, layer.values, layer.origin, layer.where)
     story = clean(story)
     story = scrub(story)
-    return story.with_(mtime=path.stat().st_mtime if on_disk else None)
+    return story.with_(mtime=mtime)

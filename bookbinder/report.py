@@ -1,7 +1,7 @@
 """Story -> the `inspect --json` record of CONTRACT.md (a plain dict, JSON-ready)."""
 from __future__ import annotations
 
-from .model import Story
+from .model import Metadata, Story, series_number
 
 
 def story_record(story: Story) -> dict:
@@ -20,7 +20,8 @@ def story_record(story: Story) -> dict:
         "characters": list(meta.characters),
         "pairings": [str(p) for p in meta.pairings],
         "tags": list(meta.tags),
-        "series": meta.series,
+        "series": series_record(meta),
+        "identifiers": meta.work_ids,
         "status": meta.status,
         "language": meta.language,
         "published": meta.published,
@@ -38,3 +39,8 @@ def story_record(story: Story) -> dict:
         "diagnostics": [{"code": d.code, "message": d.message, **({"text": d.text} if d.text else {})}
                         for d in story.diagnostics],
     }
+
+
+def series_record(meta: Metadata) -> dict | None:
+    """{"name": "Watches 'Verse", "index": 1} (index None where unstated), or None."""
+    return {"name": meta.series, "index": series_number(meta.series_index)} if meta.series else None

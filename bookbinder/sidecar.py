@@ -1,7 +1,9 @@
 """User overrides of a story's metadata: a sidecar file or YAML front matter -> a new Story.
 
 Next to `story.txt`, bookbinder reads the first of `story.meta.toml`, `story.meta.yaml`,
-`story.meta.yml`, `story.yaml`. Front matter is pandoc's: a `---` line, YAML, a `---` or `...`
+`story.meta.yml`, `story.yaml`, then an OPF package document: `story.opf` (calibre's "save to
+disk") or the folder's `metadata.opf` (a calibre library's book folder; `calibre.py` reads it,
+as calibre's metadata). Front matter is pandoc's: a `---` line, YAML, a `---` or `...`
 line, at the top of the story file. Keys are the `inspect --json` names, with pandoc's and
 AO3's spellings accepted too (`author`, `lang`, `date`, `abstract`, `fandom`, `relationships`,
 `additional_tags`...). What a user states always wins over what the text says.
@@ -19,7 +21,7 @@ from .model import Diagnostic, Metadata, Note, Pairing, Paragraph, Story
 from .ratings import KNOWN_RATINGS, rating_level
 from .readers.fields import parse_date, parse_language, parse_status
 
-SIDECAR_SUFFIXES = (".meta.toml", ".meta.yaml", ".meta.yml", ".yaml")
+SIDECAR_SUFFIXES = (".meta.toml", ".meta.yaml", ".meta.yml", ".yaml", ".opf")
 
 _ALIASES = {
     "author": "authors", "creator": "authors", "creators": "authors", "lang": "language", "date": "published",
@@ -27,7 +29,8 @@ _ALIASES = {
     "pairing": "pairings", "relationship": "pairings", "relationships": "pairings", "ships": "pairings",
     "keywords": "tags", "additional_tags": "tags", "freeform": "tags", "subject": "tags", "category": "categories",
     "warning": "warnings", "archive_warnings": "warnings", "note": "notes", "end_note": "end_notes",
-    "words": "stated_words", "word_count": "stated_words",
+    "words": "stated_words", "word_count": "stated_words", "series_position": "series_index",
+    "identifier": "identifiers", "ids": "identifiers",
 }
 _LISTS = {"authors", "warnings", "categories", "fandoms", "characters", "tags"}
 _TEXTS = {"title", "rating", "series", "url"}
@@ -37,8 +40,10 @@ _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\
 def sidecar_path(story_path: Path, follow_links: bool = False) -> Path | None:
     """The story's sidecar file, or None. A sidecar is data beside its story: one that links out
     of the story's folder is an InputError naming it, unless the user gives `follow_links`."""
-    for suffix in SIDECAR_SUFFIXES:
-        candidate = story_path.with_name(story_path.stem + suffix)
+    from .calibre import BOOK_OPF
+
+    candidates = [story_path.with_name(story_path.stem + suffix) for suffix in SIDECAR_SUFFIXES]
+    for candidate in [*candidates, story_path.with_name(BOOK_OPF)]:
         if candidate != story_path and candidate.is_file():
             if not follow_links and not candidate.resolve().is_relative_to(story_path.parent.resolve()):
                 raise InputError("not read: this metadata file links to a file outside the folder (give "
@@ -98,9 +103,14 @@ def read_sidecar(path: Path) -> dict:
     from .inputs import read_input
 
     try:
-        text = read_input(path, MAX_METADATA, "metadata file").decode("utf-8")
+        raw = read_input(path, MAX_METADATA, "metadata file")
+        if path.suffix.lower() == ".opf":
+            from .calibre import opf_overrides
+
+            return opf_overrides(raw, _FIELDS)
+        text = raw.decode("utf-8")
         data = tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError, RecursionError) as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, yaml.YAMLError, RecursionError, ValueError) as exc:
         raise InputError(f"metadata file does not parse: {_first_line(exc)}", path) from None
     if data is None:
         return {}
@@ -153,7 +163,8 @@ def apply_overrides(story: Story, overrides: dict, origin: str, path: object = N
     meta = story.meta
     changes = {}
     for key, value in overrides.items():
-        name = _ALIASES.get(str(key).casefold().replace("-", "_").replace(" ", "_"), str(key).casefold())
+        spelled = str(key).casefold().replace("-", "_").replace(" ", "_")
+        name = _ALIASES.get(spelled, spelled)
         try:
             converted = _convert(name, value)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -173,14 +184,16 @@ _UNKNOWN = object()
 
 
 _FIELDS = _LISTS | _TEXTS | {"pairings", "summary", "notes", "end_notes", "published", "updated", "language",
-                             "status", "stated_words"}
+                             "status", "stated_words", "series_index", "identifiers"}
 
 
 def _convert(name: str, value):
     if name not in _FIELDS:
         return _UNKNOWN
     if value is None:
-        return () if name in _LISTS | {"pairings", "notes", "end_notes", "summary"} else None
+        return () if name in _LISTS | {"pairings", "notes", "end_notes", "summary", "identifiers"} else None
+    if name == "identifiers":
+        return _identifiers(value)
     if isinstance(value, dict):
         raise ValueError("expected text or a list, not a table of keys")
     if name in _LISTS:
@@ -210,11 +223,26 @@ def _convert(name: str, value):
         return parse_language(str(value)) or str(value)
     if name == "status":
         return parse_status(str(value))
+    if name == "series_index":
+        index = float(str(value).strip())  # ValueError for "two": said as the key's error
+        if isinstance(value, bool) or not 0 <= index < 1e6:
+            raise ValueError(f"a series index is a number such as 2 or 2.5, not {str(value)[:40]!r}")
+        return index
     if name == "stated_words":
         if isinstance(value, bool) or not re.fullmatch(r"\s*\d[\d,]*\s*", str(value)):
             raise ValueError(f"a word count is a whole number, not {str(value)[:40]!r}")
         return int(str(value).replace(",", ""))
     return _UNKNOWN
+
+
+def _identifiers(value) -> tuple[tuple[str, str], ...]:
+    """{ao3 = "334557"} or ["ao3:334557"] -> (("ao3", "334557"),)."""
+    pairs = value.items() if isinstance(value, dict) else (str(v).partition(":")[::2] for v in _as_list(value))
+    out = tuple((str(k).strip().casefold(), str(v).strip()) for k, v in pairs)
+    bad = next((k for k, v in out if not k or not v), None)
+    if bad is not None:
+        raise ValueError("identifiers are scheme = value pairs, e.g. ao3 = \"334557\"")
+    return out
 
 
 def _as_list(value) -> list:

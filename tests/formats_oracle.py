@@ -2,8 +2,9 @@
 
 The golden tests' "nothing lost" check and the fuzzer's oracle (tests/fuzzing.py) compare what
 bookbinder kept against these: the text nodes of a DOCX's or ODT's XML parts, an FB2's XML text,
-an RTF with its control words and non-text groups stripped by a crude scan, pdftotext's text (with
-words hyphenated at a line's end joined, as PDFium joins them), and the text records of an
+an RTF with its control words and non-text groups stripped by a crude scan, a PDF's text as
+pdftotext writes it (tests/pdf_view.py: PDFium's text, words hyphenated at a line's end joined;
+the reader's own work, lines into paragraphs and pages, is not used), and the text records of an
 uncompressed MOBI 7 (the made cases' kind). Where no oracle can read the bytes (a mutated archive,
 a compressed MOBI) it says nothing ("").
 """
@@ -12,12 +13,10 @@ from __future__ import annotations
 import html
 import io
 import re
-import shutil
 import struct
-import subprocess
-import tempfile
 import zipfile
-from pathlib import Path
+
+import pdf_view
 
 SUFFIXES = {".docx", ".odt", ".rtf", ".fb2", ".pdf", ".mobi"}
 _TAG = re.compile(r"<[^>]*>")
@@ -88,14 +87,7 @@ def _rtf(data: bytes) -> str:
 
 
 def _pdf(data: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        return ""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "in.pdf"
-        path.write_bytes(data)
-        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, timeout=60).stdout
-    text = text.decode("utf-8", errors="replace")
-    return re.sub(r"(\w)[-\u2010]\n(\w)", r"\1\2", text)
+    return re.sub(r"(\w)[-\u2010]\n(\w)", r"\1\2", pdf_view.text(data))
 
 
 def _mobi(data: bytes) -> str:

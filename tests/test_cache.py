@@ -104,7 +104,7 @@ def test_a_killed_build_and_two_builds_at_once_leave_a_usable_cache(tmp_path: Pa
 
 
 def test_the_command_line_uses_the_cache_and_no_cache_keeps_nothing(tmp_path: Path) -> None:
-    from test_cli import run
+    from conftest import run
 
     cache = tmp_path / "cache"
     result = run("build", str(SEEDS), "-o", str(tmp_path / "a"), "--cache-dir", str(cache))

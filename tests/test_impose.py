@@ -11,8 +11,8 @@ import pytest
 from bookbinder.backends.impose import fold_plan, impose, signature_sizes
 from bookbinder.backends.print_options import ImposeOptions
 
-from conftest import SEEDS
-from test_cli import run
+import pdf_view
+from conftest import SEEDS, run
 
 
 def _grid(slots, cols: int, rows: int) -> list[list[str]]:
@@ -195,19 +195,12 @@ def test_cover_spread_size_and_boxes(pages: int) -> None:
     assert trim == pytest.approx([9, 9, (12 + spine + 0.125) * 72, (9 + 0.125) * 72], abs=0.01)
 
 
-def _pixels(pdf: bytes, tmp_path: Path):
+def _pixels(pdf: bytes):
     """The spread's page at 72 dpi (a pixel a point), as a Pillow image."""
-    import subprocess
-
-    from PIL import Image
-
-    (tmp_path / "spread.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "72", "-singlefile", str(tmp_path / "spread.pdf"), str(tmp_path / "spread")],
-                   check=True)
-    return Image.open(tmp_path / "spread.png").convert("RGB")
+    return pdf_view.render(pdf, 0, dpi=72)
 
 
-def test_the_drawn_front_keeps_its_frame_clear_of_the_trim(tmp_path: Path) -> None:
+def test_the_drawn_front_keeps_its_frame_clear_of_the_trim() -> None:
     """The drawn design sits on the trim, its ground carried into the bleed: nothing but ground
     within 0.25 in of the front's trim (IngramSpark's distance for rules and cover art)."""
     from bookbinder.backends.cover import cover_image
@@ -215,7 +208,7 @@ def test_the_drawn_front_keeps_its_frame_clear_of_the_trim(tmp_path: Path) -> No
     from bookbinder.book import Book
 
     spread = cover_spread("Tides", "hedgerow", "", 200, (432.0, 648.0), cover_image(Book("Tides", ())), "white")
-    image = _pixels(spread.pdf, tmp_path)
+    image = _pixels(spread.pdf)
     width, height = int(spread.width), image.size[1]  # a last column, a fraction of a point, is the page's edge
     ground = image.getpixel((width - 2, height // 2))
     front = int(width - 9 - 432)
@@ -228,7 +221,7 @@ def test_the_drawn_front_keeps_its_frame_clear_of_the_trim(tmp_path: Path) -> No
                for x in range(front, width - band)) > 60  # the frame is drawn
 
 
-def test_a_users_front_image_fills_the_bleed_in_its_own_proportions(tmp_path: Path) -> None:
+def test_a_users_front_image_fills_the_bleed_in_its_own_proportions() -> None:
     """A square image, its left quarter red: scaled to cover the 6.125 x 9.25 in panel, the red ends
     where the square's quarter falls, not stretched to a quarter of the panel."""
     from PIL import Image
@@ -240,7 +233,7 @@ def test_a_users_front_image_fills_the_bleed_in_its_own_proportions(tmp_path: Pa
     png = io.BytesIO()
     square.save(png, format="PNG")
     spread = cover_spread("Tides", "hedgerow", "", 200, (432.0, 648.0), png.getvalue(), "white", front_bleeds=True)
-    image = _pixels(spread.pdf, tmp_path)
+    image = _pixels(spread.pdf)
     width, height = int(spread.width), image.size[1]
     front = width - 9 - 432  # the front panel's left edge; it and its bleed are 441 pt wide
     side = height             # the square, scaled to the height it must cover
@@ -252,15 +245,12 @@ def test_a_users_front_image_fills_the_bleed_in_its_own_proportions(tmp_path: Pa
 
 
 def _nearest_to_trim(pdf: Path) -> float:
-    """Inches between the trim and the nearest word's box, over every page (pdftotext -bbox)."""
-    import subprocess
-
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    """Inches between the trim and the nearest word's box, over every page (each word's outer box:
+    its advance, any ink past it and letter-spacing, between the font's ascent and descent)."""
     nearest = float("inf")
-    for w, h, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.DOTALL):
-        for box in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', body):
-            x0, y0, x1, y1 = map(float, box)
-            nearest = min(nearest, x0, y0, float(w) - x1, float(h) - y1)
+    for page in pdf_view.pages(pdf):
+        for x0, y0, x1, y1 in (word.outer for word in page.words):
+            nearest = min(nearest, x0, y0, page.width - x1, page.height - y1)
     return nearest / 72
 
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lxml import etree
 
 from bookbinder.api import load_one
 from bookbinder.book import Book
@@ -25,6 +23,7 @@ from bookbinder.executors import Serial
 from bookbinder.model import Chapter, Paragraph, Span
 from bookbinder.render import E, document
 
+import pdf_view
 from conftest import SEEDS
 
 RULES = Rules(hyphen_penalty=50)
@@ -160,8 +159,7 @@ def printed(tmp_path_factory):
 
 
 def _pdf_lines(path: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return [_squeezed(line) for line in text.splitlines() if line.strip()]
+    return [_squeezed(line.text) for page in pdf_view.pages(path) for line in page.lines]
 
 
 def _drawn(line: str) -> str:
@@ -170,7 +168,7 @@ def _drawn(line: str) -> str:
 
 
 def _squeezed(text: str) -> str:
-    """Text with no white space at all: pdftotext spaces words by their gaps, not by the text."""
+    """Text with no white space at all: a PDF's text spaces words by their gaps, not by the text."""
     return re.sub(r"[\s\u00a0\u00ad]+", "", text)
 
 
@@ -186,13 +184,7 @@ def test_justified_lines_reach_the_column_edge(printed) -> None:
     """WeasyPrint stretches the no-break spaces: a set paragraph's lines but its last end flush."""
     _, path, chosen = printed
     full = {_squeezed(_drawn(line)) for paragraph in chosen for line in paragraph[:-1]}
-    xml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True).stdout
-    root = etree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml).encode())
-    ns = {"x": "http://www.w3.org/1999/xhtml"}
-    pages = []
-    for page in root.iterfind(".//x:page", ns):
-        pages.append([float(line.get("xMax")) for line in page.iterfind(".//x:line", ns)
-                      if _squeezed("".join(w.text or "" for w in line.iterfind("x:word", ns))) in full])
+    pages = [[line.x1 for line in page.lines if _squeezed(line.text) in full] for page in pdf_view.pages(path)]
     assert sum(map(len, pages)) > 30
     for edges in pages:
         assert not edges or max(edges) - min(edges) < 0.6, edges
@@ -204,7 +196,7 @@ def test_no_word_is_lost_or_changed_in_the_pdf(printed) -> None:
     story, path, chosen = printed
     source = {" ".join(p.text.split()) for chapter in story.chapters for p in chapter.blocks
               if isinstance(p, Paragraph)}
-    pdf = "".join(_pdf_lines(path))  # -layout: plain pdftotext joins a word hyphenated at a line's end
+    pdf = "".join(_pdf_lines(path))  # lines as drawn: a PDF's plain text joins a word hyphenated at a line's end
     assert len(chosen) > 20
     for paragraph in chosen:
         assert _joined(paragraph) in source

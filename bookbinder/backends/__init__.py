@@ -10,6 +10,7 @@ sees another backend's options. A new format is one module and one `Backend` lin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,6 +18,7 @@ from ..book import Book
 from ..compose import BookPlan, compose
 from ..errors import BookbinderError, UsageError
 from ..progress import Progress, report
+from . import kindle  # the standard library only: ebook-convert is a program, run when a book is made
 from .output import write_atomic
 from .print_options import PrintOptions
 
@@ -68,6 +70,7 @@ class Backend:
     write: Callable[[BookPlan, Any, Context], Output]
     options: type = NoOptions              # the options `write` takes (a frozen dataclass)
     help: str = ""
+    missing: Callable[[], str | None] = lambda: None  # what this machine lacks for it, in one line; None: nothing
 
     def options_from(self, given: dict) -> Any:
         """This backend's options among a build's (keyed by format); its defaults if none were given."""
@@ -81,6 +84,19 @@ def _epub(plan: BookPlan, options: NoOptions, ctx: Context) -> Output:
     return Output((File("epub", write_epub(plan, ctx.progress, ctx.executor)),))
 
 
+def _kepub(plan: BookPlan, options: NoOptions, ctx: Context) -> Output:
+    from .epub import write_epub
+    from .kepub import write_kepub
+
+    return Output((File("kepub.epub", write_kepub(write_epub(plan, ctx.progress, ctx.executor), plan)),))
+
+
+def _html(plan: BookPlan, options: NoOptions, ctx: Context) -> Output:
+    from .html import write_html
+
+    return Output((File("html", write_html(plan)),))
+
+
 def _pdf(plan: BookPlan, options: PrintOptions, ctx: Context) -> Output:
     from .pdfbook import write_pdf_book  # WeasyPrint loads only when a PDF is asked for
 
@@ -90,6 +106,12 @@ def _pdf(plan: BookPlan, options: PrintOptions, ctx: Context) -> Output:
 BACKENDS: dict[str, Backend] = {b.name: b for b in (
     Backend("epub", "epub", _epub, help="EPUB 3 with an EPUB 2 NCX, for e-readers"),
     Backend("pdf", "pdf", _pdf, PrintOptions, help="a print PDF (WeasyPrint), with its imposition and cover"),
+    Backend("kepub", "kepub.epub", _kepub, help="Kobo's EPUB (koboSpans, as kepubify makes it), for Kobo readers"),
+    Backend("html", "html", _html, help="one self-contained HTML file (images and styles inside), for a browser"),
+    Backend("azw3", "azw3", kindle.writer("azw3"), help="Kindle (KF8), made from the EPUB by calibre's ebook-convert",
+            missing=partial(kindle.missing, "azw3")),
+    Backend("mobi", "mobi", kindle.writer("mobi"), help="older Kindles' MOBI, made from the EPUB by calibre's "
+            "ebook-convert", missing=partial(kindle.missing, "mobi")),
 )}
 
 

@@ -1,4 +1,4 @@
-"""Book -> a cover image (PNG bytes): the title and the collection's name on a plain ground.
+"""Book -> a cover image (PNG bytes): the title, the collection's name and who it is by, on a plain ground.
 
 Drawn with Pillow in Source Serif Pro (from the font-source-serif-pro package), colours chosen
 from the title so every book looks its own and the same book always looks the same.
@@ -69,9 +69,13 @@ def cover_image(book: Book) -> bytes:
     if book.collection and book.collection != book.title:
         y = _centred(draw, _wrap(draw, book.collection, _font(70, "It"), WIDTH - 320), y, _font(70, "It"), ink, 1.2)
         y += 40
-    count = book.count_line
-    _centred(draw, [count], y, _font(56), ink, 1.2)
-    _centred(draw, ["bookbinder"], HEIGHT - 230, _font(44, "It"), rule, 1.0)
+    if book.count_line:
+        y = _centred(draw, [book.count_line], y, _font(56), ink, 1.2)
+    if book.series_line:
+        _centred(draw, _wrap(draw, book.series_line, _font(52, "It"), WIDTH - 320), y + 20, _font(52, "It"), ink, 1.2)
+    if book.byline:  # who the book is by, never the tool that bound it
+        names = _wrap(draw, book.byline, _font(64), WIDTH - 320)[:3]
+        _centred(draw, names, HEIGHT - 200 - int(len(names) * 64 * 1.2), _font(64), rule, 1.2)
     out = io.BytesIO()
     # zlib's run-length strategy suits a flat ground with a few lines of type: a third less time
     # than the default (28 ms against 42 for this size), for 14% more bytes.

@@ -8,6 +8,7 @@ identical inputs give byte-identical books.
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 from importlib import resources
 
 from ebooklib import epub
@@ -19,6 +20,7 @@ from ..executors import Pool
 from ..parallel import Crash
 from ..progress import Progress, report
 from ..render import document, serialize, direction
+from .epubpackage import NAV_FILE, guide, nav_document, opf_metadata
 from .output import build_time, stable_zip
 
 STYLESHEETS = ("base.css", "epub.css")
@@ -54,7 +56,6 @@ def write_epub(plan: BookPlan, progress: Progress | None = None, executor=None) 
     ebook.set_language(meta.language)
     if direction(meta.language) == "rtl":
         ebook.set_direction("rtl")  # the spine's page-progression-direction: pages turn right to left
-    _metadata(ebook, plan)
     sheets = {name: stylesheet(name) for name in STYLESHEETS}
     if plan.book.info.css is not None:
         sheets[USER_STYLESHEET] = plan.book.info.css.encode("utf-8")  # the user's, after the book's own
@@ -67,23 +68,39 @@ def write_epub(plan: BookPlan, progress: Progress | None = None, executor=None) 
         items.append(epub.EpubItem(uid=part.id, file_name=_file(part.id), media_type="application/xhtml+xml",
                                    content=documents[part.id]))
         ebook.add_item(items[-1])
+    cover_id = None
     for resource in plan.resources:
         ebook.add_item(epub.EpubItem(uid="cover-image" if resource.cover else _uid(resource.name, "res-"),
                                      file_name=resource.name,
                                      media_type=resource.media_type, content=resource.data))
         if resource.cover:
             ebook.items[-1].properties = ["cover-image"]
+            cover_id = "cover-image"
+    opf_metadata(ebook, plan, cover_id)
     ebook.toc = [_toc(entry) for entry in plan.toc]
     ebook.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(file_name="nav.xhtml")
+    # The navigation document is no page of the book: in the manifest, out of the spine.
+    nav = epub.EpubItem(uid="nav", file_name=NAV_FILE, media_type="application/xhtml+xml",
+                        content=nav_document(plan, [f"styles/{n}" for n in sheets],
+                                             lambda target: "text/" + EpubLinks().href(target)))
+    nav.properties = ["nav"]
     ebook.add_item(nav)
-    ebook.spine = [items[0], nav, *items[1:]] if plan.parts[0].kind == "cover" else [nav, *items]
-    ebook.guide = [{"type": p.landmark, "href": _file(p.id), "title": p.landmark_title} for p in plan.landmarks]
+    ebook.spine = items
+    ebook.guide = guide(plan, _file)
     buffer = io.BytesIO()
     # ebooklib's own zip is only an intermediate (repacked below), so it need not compress.
-    epub.write_epub(buffer, ebook, {"mtime": when.replace(tzinfo=None), "epub2_guide": False, "compresslevel": 0,
-                                    "landmark_title": "Landmarks", "raise_exceptions": True})
+    modified = _modified(meta.modified, when)
+    epub.write_epub(buffer, ebook, {"mtime": modified.replace(tzinfo=None), "epub2_guide": True, "compresslevel": 0,
+                                    "raise_exceptions": True})
     return stable_zip(buffer.getvalue(), when, {"EPUB/content.opf": lambda opf: _package_language(opf, meta.language)})
+
+
+def _modified(stated: str | None, built: datetime) -> datetime:
+    """dcterms:modified: the last update the stories state (so a rebuild of the same story says the
+    same), else the build's time."""
+    if stated:
+        return datetime.fromisoformat(stated).replace(tzinfo=timezone.utc)
+    return built
 
 
 def _file(part_id: str) -> str:
@@ -135,42 +152,3 @@ def _toc(entry: Entry):
 
 def _uid(href: str, prefix: str = "toc-") -> str:
     return prefix + "".join(c if c.isalnum() else "-" for c in href)
-
-
-def _metadata(ebook: epub.EpubBook, plan: BookPlan) -> None:
-    meta = plan.metadata
-    for number, author in enumerate(meta.authors, 1):
-        ebook.add_author(author, uid=f"creator-{number}")  # ebooklib's default id repeats
-    for editor in meta.editors:
-        ebook.add_metadata("DC", "contributor", editor)
-    for subject in meta.subjects:
-        ebook.add_metadata("DC", "subject", subject)
-    if meta.description:
-        ebook.add_metadata("DC", "description", meta.description)
-    ebook.add_metadata("DC", "publisher", meta.publisher)
-    if meta.date:
-        ebook.add_metadata("DC", "date", meta.date)
-    if meta.series:  # EPUB 3's collection, which calibre and Apple Books read as the series
-        ebook.add_metadata(None, "meta", meta.series, {"property": "belongs-to-collection", "id": "series"})
-        ebook.add_metadata(None, "meta", "series", {"property": "collection-type", "refines": "#series"})
-        if meta.series_index:
-            ebook.add_metadata(None, "meta", meta.series_index, {"property": "group-position", "refines": "#series"})
-    for name, value in _accessibility(has_images=bool(plan.resources)):
-        ebook.add_metadata(None, "meta", value, {"property": name})
-
-
-def _accessibility(has_images: bool) -> list[tuple[str, str]]:
-    """schema.org accessibility metadata that says what this book really holds."""
-    summary = ("A reflowable text book with a navigable table of contents, semantic structure (chapters, "
-               "notes, scene breaks) and a logical reading order.")
-    pairs = [("schema:accessMode", "textual")]
-    if has_images:
-        pairs.append(("schema:accessMode", "visual"))
-        summary += " Every image has a text alternative; the cover repeats the title page."
-    pairs += [("schema:accessModeSufficient", "textual"),
-              ("schema:accessibilityFeature", "structuralNavigation"),
-              ("schema:accessibilityFeature", "tableOfContents"),
-              ("schema:accessibilityFeature", "readingOrder")]
-    if has_images:
-        pairs.append(("schema:accessibilityFeature", "alternativeText"))
-    return pairs + [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]

@@ -20,16 +20,17 @@ from pathlib import Path
 from lxml import etree
 
 from ..book import Book
-from ..compose import BookPlan, Part, Resource, Target, part_body
+from ..compose import BookPlan, Part, Resource, Target, part_body, story_body
 from ..errors import BookbinderError, BuildError, StoryError, story_failure
 from ..executors import Executor, Pool
 from ..parallel import Crash
 from ..progress import Progress, report
-from ..render import E, direction, document, serialize
+from ..render import E, XHTML_NS, direction, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
 from .partcache import PartCache
+from .pdfmeta import with_metadata
 from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, folio_overlay, lay_out, merge
 from .print_options import PAGE_SIZES, PrintOptions, page_points
 
@@ -111,6 +112,7 @@ def _whole_book(plan: BookPlan, options: PrintOptions, progress: Progress | None
     document = _render(plan, tree, options)
     report(progress, "laying out", 1, 1, "books", f"{len(document.pages):,} pages")
     data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=plan.metadata.identifier.encode("ascii"))
+    data = with_metadata(data, plan.metadata)  # WeasyPrint's Subject would be the summary
     return _closing_blanks(data) if _ending(options) == "blank" else data
 
 
@@ -357,10 +359,13 @@ def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks, alone: boo
     article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language,
                          "dir": direction(parts[0].language)})
     for part in parts:
-        wrapper = E.section if part.kind == "story-title" else E.div
-        css = "story-titlepage" if part.kind == "story-title" else "story-text"
+        if part.kind == "story" and article.find(f".//{{{XHTML_NS}}}div[@class='story-text']") is not None:
+            continue  # the story's text is one flow in print: its chapters' parts are the EPUB's files
+        title = part.kind == "story-title"
+        css = "story-titlepage" if title else "story-text"
         name = css if alone else part.id
-        inner = wrapper({"class": css, "id": name}, *part_body(plan, part, links))
+        body = part_body(plan, part, links) if title else story_body(plan, part.story, links)
+        inner = (E.section if title else E.div)({"class": css, "id": name}, *body)
         _prefix_ids(inner, name)
         article.append(inner)
     return article

@@ -236,18 +236,9 @@ def _outline(out: pikepdf.Pdf, front: Part | None, parts: list[Part], layout: La
 
 
 def _metadata(out: pikepdf.Pdf, meta: BookMetadata) -> None:
-    out.docinfo[Name.Title] = meta.title
-    authors = meta.authors or meta.editors
-    if authors:
-        out.docinfo[Name.Author] = ", ".join(authors)
-    if meta.description:
-        out.docinfo[Name.Subject] = meta.description
-    if meta.subjects:
-        out.docinfo[Name.Keywords] = ", ".join(meta.subjects)
-    out.docinfo[Name.Creator] = "bookbinder"
-    if meta.publisher != "bookbinder":
-        out.docinfo[Name("/Publisher")] = meta.publisher
-    out.Root.Lang = pikepdf.String(meta.language)
+    from .pdfmeta import write_metadata  # Info and XMP, saying the same
+
+    write_metadata(out, meta)
     out.Root.PageMode = Name.UseOutlines
 
 

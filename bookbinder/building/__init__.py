@@ -18,7 +18,8 @@ from typing import Callable, Iterator
 
 from ..backends.output import output_folder
 from ..cache import StoryCache, private_folder
-from ..errors import BookbinderError, InputError, UsageError
+from ..backends import backend
+from ..errors import BookbinderError, BuildError, InputError, UsageError
 from ..executors import executor_for
 from ..model import Card, Diagnostic, Story
 from ..progress import Progress
@@ -51,6 +52,7 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
     options = options or BuildOptions(**{k: (Path(v) if k in {"out_dir", "out_file"} else v) for k, v in kwargs.items()})
     with _engine(options) as executor:  # first: a scheduler out of reach leaves nothing behind
         check_before_work(options)
+        options, lacking = available_formats(options)
         options, said = private_cache(options)
         found, options = collect(list(inputs), options)
         with _shelf(options.cache) as shelf:
@@ -60,7 +62,22 @@ def build(inputs: list[str | Path], options: BuildOptions | None = None, progres
                 on_story(story)
             planned = plan(reading.stories, options, found.single)
             written = write_books(planned.books, options, executor, shelf, progress) if planned.books else Written()
-    return finish(found, reading, planned, written, said)
+    return finish(found, reading, planned, written, said, lacking)
+
+
+def available_formats(options: BuildOptions) -> tuple[BuildOptions, tuple[BookbinderError, ...]]:
+    """The options without the formats this machine cannot make (a Kindle book without calibre's
+    ebook-convert), and one line for each saying what to install. If it can make none of those
+    asked, that line is a UsageError (exit status 2) before any work, as a PDF without Pango is:
+    nothing could be made. If it can make others, they are made and the line is the build's
+    error (exit status 1), said once, not once per book."""
+    lacking = {fmt: why for fmt in options.formats if (why := backend(fmt).missing())}
+    if not lacking:
+        return options, ()
+    if len(lacking) == len(options.formats):
+        raise UsageError(next(iter(lacking.values())))
+    kept = tuple(f for f in options.formats if f not in lacking)
+    return replace(options, formats=kept), tuple(BuildError(why) for why in lacking.values())
 
 
 def check_before_work(options: BuildOptions) -> None:
@@ -98,8 +115,9 @@ def private_cache(options: BuildOptions) -> tuple[BuildOptions, tuple[str, ...]]
     return options.with_format_options("pdf", pdf), ()
 
 
-def finish(found: Inputs, reading: Reading, planned: Plan, written: Written, said: tuple[str, ...]) -> BuildResult:
-    errors = found.errors + reading.errors + planned.errors + written.errors
+def finish(found: Inputs, reading: Reading, planned: Plan, written: Written, said: tuple[str, ...],
+           lacking: tuple[BookbinderError, ...] = ()) -> BuildResult:
+    errors = lacking + found.errors + reading.errors + planned.errors + written.errors
     if not reading.stories and not errors:
         errors = (InputError("no story files found", ", ".join(found.given) or "."),)
     return BuildResult(written.files, errors, tuple(d for b in planned.books for s in b.stories for d in s.diagnostics),

@@ -22,7 +22,7 @@ from ..executors import Executor
 from ..inputs import Stdin, read_input
 from ..model import Card, Story
 from ..parallel import MEMORY_MB, Crash
-from ..pipeline import Override, load_story
+from ..pipeline import Override, load_file
 from ..progress import Progress, report
 from ..sidecar import MAX_METADATA, read_sidecar, sidecar_path
 from .collect import Inputs
@@ -48,13 +48,15 @@ class ReadJob:
 @dataclass(frozen=True)
 class Read:
     """What reading one story gives back: the story or its card, the entry to keep, the card's
-    bytes, the key they go under, and the input's content digest (for the cache's stat index)."""
+    bytes, the key they go under, and the input's content digest (for the cache's stat index).
+    An input of several stories (a book bookbinder made) gives a Read for each, `of` its own key."""
 
     story: Story | Card
     entry: bytes | None = None
     card: bytes | None = None
     key: str | None = None
     digest: str | None = None
+    of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,9 @@ class Reading:
     errors: tuple[BookbinderError, ...] = ()
 
 
-def read_unit(job: ReadJob) -> Read | BookbinderError:
-    """One story (its card and entry) or the error that says why not; a bug in one story never
-    stops the others."""
+def read_unit(job: ReadJob) -> tuple[Read, ...] | BookbinderError:
+    """The input's stories (each its card and entry), or the error that says why not; a bug in one
+    input never stops the others."""
     if job.error is not None:
         return portable(job.error)
     try:
@@ -77,12 +79,17 @@ def read_unit(job: ReadJob) -> Read | BookbinderError:
     except BookbinderError as exc:
         return portable(exc)
     result = _read_one(job, data)
-    if not isinstance(result, Story):
+    if not isinstance(result, tuple):
         return portable(result)
     if not job.keep:
-        return Read(result, digest=digest)
-    card, entry, card_data = shelve(key, result)
-    return Read(card, entry, card_data, key, digest)
+        return tuple(Read(story, digest=digest) for story in result)
+    several = len(result) > 1
+    reads = []
+    for n, story in enumerate(result, 1):
+        own = StoryCache.part_key(key, n) if several else key
+        card, entry, card_data = shelve(own, story)
+        reads.append(Read(card, entry, card_data, own, digest, key if several else None))
+    return tuple(reads)
 
 
 def _content_key(job: ReadJob, digest: str) -> str:
@@ -91,13 +98,14 @@ def _content_key(job: ReadJob, digest: str) -> str:
                        job.layers)
 
 
-def _read_one(job: ReadJob, data: bytes) -> Story | BookbinderError:
+def _read_one(job: ReadJob, data: bytes) -> tuple[Story, ...] | BookbinderError:
     path = job.path
     try:
-        story = load_story(path, job.layers, data=data, fmt=job.fmt, follow_links=job.follow_links,
-                           on_disk=job.data is None and str(path) != "-")
-        story.words  # counted here, in the worker, and sent back with the story
-        return story
+        stories = load_file(path, job.layers, data=data, fmt=job.fmt, follow_links=job.follow_links,
+                            on_disk=job.data is None and str(path) != "-")
+        for story in stories:
+            story.words  # counted here, in the worker, and sent back with the story
+        return stories
     except BookbinderError as exc:
         return exc
     except MemoryError:
@@ -117,15 +125,15 @@ def read_stories(inputs: Inputs, executor: Executor, shelf: StoryCache | None, o
                  ) -> Reading:
     """Every story of `inputs`, in order: from the cache where it holds the input's card, else read
     as a unit on `executor`. With a `shelf`, stories come back as cards, their text kept there."""
-    results: dict[int, Story | Card | BookbinderError] = {}
+    results: dict[int, tuple[Story | Card, ...] | BookbinderError] = {}
     jobs: list[tuple[int, ReadJob]] = []
     for i, path in enumerate(inputs.paths):
-        job = _job(path, i, shelf, overrides, stdin, executor.local, follow_links)
+        job = _job(path, i, shelf, overrides, stdin, follow_links)
         kept = _kept(shelf, path, job)
         if kept is not None:
-            results[i] = kept.with_(mtime=path.stat().st_mtime)
-        else:
-            jobs.append((i, job))
+            results[i] = tuple(card.with_(mtime=path.stat().st_mtime) for card in kept)
+        else:  # a worker on another machine cannot read the path: it is sent the bytes
+            jobs.append((i, job if executor.local or job.data is not None or job.error else _with_bytes(job)))
     found, total = len(results), len(inputs.paths)
     detail = f"{found} from the cache" if shelf is not None and shelf.persistent else ""
     for done, (n, result) in enumerate(executor.run(read_unit, (job for _, job in jobs), isolate=True), found + 1):
@@ -135,13 +143,13 @@ def read_stories(inputs: Inputs, executor: Executor, shelf: StoryCache | None, o
     if found and not jobs:
         report(progress, "reading", found, total, "stories", detail)
     ordered = [results[i] for i in range(total)]
-    return Reading(tuple(r for r in ordered if not isinstance(r, BookbinderError)),
+    return Reading(tuple(s for r in ordered if not isinstance(r, BookbinderError) for s in r),
                    tuple(r for r in ordered if isinstance(r, BookbinderError)))
 
 
-def _job(path: Path, index: int, shelf: StoryCache | None, overrides, stdin: Stdin | None, local: bool,
+def _job(path: Path, index: int, shelf: StoryCache | None, overrides, stdin: Stdin | None,
          follow_links: bool) -> ReadJob:
-    """The unit that reads `path`: a local worker reads the file; a remote one is sent its bytes."""
+    """The unit that reads `path` (a worker reads the file; standard input's bytes travel with it)."""
     try:
         layers = tuple(overrides(path)) if overrides else ()
     except BookbinderError as exc:
@@ -151,8 +159,7 @@ def _job(path: Path, index: int, shelf: StoryCache | None, overrides, stdin: Std
         if stdin is None:
             return ReadJob(path, error=InputError("standard input is named, but was not read", "-"))
         return ReadJob(path, layers, scratch, shelf is not None, stdin.data, stdin.format)
-    job = ReadJob(path, layers, scratch, shelf is not None, follow_links=follow_links)
-    return job if local else _with_bytes(job)
+    return ReadJob(path, layers, scratch, shelf is not None, follow_links=follow_links)
 
 
 def _with_bytes(job: ReadJob) -> ReadJob:
@@ -169,33 +176,40 @@ def _with_bytes(job: ReadJob) -> ReadJob:
         return replace(job, error=exc)
 
 
-def _kept(shelf: StoryCache | None, path: Path, job: ReadJob) -> Card | None:
-    """The card the user's cache holds for an input it has seen unchanged, or None."""
+def _kept(shelf: StoryCache | None, path: Path, job: ReadJob) -> tuple[Card, ...] | None:
+    """The cards the user's cache holds for an input it has seen unchanged (one a story), or None."""
     if shelf is None or not shelf.persistent or job.error is not None or job.data is not None:
         return None
     digest = shelf.seen(stat_key(path))
     if digest is None:
         return None
     try:
-        return shelf.load_card(_content_key(job, digest))
+        return shelf.load_cards(_content_key(job, digest))
     except BookbinderError:
         return None  # the sidecar cannot be read now: the worker says why
 
 
-def _stored(shelf: StoryCache | None, job: ReadJob, result, path: Path) -> Story | Card | BookbinderError:
-    """A unit's result as a card (its entry kept), or the error for that input."""
+def _stored(shelf: StoryCache | None, job: ReadJob, result,
+            path: Path) -> tuple[Story | Card, ...] | BookbinderError:
+    """A unit's result as cards (their entries kept), or the error for that input. The input is
+    remembered as read only when every story of it is kept (and, for several, how many)."""
     if isinstance(result, Crash):
         return InputError(f"not read: {result.reason}", path)
-    if not isinstance(result, Read):
+    if not isinstance(result, tuple):
         return result
-    story = result.story
-    if shelf is not None and result.key and result.entry is not None:
-        if shelf.put(result.key, result.entry, result.card):
-            if job.data is None and str(path) != "-":
-                shelf.remember(stat_key(path), result.digest)
-        else:
-            story = unshelve(story, result.entry)  # the shelf cannot keep it (a full disk): kept here, whole
-    return story.with_(mtime=None if str(path) == "-" else path.stat().st_mtime)
+    stories, kept = [], True
+    for read in result:
+        story = read.story
+        if shelf is not None and read.key and read.entry is not None:
+            if not shelf.put(read.key, read.entry, read.card):
+                story, kept = unshelve(story, read.entry), False  # the shelf cannot keep it (a full disk): kept whole
+        stories.append(story.with_(mtime=None if str(path) == "-" else path.stat().st_mtime))
+    if shelf is not None and kept and result and result[0].entry is not None:
+        if result[0].of:
+            kept = shelf.put_count(result[0].of, len(result))
+        if kept and str(path) != "-":  # read once, never hashed again while it stays the same file
+            shelf.remember(stat_key(path), result[0].digest)
+    return tuple(stories)
 
 
 def load_stories(inputs: Sequence[str | Path], executor: Executor | None = None, cache: Path | None = None,

@@ -13,7 +13,7 @@ from ..inputs import read_input, unreadable  # noqa: F401 - unreadable: part of 
 from ..model import Story
 from .decode import decode
 from .docx import read_docx
-from .epub import read_epub
+from .epub import read_epub_stories
 from .fb2 import read_fb2
 from .mobi import read_mobi
 from .odt import read_odt
@@ -22,7 +22,7 @@ from .pdf import read_pdf
 from .rtf import read_rtf
 from .text import read_text
 
-Reader = Callable[[bytes, str], Story]
+Reader = Callable[[bytes, str], "Story | tuple[Story, ...]"]  # a book of several stories gives them all
 
 
 def _text_reader(data: bytes, source: str) -> Story:
@@ -47,7 +47,7 @@ FORMATS: tuple[Format, ...] = (
     Format("text", (".txt", ".text"), _text_reader),
     Format("markdown", (".md", ".markdown"), read_markdown),
     Format("html", (".html", ".htm", ".xhtml"), read_html),
-    Format("epub", (".epub",), read_epub),
+    Format("epub", (".epub",), read_epub_stories),
     Format("pdf", (".pdf",), read_pdf),
     Format("mobi", (".mobi", ".azw3", ".azw", ".prc"), read_mobi),
     Format("docx", (".docx",), read_docx),
@@ -140,18 +140,29 @@ def _zipped(data: bytes) -> str | None:
 
 def read_path(path: Path) -> Story:
     """Read one story file; InputError names the file when it cannot be read (not a regular file,
-    larger than `inputs.MAX_INPUT`, unreadable)."""
+    larger than `inputs.MAX_INPUT`, unreadable) or holds several stories."""
     return read_data(read_input(path), str(path))
 
 
-def read_data(data: bytes, source: str, fmt: str | None = None) -> Story:
-    """Read a story from bytes (a file's, or standard input's as "-"): `fmt` if given (a FORMATS
-    name), else the format `format_of` finds from the name and the content."""
+def read_all(data: bytes, source: str, fmt: str | None = None) -> tuple[Story, ...]:
+    """Every story in bytes (a file's, or standard input's as "-"): one for most files, each story
+    of a book bookbinder made. `fmt` if given (a FORMATS name), else the format `format_of` finds
+    from the name and the content."""
     fmt = fmt or format_of(Path(source), data)
     reader = READERS.get(fmt)
     if reader is None:
         raise InputError(f"is not a format bookbinder reads ({fmt}); it reads {READ}", source)
-    return reader(data, source)
+    read = reader(data, source)
+    return read if isinstance(read, tuple) else (read,)
+
+
+def read_data(data: bytes, source: str, fmt: str | None = None) -> Story:
+    """The one story in bytes, as `read_all` reads it; InputError when the file holds several
+    (a book bookbinder made): `read_all` gives them."""
+    stories = read_all(data, source, fmt)
+    if len(stories) != 1:
+        raise InputError(f"holds {len(stories)} stories (a book bookbinder made), not one", source)
+    return stories[0]
 
 
 def _article(kind: str) -> str:

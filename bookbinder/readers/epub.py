@@ -37,6 +37,7 @@ from .decode import clean_text
 from .epubbook import read_pieces, usable
 from .epubgutenberg import strip_gutenberg_documents
 from .epubmeta import package_fields
+from .epubown import read_own
 from .epubnav import Navigation, combine, read_guide, read_nav, read_ncx
 from .epubplan import FURNITURE, Book, DocInfo, declared_kind, file_kind, plan
 from .epubsplit import prepare, split_documents
@@ -129,13 +130,30 @@ class _Document:
     linear: bool
 
 
+def read_epub_stories(data: bytes, source: str) -> tuple[Story, ...]:
+    """EPUB bytes -> the stories it holds: each story of a book bookbinder made (`epubown`), else
+    the one story `read_epub` reads."""
+    archive = _Archive(data, source)
+    opf_path = _package_path(archive)
+    opf, base = archive.xml(opf_path), posixpath.dirname(opf_path)
+    manifest = _manifest(opf, base)
+    images = _ImageLoader(archive, {path: media for path, media, _ in manifest.values()})
+    own = read_own([item.path for item in _spine(opf, manifest)], archive.xml,
+                   lambda folder, src, alt: images.load(images.resolve(folder, src), alt), source,
+                   tuple(_texts(opf, ".//dc:creator")))
+    return own or (_read(archive, source, opf, base, manifest),)
+
+
 def read_epub(data: bytes, source: str) -> Story:
     """EPUB bytes -> Story: the package's metadata first, then the layouts of the sites whose
     downloads keep their own habits (AO3, FanFicFare), else the structure the book declares."""
     archive = _Archive(data, source)
     opf_path = _package_path(archive)
     opf, base = archive.xml(opf_path), posixpath.dirname(opf_path)
-    manifest = _manifest(opf, base)
+    return _read(archive, source, opf, base, _manifest(opf, base))
+
+
+def _read(archive: _Archive, source: str, opf: etree._Element, base: str, manifest: dict) -> Story:
     fields = package_fields(opf)
     nav = _navigation(archive, opf, base, manifest)
     diagnostics: list[Diagnostic] = []
@@ -147,6 +165,10 @@ def read_epub(data: bytes, source: str) -> Story:
     if any(layout.matches(d.page) for layout in of_kind("html") for d in docs):
         return _by_layout(docs, fields, source, diagnostics, images)
     return _declared(docs, nav, fields, source, diagnostics, images)
+
+
+def _texts(opf: etree._Element, path: str) -> list[str]:
+    return [" ".join(e.text.split()) for e in opf.iterfind(path, _NS) if e.text and e.text.strip()]
 
 
 def _package_path(archive: _Archive) -> str:

@@ -41,8 +41,9 @@ def package_fields(opf: etree._Element) -> FieldSet:
     fs.tags = [s for s in _texts(meta, "subject") if not _STATUS_SUBJECT.match(s)]
     described = next((e.text for e in meta.iterfind("dc:description", _NS) if (e.text or "").strip()), None)
     fs.summary = list(description_blocks(described)) if described and not _names_only(described, fs.title) else []
-    fs.series = _series(meta, refines)
+    fs.series, fs.series_index = _series(meta, refines)
     fs.url = next((t for t in _texts(meta, "identifier") + _texts(meta, "source") if re.match(r"https?://", t)), None)
+    fs.identifiers = _identifiers(meta)
     return fs
 
 
@@ -90,17 +91,45 @@ def _published(meta: etree._Element) -> str | None:
     return None
 
 
-def _series(meta: etree._Element, refines: dict) -> str | None:
-    """calibre's <meta name="calibre:series">, or an EPUB 3.3 collection (§5.5.6 belongs-to-collection)
-    whose collection-type is "series" or unstated. The model keeps the name; the index is not kept."""
-    for m in meta.iterfind("opf:meta", _NS):
+def _series(meta: etree._Element, refines: dict) -> tuple[str | None, float | None]:
+    """calibre's <meta name="calibre:series"> (and calibre:series_index), or an EPUB 3.3 collection
+    (§5.5.6 belongs-to-collection) whose collection-type is "series" or unstated, with its
+    group-position: (name, index)."""
+    metas = list(meta.iterfind("opf:meta", _NS))
+    for m in metas:
         if m.get("name") == "calibre:series" and _clean(m.get("content")):
-            return _clean(m.get("content"))
+            index = next((x.get("content") for x in metas if x.get("name") == "calibre:series_index"), None)
+            return _clean(m.get("content")), _number(index)
         if m.get("property") == "belongs-to-collection" and _clean(m.text) and not m.get("refines"):
-            kind = refines.get((m.get("id") or "", "collection-type"), "series")
-            if kind == "series":
-                return _clean(m.text)
-    return None
+            ref = m.get("id") or ""
+            if refines.get((ref, "collection-type"), "series") == "series":
+                return _clean(m.text), _number(refines.get((ref, "group-position")))
+    return None, None
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        return None
+    return value if 0 <= value < 1e6 else None
+
+
+# dc:identifier schemes that name a work where it was published (calibre writes "ao3:334557" or
+# opf:scheme="AO3"); a book's own uuid or calibre id names the file, not the work.
+_WORK_SCHEMES = {"ao3", "ffnet", "fictionpress", "isbn", "doi"}
+
+
+def _identifiers(meta: etree._Element) -> list[tuple[str, str]]:
+    found = []
+    for e in meta.iterfind("dc:identifier", _NS):
+        text, scheme = _clean(e.text), (e.get(f"{_OPF_ATTR}scheme") or "").strip().casefold()
+        if not scheme and re.match(r"^[a-z0-9]+:(?!//)", text, re.I):
+            scheme, text = (p.strip() for p in text.split(":", 1))
+            scheme = scheme.casefold()
+        if scheme in _WORK_SCHEMES and text:
+            found.append((scheme, text))
+    return found
 
 
 def _names_only(described: str, title: str | None) -> bool:

@@ -140,6 +140,25 @@ def parse_status(value: str) -> str | None:
     return v or None
 
 
+_SERIES = (  # "Part 2 of Tides" (AO3), "Tides [2]" (FanFicFare), "Tides #2", "Tides, book 2"
+    re.compile(r"^part\s+(?P<index>\d+(?:\.\d+)?)\s+of\s+(?P<name>.+)$", re.I),
+    re.compile(r"^(?P<name>.+?)\s*(?:\[(?P<i1>\d+(?:\.\d+)?)\]|#\s*(?P<i2>\d+(?:\.\d+)?)"
+               r"|,?\s+(?:book|part|vol\.?|volume)\s+(?P<i3>\d+(?:\.\d+)?))$", re.I),
+)
+
+
+def parse_series(value: str) -> tuple[str | None, float | None]:
+    """"Part 2 of Tides" -> ("Tides", 2.0); "Tides" -> ("Tides", None). A work in several series
+    ("Part 1 of A, Part 3 of B") is placed in the first."""
+    value = " ".join(value.split())
+    first = re.split(r",\s*(?=part\s+\d)", value, flags=re.I)[0]
+    for pattern in _SERIES:
+        if m := pattern.match(first):
+            index = next(v for k, v in m.groupdict().items() if k != "name" and v)
+            return m["name"].strip(" ,") or None, float(index)
+    return value or None, None
+
+
 _LANGUAGES = {
     "english": "en", "français": "fr", "french": "fr", "deutsch": "de", "german": "de", "español": "es",
     "spanish": "es", "italiano": "it", "italian": "it", "português": "pt", "portuguese": "pt",
@@ -201,7 +220,9 @@ class FieldSet:
             self.status = parse_status(value)
         elif name == "language":
             self.language = parse_language(value) or self.language
-        elif name in {"title", "rating", "series", "url"}:
+        elif name == "series":
+            self.series, self.series_index = parse_series(value)
+        elif name in {"title", "rating", "url"}:
             setattr(self, name, value)
         else:
             return False

@@ -100,10 +100,13 @@ def _fill(story: Story, container: FieldSet | None, page: Page) -> Story:
     meta = story.meta
     fallback = container.metadata() if container else None
     changes = {}
-    for name in ("title", "language", "published", "updated", "rating", "series"):
+    for name in ("title", "language", "published", "updated", "rating", "series", "url"):
         if getattr(meta, name) is None and fallback is not None and getattr(fallback, name) is not None:
             changes[name] = getattr(fallback, name)
-    for name in ("authors", "summary", "fandoms", "tags"):
+    if fallback is not None and meta.series_index is None and fallback.series_index is not None \
+            and fallback.series == (changes.get("series") or meta.series):
+        changes["series_index"] = fallback.series_index  # a series and its place come together
+    for name in ("authors", "summary", "fandoms", "tags", "identifiers"):
         if not getattr(meta, name) and fallback is not None and getattr(fallback, name):
             changes[name] = getattr(fallback, name)
     if meta.title is None and "title" not in changes and page.title:

@@ -17,7 +17,7 @@ import re
 from lxml import etree
 
 from ...model import Diagnostic, Note, Pairing, Story
-from ..fields import parse_date, parse_language, parse_words
+from ..fields import parse_date, parse_language, parse_series, parse_words
 from ..html import ImageLoader, Page, has_class, spaced_text, text_of
 from ..work import WorkReader
 
@@ -84,8 +84,7 @@ class Ao3Work(WorkReader):
         elif name == "language":
             self.fields.language = lang or parse_language(value)
         elif name == "series":
-            m = re.search(r"part\s+(\d+)\s+of\s+(.+)", value, re.I)
-            self.fields.series = (m.group(2).split(",")[0].strip() if m else value) or None
+            self.fields.series, self.fields.series_index = parse_series(value)
         elif name in {"warnings", "categories", "fandoms", "tags"}:
             getattr(self.fields, name).extend(items)
 
@@ -272,8 +271,22 @@ def read_work_page(page: Page, source: str, images: ImageLoader | None = None) -
     for el in skin.iter("p", "div"):
         if el.get("id") == "children" or (el.tag == "p" and _MESSAGE.match(text_of(el))):
             r.drop("AO3 pointer to notes or related works", spaced_text(el))
+    r.fields.url = r.fields.url or _work_url(body)
     _report_page_cruft(body, r)
     return r.story()
+
+
+_WORK_LINK = re.compile(r"^(?:https?://(?:www\.)?archiveofourown\.org)?/works/(\d+)(?:[/?#]|$)")
+
+
+def _work_url(body: etree._Element) -> str | None:
+    """The work's address, from the page's own links to it (the work navigation's "Entire Work")."""
+    for nav in body.iter("ul"):
+        if has_class(nav, "work") and has_class(nav, "navigation"):
+            for a in nav.iter("a"):
+                if m := _WORK_LINK.match(a.get("href") or ""):
+                    return f"https://archiveofourown.org/works/{m.group(1)}"
+    return None
 
 
 def _report_page_cruft(body: etree._Element, r: Ao3Work) -> None:

@@ -27,6 +27,20 @@ _PACKAGING = {"packaged", "publisher", "chapters", "story url", "author url", "s
               "story id", "author id", "created", "date created", "site abbreviation"}
 
 
+_WORK_URL = {"story url"}  # where the work was published: its identifier, not packaging
+
+
+def _url(value: str) -> str | None:
+    m = re.match(r"\s*(https?://\S+)", value)
+    return m.group(1) if m else None
+
+
+def _work_url(r: WorkReader, label: str, url: str) -> None:
+    r.fields.url = url
+    r.diagnostics.append(Diagnostic("header-field", f"FanFicFare field {label!r} read as the work's address",
+                                    f"{label}: {url}"))
+
+
 def is_fanficfare(page: Page) -> bool:
     body = page.body
     if any(has_class(a, "authorlink") for a in body.iter("a")) or "fff_" in page.body_class:
@@ -85,6 +99,9 @@ def _title_page(body: etree._Element, r: WorkReader) -> None:
             continue
         value = _value_of(b)
         key = label.casefold()
+        if key in _WORK_URL and _url(text_of(value)):
+            _work_url(r, label, _url(text_of(value)))
+            continue
         if key in _PACKAGING:
             r.drop(f"FanFicFare packaging field {label!r}", f"{label}: {text_of(value)}")
             continue
@@ -214,6 +231,9 @@ def _txt_title_page(lines: list[str], r: WorkReader) -> None:
         value = " ".join(v.strip() for v in value_lines if v.strip())
         said = f"{key}: " + "\n".join(value_lines).strip()
         k = key.casefold()
+        if k in _WORK_URL and _url(value):
+            _work_url(r, key, _url(value))
+            continue
         if k in _PACKAGING:
             r.drop(f"FanFicFare packaging field {key!r}", said)
             continue

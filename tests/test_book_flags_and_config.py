@@ -1,5 +1,6 @@
-"""The flags calibre's, pandoc's and FanFicFare's users reach for first (issue 12), run as a user
-runs them: the real command, its files, its output and its exit status."""
+"""The book flags and bookbinder.toml that calibre's, pandoc's and FanFicFare's users reach for
+first (issue 12), run as a user runs them: the real command, its files, its output and its exit
+status; also standard input, progress, shell completion and the library's matching options."""
 from __future__ import annotations
 
 import zipfile
@@ -9,8 +10,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import SEEDS, epubcheck_many, png
-from test_cli import run
+from conftest import SEEDS, png, run
 
 SEED = SEEDS / "004_9a223c5f57314a43.txt"
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
@@ -23,7 +23,7 @@ def _opf(book: Path) -> etree._Element:
 
 
 @pytest.fixture(scope="module")
-def dressed(tmp_path_factory) -> dict[str, Path]:
+def dressed(tmp_path_factory, epubcheck) -> dict[str, Path]:
     """One story and the seeds' anthology built with every book flag; their epubcheck reports."""
     folder = tmp_path_factory.mktemp("dressed")
     (folder / "cover.png").write_bytes(png())
@@ -42,7 +42,7 @@ def dressed(tmp_path_factory) -> dict[str, Path]:
     pdf = run("build", str(SEED), "-o", str(folder / "one.pdf"), *flags)
     assert pdf.returncode == 0, pdf.stderr
     books["pdf"] = folder / "one.pdf"
-    books["checks"] = epubcheck_many([books["one"], books["many"]])
+    books["checks"] = epubcheck([books["one"], books["many"]])
     return books
 
 
@@ -51,7 +51,7 @@ def test_book_flags_reach_the_package(dressed, name: str) -> None:
     opf = _opf(dressed[name])
     text = lambda path: [e.text for e in opf.iterfind(path, NS)]  # noqa: E731
     assert text(".//dc:creator") == ["Ann Thology"]  # a real creator, not a contributor
-    assert text(".//dc:publisher") == ["Zine Press"] and text(".//dc:date") == ["2024-05-01"]
+    assert text(".//dc:publisher") == ["Zine Press"] and text(".//dc:date") == ["2024-05-01T00:00:00Z"]
     assert text(".//dc:language") == ["en-gb"] or text(".//dc:language") == ["en-GB"]
     assert "Hospital AU" in text(".//dc:subject") and text(".//dc:description") == ["Five."]
     series = opf.find(".//opf:meta[@property='belongs-to-collection']", NS)
@@ -234,12 +234,12 @@ def test_the_library_reports_every_phase_of_a_build(tmp_path: Path) -> None:
 
 
 def test_a_log_gets_a_line_per_long_phase(monkeypatch, capsys) -> None:
-    from bookbinder import cli
+    from bookbinder import terminal
 
     clock = iter([0.0, 0.5, 11.0, 12.0, 12.0, 12.5, 13.0, 13.0]).__next__
-    monkeypatch.setattr(cli.time, "monotonic", clock)
-    monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: False)
-    with cli._Reporter() as progress:
+    monkeypatch.setattr(terminal.time, "monotonic", clock)
+    monkeypatch.setattr(terminal.sys.stderr, "isatty", lambda: False)
+    with terminal.Reporter() as progress:
         progress("book.pdf: laying out", 0, 3, "parts", "")
         progress("book.pdf: laying out", 1, 3, "parts", "40 pages")
         progress("book.pdf: laying out", 2, 3, "parts", "80 pages")    # 11 s in: a line while it runs
@@ -249,7 +249,7 @@ def test_a_log_gets_a_line_per_long_phase(monkeypatch, capsys) -> None:
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == ["bookbinder: book.pdf: laying out: 2/3 parts, 80 pages (7 pages/s)",
                      "bookbinder: book.pdf: laying out: 3 parts in 12.0 s, 120 pages (10 pages/s)"]
-    with cli._Reporter(quiet=True) as progress:
+    with terminal.Reporter(quiet=True) as progress:
         assert progress is None  # --quiet: nobody listens
 
 

@@ -1,4 +1,6 @@
-"""Issue 10's rules, each named for the house habit it reads, each with a small golden case."""
+"""The writing conventions of the sites and archives stories come from, read right (issue 10's rules):
+fanfiction.net's review pleas, AO3's preface and PDF text, FanFicFare's layouts, Project Gutenberg's
+and Aozora Bunko's title pages and notes, chapter headings in other languages; each with a small case."""
 from __future__ import annotations
 
 from bookbinder.accounting import missing_words

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Mapping
 
 from .book import Book, story_title
 from .clean.names import fold, without_medium
-from .library import rename_pairings, unify_names
+from .library import is_published_book, rename_pairings, unify_names
 from .errors import BookbinderError, UsageError
 from .ratings import KNOWN_RATINGS, rating_level
 from .model import Pairing, Story
@@ -107,14 +107,15 @@ def group(stories: list[Story], by: str, infer: bool = True, unified: bool = Fal
     for story, keys in entries:
         for key in keys or [GROUPINGS[by].no_group]:
             world = _world(story, infer)
-            label = f"{key} ({world})" if world and len(worlds.get(fold(key), ())) > 1 else key
+            label = f"{key} ({world})" if world and len(worlds.get(fold(key), set()) - {None}) > 1 else key
             name = folded.setdefault(fold(label), without_medium(label))
             groups.setdefault(name, []).append(story)
     return groups
 
 
 def _worlds(entries: list[tuple[Story, list[str]]], infer: bool) -> dict[str, set[str | None]]:
-    """folded person or pairing -> the fandoms of the stories that hold it."""
+    """folded person or pairing -> the fandoms of the stories that hold it (None: not known; a
+    story of no known fandom makes no second world of a name)."""
     worlds: dict[str, set[str | None]] = {}
     for story, keys in entries:
         for key in keys:
@@ -123,10 +124,15 @@ def _worlds(entries: list[tuple[Story, list[str]]], infer: bool) -> dict[str, se
 
 
 def _world(story: Story, infer: bool) -> str | None:
-    """The fandom a person of `story` belongs to, as AO3 disambiguates a name two fandoms use:
-    "John (Sherlock)", "John (Grey's Anatomy)"."""
+    """The canon a person of `story` belongs to, as AO3 disambiguates a name two canons use:
+    "John (Sherlock)", "John (Grey's Anatomy)"; a published book is its own canon, named by its
+    author as AO3 names one ("Sherlock Holmes (Arthur Conan Doyle)"). None: not known."""
     fandoms = keys_of(story, "fandom", infer)[0]
-    return without_medium(fandoms[0]) if fandoms else None
+    if fandoms:
+        return without_medium(fandoms[0])
+    if is_published_book(story):
+        return story.meta.authors[0] if story.meta.authors else story_title(story)
+    return None
 
 
 # ------------------------------------------------------------------ filters and order

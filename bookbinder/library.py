@@ -103,13 +103,22 @@ def _place(story: S, known: dict[str, str], people: _People) -> S:
     best, strong, weak = found[0]
     shown = ", ".join(strong + weak)
     tied = len(found) > 1 and (len(found[1][1]), len(found[1][2])) == (len(strong), len(weak))
-    sure = (len(strong) >= 2 or bool(strong and weak)) and not tied
+    tagged = [n for n in strong if " " in n and fold(n) in _stated(story)]  # its own tag list says so
+    sure = (len(strong) >= 2 or bool(strong and weak) or bool(tagged)) and not tied
     if not sure:
         return story.diagnose("fandom-not-inferred", f"no fandom stated; it shares {shown} with "
                                                      f"{known.get(best, best)} stories, too little to place it "
-                                                     "(two full names, or a full name and another name, are needed)")
+                                                     "(two full names, a full name and another name, or a "
+                                                     "character it states by full name are needed)")
     return _inferred(story, [known.get(best, best)], f"it names {shown}, people of {known.get(best, best)} "
                                                      "stories in this collection")
+
+
+def _stated(story: Story | Card) -> set[str]:
+    """The folded names of the people a story states (its characters and pairings)."""
+    meta = story.meta
+    return {fold(w) for n in list(meta.characters) + [m for p in meta.pairings for m in p.members]
+            for w in person_names(n)}
 
 
 def _inferred(story: S, fandoms: list[str], why: str) -> S:
@@ -165,9 +174,7 @@ class _People:
 
     def evidence(self, story: Story | Card) -> list[tuple[str, list[str], list[str]]]:
         """(fandom, full names it shares, given names it shares), the most shared first."""
-        meta = story.meta
-        stated = {fold(w) for n in list(meta.characters) + [m for p in meta.pairings for m in p.members]
-                  for w in person_names(n)}
+        stated = _stated(story)
         names = {fold(p): p for n in all_names(story) for p in person_names(n)}
         found = []
         for key, full in self.full.items():

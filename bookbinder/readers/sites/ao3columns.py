@@ -44,10 +44,11 @@ def _bare_label(t: str) -> str | None:
     return m["label"] if m and not m["value"] and m["label"].casefold() in TAG_LABELS else None
 
 
-def tag_columns(text: list[str], i: int, title: str | None) -> tuple[list[tuple[str, list[str]]], int]:
-    """The (label, value lines) pairs of a column-printed tag list from line `i`, and the line
-    after it (the title repeated over the byline, or the byline). No pairs when the values
-    cannot be matched to the labels (fewer values than labels)."""
+def tag_columns(text: list[str], i: int, title: str | None) -> tuple[list[tuple[str, list[str]]], list[str], int]:
+    """The (label, value lines) pairs of a column-printed tag list from line `i`, the values left
+    unread (a rating that is none of AO3's: unknown is null, never a neighbour's value), and the
+    line after the list (the title repeated over the byline, or the byline). No pairs when the
+    values cannot be matched to the labels (fewer values than labels)."""
     labels, values = [], []
     while i < len(text):
         t = text[i]
@@ -60,8 +61,15 @@ def tag_columns(text: list[str], i: int, title: str | None) -> tuple[list[tuple[
         i += 1
     cuts = _cuts(labels, values)
     if cuts is None:
-        return [], i
-    return [(label, [_joined(values[a:b])]) for label, (a, b) in zip(labels, cuts)], i
+        return [], [], i
+    pairs, left = [], []
+    for label, (a, b) in zip(labels, cuts):
+        value = _joined(values[a:b])
+        if _fits(label, values[a:b]) > _WRONG:
+            pairs.append((label, [value]))
+        else:
+            left.append(f"{label} {value}")
+    return pairs, left, i
 
 
 def _joined(lines: list[str]) -> str:

@@ -145,9 +145,12 @@ def _rows(text: list[str], i: int, r: Ao3Work) -> int | None:
 def _columns(text: list[str], i: int, r: Ao3Work) -> int:
     """The tag list as plain pdftotext prints it, labels first, then values (`ao3columns`)."""
     start = i
-    pairs, i = tag_columns(text, i, r.fields.title)
+    pairs, left, i = tag_columns(text, i, r.fields.title)
     for label, value in pairs:
         _tag(r, label, value)
+    if left:
+        r.diagnostics.append(Diagnostic("header-field", "AO3 tag list: values that fit no label left unread",
+                                        "\n".join(left)))
     if not pairs:
         r.diagnostics.append(Diagnostic("header-field", "AO3 tag list read, but its values could not be matched "
                                         "to its labels", "\n".join(t for t in text[start:i] if t)))

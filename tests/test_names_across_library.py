@@ -257,3 +257,14 @@ def test_a_stated_character_tag_places_a_story_a_first_name_does_not(tmp_path: P
                                        "as he always did, and looked at the sea.\n", encoding="utf-8")
     books = _book_of(_groups(_stories(folder), "fandom"), "tagged.txt")
     assert books == (["The Locked Tomb Series - Tamsyn Muir"] if placed else ["Unknown Fandom"])
+
+
+def test_the_seed_collections_are_the_same_beside_other_fandoms(tmp_path: Path) -> None:
+    """The Mark/Lexie and Mark/Alex books of the seeds hold the same stories in the mixed library."""
+    seeds = tuple(sorted(p.name for p in SEEDS.glob("*.txt")))
+    alone = _groups(_stories(_library(tmp_path / "seeds", seeds=seeds)), "pairing")
+    mixed = _groups(_stories(_library(tmp_path / "mixed", *sorted(p.name for p in LIBRARY.glob("*.txt")),
+                                      seeds=seeds)), "pairing")
+    assert alone == {"Lexie Grey/Mark Sloan": set(seeds) - {"004_9a223c5f57314a43.txt"},
+                     "Alex Karev/Mark Sloan": {"004_9a223c5f57314a43.txt"}}
+    assert {k: mixed[k] for k in alone} == alone

@@ -31,15 +31,55 @@ _ORIGINAL = {"original work", "original fiction", "original", "original works"}
 
 def unify_names(stories: Iterable[S]) -> list[S]:
     """`stories` with their fandoms placed (`place_fandoms`) and their names joined inside each fandom."""
-    placed = place_fandoms(list(stories))
+    placed = name_tagged(place_fandoms(list(stories)))
     scopes = [_scope(s) for s in placed]
     members: dict[str, list[str]] = {}
     for story, scope in zip(placed, scopes):
         for key in scope:
             members.setdefault(key, []).extend(all_names(story))
     tables = {key: alias_table(names) for key, names in members.items()}
-    return [_rename(s, _table(scope, tables) if scope else alias_table(all_names(s)))
-            for s, scope in zip(placed, scopes)]
+    people = _People.of(s for s in placed if s.meta.fandoms)
+    out = []
+    for story, scope in zip(placed, scopes):
+        if scope:
+            out.append(_rename(story, _table(scope, tables)))
+            continue
+        lean = _lean(story, people)  # names read as one fandom's people's, the fandom left unknown
+        own = alias_table(all_names(story))
+        story = _rename(story, {**tables.get(lean[0], {}), **own} if lean else own)
+        out.append(_said(story, "names-read-in-fandom", lean[1]) if lean else story)
+    return out
+
+
+def _said(story: S, code: str, message: str) -> S:
+    """`story` with a diagnostic, once: unifying a library twice (the API's `unify`, then `group`)
+    decides the same and says it once."""
+    if any(d.code == code and d.message == message for d in story.diagnostics):
+        return story
+    return story.diagnose(code, message)
+
+
+def _read_before(story: Story | Card) -> bool:
+    """Its names were read as a fandom's people by an earlier pass (`_lean`): the full names that
+    gave it are the library's reading, no evidence of the story's own."""
+    return any(d.code == "names-read-in-fandom" for d in story.diagnostics)
+
+
+def _lean(story: Story | Card, people: _People) -> tuple[str, str] | None:
+    """(fandom, why) where a story the library cannot place names two or more people of one fandom
+    and of no other: too little to place it ("never first names alone"), enough to read its
+    "Mark" and "Lexie" as that fandom's Mark Sloan and Lexie Grey rather than as strangers."""
+    if story.meta.fandoms or is_published_book(story) or _read_before(story):
+        return None
+    found = people.evidence(story)
+    if not found:
+        return None
+    best, strong, weak = found[0]
+    tied = len(found) > 1 and (len(found[1][1]), len(found[1][2])) == (len(strong), len(weak))
+    if tied or len(strong) + len(weak) < 2:
+        return None
+    return best, (f"fandom not placed; its names {', '.join(strong + weak)} are read as those of the people of "
+                  f"the {best} stories in this collection, the only ones it shares")
 
 
 def _scope(story: Story | Card) -> frozenset[str]:
@@ -82,13 +122,40 @@ def rename_pairings(pairings: tuple[Pairing, ...], name: Callable[[str], str]) -
     return tuple(dict.fromkeys(Pairing.of([name(m) for m in p.members], p.kind) for p in pairings))
 
 
+def stated_names(story: Story | Card) -> list[str]:
+    return list(story.meta.characters) + [m for p in story.meta.pairings for m in p.members]
+
+
+def name_tagged(stories: list[S]) -> list[S]:
+    """Stories whose text uses a name often without showing whether it is a person's, with that
+    name among their inferred characters where a character tag of their fandom's stories names it
+    ("Addison" -> "Addison Montgomery"), said in a diagnostic."""
+    tags = _People.of((s for s in stories if s.meta.characters or s.meta.pairings), stated_names)
+    return [_with_tagged(s, tags) for s in stories]
+
+
+def _with_tagged(story: S, tags: _People) -> S:
+    found = []
+    for name in story.meta.inferred.named:
+        people = [p for p in (tags.person(key, name) for key in sorted(_scope(story))) if p]
+        if people:
+            found.append(people[0])
+    if not found:
+        return story
+    characters = tuple(dict.fromkeys(story.meta.inferred.characters + tuple(found)))
+    story = story.with_(meta=story.meta.with_(inferred=replace(story.meta.inferred, characters=characters)))
+    return _said(story, "character-from-tags", f"{', '.join(found)}: named in its text, and a character tag "
+                                                 "of its fandom's stories in this collection (kept as inferred)")
+
+
 # ------------------------------------------------------------------ where a story belongs
 def place_fandoms(stories: list[S]) -> list[S]:
     """Stories that state no fandom, with the one their notes or their people place them in (as
     inferred, said in a diagnostic)."""
     known = {fold(f): without_medium(f) for s in stories for f in s.meta.fandoms if fold(f) not in _ORIGINAL}
     people = _People.of(s for s in stories if s.meta.fandoms)  # stated fandoms only: no chains of guesses
-    return [_place(s, known, people) if not _scope(s) and not s.meta.fandoms else s for s in stories]
+    return [_place(s, known, people) if not _scope(s) and not s.meta.fandoms and not _read_before(s) else s
+            for s in stories]
 
 
 def _place(story: S, known: dict[str, str], people: _People) -> S:
@@ -106,7 +173,7 @@ def _place(story: S, known: dict[str, str], people: _People) -> S:
     tagged = [n for n in strong if " " in n and fold(n) in _stated(story)]  # its own tag list says so
     sure = (len(strong) >= 2 or bool(strong and weak) or bool(tagged)) and not tied
     if not sure:
-        return story.diagnose("fandom-not-inferred", f"no fandom stated; it shares {shown} with "
+        return _said(story, "fandom-not-inferred", f"no fandom stated; it shares {shown} with "
                                                      f"{known.get(best, best)} stories, too little to place it "
                                                      "(two full names, a full name and another name, or a "
                                                      "character it states by full name are needed)")
@@ -124,7 +191,7 @@ def _stated(story: Story | Card) -> set[str]:
 def _inferred(story: S, fandoms: list[str], why: str) -> S:
     inferred = replace(story.meta.inferred, fandoms=tuple(fandoms))
     story = story.with_(meta=story.meta.with_(inferred=inferred))
-    return story.diagnose("fandom-inferred", f"no fandom stated; {why} (kept as inferred)")
+    return _said(story, "fandom-inferred", f"no fandom stated; {why} (kept as inferred)")
 
 
 def _named_in_notes(story: Story | Card, known: dict[str, str]) -> list[str]:
@@ -157,13 +224,24 @@ class _People:
         self.given: dict[str, dict[str, set[str]]] = {}  # fandom -> folded given name -> folded full names
 
     @classmethod
-    def of(cls, stories: Iterable[Story | Card]) -> _People:
+    def of(cls, stories: Iterable[Story | Card], names: Callable[[Story | Card], list[str]] = None) -> _People:
+        """The people of `stories`, by `names` (all their names, stated and inferred, by default)."""
         people = cls()
         for story in stories:
             for key in _scope(story):
-                for name in all_names(story):
+                for name in (names or all_names)(story):
                     people.add(key, name)
         return people
+
+    def person(self, key: str, name: str) -> str | None:
+        """The full name `name` is of a person of fandom `key`: itself, or the one full name a
+        given name starts (None when it names nobody there, or two people)."""
+        folded = fold(name)
+        if folded in self.full.get(key, {}):
+            return self.full[key][folded]
+        if " " not in folded and self._one(key, folded):
+            return self.full[key][next(iter(self.given[key][folded]))]
+        return None
 
     def add(self, key: str, name: str) -> None:
         for words in (p.split() for p in person_names(name)):

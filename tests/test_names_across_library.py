@@ -268,3 +268,41 @@ def test_the_seed_collections_are_the_same_beside_other_fandoms(tmp_path: Path) 
     assert alone == {"Lexie Grey/Mark Sloan": set(seeds) - {"004_9a223c5f57314a43.txt"},
                      "Alex Karev/Mark Sloan": {"004_9a223c5f57314a43.txt"}}
     assert {k: mixed[k] for k in alone} == alone
+
+
+@pytest.mark.parametrize("tagged", [True, False])
+def test_a_name_a_fandoms_tag_list_gives_is_a_person(tmp_path: Path, tagged: bool) -> None:
+    """Seed 003 names "Addison" three times with no sign of a person ("with Addison", "Why Addison
+    aborted"); a Grey's Anatomy story tagging Addison Montgomery makes her one, and nothing else does."""
+    folder = _library(tmp_path / "lib", seeds=("003_4d2beab12d32851b.txt", "004_9a223c5f57314a43.txt"))
+    if tagged:
+        (folder / "addison.txt").write_text("Title: Private Practice\nFandom: Grey's Anatomy\n"
+                                            "Characters: Addison Montgomery, Mark Sloan\n\nAddison left for LA.\n",
+                                            encoding="utf-8")
+    books = _groups(_stories(folder), "character")
+    if tagged:
+        assert books["Addison Montgomery"] == {"003_4d2beab12d32851b.txt", "addison.txt"}
+    else:
+        assert not [b for b in books if "Addison" in b]
+
+
+def test_short_names_of_an_unplaced_story_are_read_as_the_one_fandom_they_name(tmp_path: Path) -> None:
+    """Four seeds: 003 names Mark and Lexie, people of the Grey's Anatomy stories and of no other,
+    by first name only: too little to place it in Grey's Anatomy, enough to read its "Lexie/Mark" as
+    Lexie Grey/Mark Sloan (a book of its own would split the pairing). One first name is not enough."""
+    seeds = tuple(sorted(p.name for p in SEEDS.glob("*.txt")))[:4]
+    stories = _stories(_library(tmp_path / "lib", seeds=seeds))
+    assert _groups(stories, "pairing") == {"Lexie Grey/Mark Sloan": set(seeds)}
+    assert _book_of(_groups(stories, "fandom"), "003_4d2beab12d32851b.txt") == ["Unknown Fandom"]
+    three = next(s for s in stories if s.source.endswith("003_4d2beab12d32851b.txt"))
+    assert any(d.code == "names-read-in-fandom" for d in three.diagnostics)
+
+
+def test_unifying_twice_decides_as_once(tmp_path: Path) -> None:
+    """The API's `unify`, then `group` (which unifies too): the same stories, each decision said once."""
+    folder = _library(tmp_path / "lib", *sorted(p.name for p in LIBRARY.glob("*.txt")),
+                      seeds=tuple(sorted(p.name for p in SEEDS.glob("*.txt")))[:4])
+    (folder / "first-names.txt").write_text("John poured the tea. \"Again?\" Gideon asked. John laughed.\n",
+                                            encoding="utf-8")
+    once = _stories(folder)
+    assert bookbinder.unify(once) == once

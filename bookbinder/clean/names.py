@@ -82,13 +82,16 @@ def infer(text: str, stated: Metadata) -> Inferred:
                      and name.casefold() not in credited),
                     key=lambda item: -item[1])[:8]
     characters = tuple(name for name, _ in ranked)
+    named = tuple(name for name, e in sorted(people.items(), key=lambda item: -item[1].mentions)
+                  if name not in characters and e.mentions >= 3 and e.mid and not e.thing
+                  and not is_place(name, e.mentions, e.placed) and name.casefold() not in credited)[:8]
     pairings: tuple[Pairing, ...] = ()
     if len(ranked) >= 2 and may_pair(stated, ranked[0][0], ranked[1][0]):
         (a, na), (b, nb) = ranked[0], ranked[1]
         third = ranked[2][1] if len(ranked) > 2 else 0
         if nb >= 5 and nb >= 0.3 * na and nb >= 1.5 * third:
             pairings = (Pairing.of([a, b]),)
-    return Inferred(fandoms=disclaimed_fandoms(stated), characters=characters, pairings=pairings)
+    return Inferred(fandoms=disclaimed_fandoms(stated), characters=characters, pairings=pairings, named=named)
 
 
 def _full_name(name: str, evidence: dict[str, Evidence]) -> bool:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from .model import Block, Chapter, Heading, Image, Inline, LineGroup, Note, Paragraph, SceneBreak, Span, Story
+from .model import (Block, Chapter, Heading, Image, Inline, LineGroup, Note, Paragraph, SceneBreak, Span, Story,
+                    series_number)
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -99,7 +100,7 @@ def metadata_list(story: Story) -> etree._Element:
     rows = [
         ("Rating", [meta.rating] if meta.rating else []), ("Warnings", meta.warnings),
         ("Category", meta.categories), ("Fandom", meta.fandoms), ("Relationships", [str(p) for p in meta.pairings]),
-        ("Characters", meta.characters), ("Tags", meta.tags), ("Series", [meta.series] if meta.series else []),
+        ("Characters", meta.characters), ("Tags", meta.tags), ("Series", [_series(meta)] if meta.series else []),
         ("Status", [meta.status.replace("-", " ").capitalize()] if meta.status else []),
         ("Published", [meta.published] if meta.published else []), ("Updated", [meta.updated] if meta.updated else []),
         ("Words", [f"{story.words:,}"] if story.words else []),
@@ -109,7 +110,16 @@ def metadata_list(story: Story) -> etree._Element:
         if values:
             dl.append(E.dt(name))
             dl.append(E.dd(", ".join(values)))
+            if name == "Series" and meta.series_index is not None:  # the number, for a reader of the book
+                dl[-1].set("data-series-index", str(series_number(meta.series_index)))
     return dl
+
+
+def _series(meta) -> str:
+    """AO3's words for a story's place in its series: "Part 2 of Tides"."""
+    if meta.series_index is None:
+        return meta.series
+    return f"Part {series_number(meta.series_index)} of {meta.series}"
 
 
 def chapter_parts(chapter: Chapter, number: int, level: int = 2) -> list[etree._Element]:

@@ -175,7 +175,7 @@ def apply_overrides(story: Story, overrides: dict, origin: str, path: object = N
         changes[name] = converted
     if not changes:
         return story
-    replaced = [str(getattr(meta, k)) for k in changes if isinstance(getattr(meta, k), str)]
+    replaced = [getattr(meta, k) for k in changes if isinstance(getattr(meta, k), str) and getattr(meta, k) != changes[k]]
     story = story.with_(meta=Metadata(**{**meta.__dict__, **changes}))
     return story.diagnose("metadata-override", f"{origin} set {', '.join(sorted(changes))}", "\n".join(replaced))
 

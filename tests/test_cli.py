@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, run
+from conftest import ROOT, SEEDS, run
 
 SEED = SEEDS / "004_9a223c5f57314a43.txt"
 

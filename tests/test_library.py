@@ -24,7 +24,7 @@ from bookbinder.api import BuildOptions, build
 from bookbinder.compose import pieces
 from bookbinder.model import Paragraph, SceneBreak
 
-from conftest import CASES, SEEDS, epubcheck_many
+from conftest import CASES, SEEDS
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
       "dc": "http://purl.org/dc/elements/1.1/", "epub": "http://www.idpf.org/2007/ops"}
@@ -92,7 +92,7 @@ def test_an_e_readers_shape(books) -> None:
         assert len(etree.fromstring(docs[name]).findall(".//x:section[@epub:type='chapter']", NS)) == 1
 
 
-def test_a_long_chapter_is_cut_into_documents_at_scene_breaks(books) -> None:
+def test_a_long_chapter_is_cut_into_documents_at_scene_breaks(books, epubcheck) -> None:
     docs = {n: d for n, d in _documents(books["long"]).items() if "/story-001" in n and "title" not in n}
     assert len(docs) >= 4 and all(len(d) < 260_000 for d in docs.values())
     for name, data in docs.items():
@@ -102,8 +102,19 @@ def test_a_long_chapter_is_cut_into_documents_at_scene_breaks(books) -> None:
     for name in pieces_of_one[1:]:  # a piece after the first opens at the scene break it was cut at
         first = etree.fromstring(docs[name]).find(".//x:section[@epub:type='chapter']", NS)[0]
         assert etree.QName(first).localname == "hr", name
-    report = epubcheck_many([books["long"]])[str(books["long"])]
+    report = epubcheck([books["long"]])[str(books["long"])]
     assert (report["fatal"], report["errors"], report["warnings"]) == (0, 0, 0), report
+
+
+def test_a_chapter_in_pieces_reads_back_as_one(books, tmp_path: Path) -> None:
+    from bookbinder.pipeline import load_story
+
+    source = next(books["long"].parent.parent.glob("long.md"))
+    back, first = load_story(books["long"]), load_story(source)
+    assert [c.heading for c in back.chapters] == [c.heading for c in first.chapters] == ["One", "Two"]
+    def unmarked(blocks):  # a break's marker in the source ("* * *") is drawn by the book's own ornament
+        return [SceneBreak() if isinstance(b, SceneBreak) else b for b in blocks]
+    assert unmarked(back.chapters[0].blocks) == unmarked(first.chapters[0].blocks)  # every piece, the breaks
 
 
 def test_pieces_cut_at_the_last_scene_break_else_between_paragraphs() -> None:

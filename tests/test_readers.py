@@ -79,7 +79,8 @@ def test_hostile_html_never_reaches_the_book(tmp_path: Path) -> None:
     for bad in ("<script", "javascript:", "onclick", "onload", "onerror", "onmouseover", "file:", "etc/passwd",
                 "<iframe", "example.com", "<form", "document.cookie"):
         assert bad not in docs, bad
-    assert not [n for n in names if n.startswith("EPUB/images/") or "/images/" in n and "cover" not in n]
+    # no image of the page's: only the cover bookbinder draws (every book has one naming its author)
+    assert [n for n in names if "/images/" in n] == ["EPUB/images/cover.png"]
     assert "Everybody knew." in docs and "<u>folded</u>" in docs and "<em>surgical notes</em>" in docs
 
 
@@ -161,6 +162,17 @@ def test_markdown_headings_rules_and_emphasis() -> None:
     story = load_story(CASES / "markdown-chapters" / "input.md")
     assert story.meta.title == "Small Hours" and len(story.chapters) == 2 and story.scene_breaks == 1
     assert [str(p) for p in story.meta.pairings] == ["Lexie Grey/Mark Sloan"]
+
+
+@pytest.mark.parametrize("heading, chapters", [("# One", ["One", "Two"]), ("# the long  NIGHT", [None, "Two"])])
+def test_a_first_heading_is_the_title_only_where_no_other_title_is_stated(tmp_path: Path, heading: str,
+                                                                          chapters: list) -> None:
+    """Front matter states the title: a first heading that differs is the text's own (it was
+    dropped as a second title, its words lost); one that repeats the title is the title."""
+    source = tmp_path / "s.md"
+    source.write_text(f"---\ntitle: The Long Night\n---\n\n{heading}\n\nFirst.\n\n# Two\n\nThe morning.\n")
+    story = load_story(source)
+    assert story.meta.title == "The Long Night" and [c.heading for c in story.chapters] == chapters
 
 
 def test_pdf_text_pages_are_rejoined() -> None:

@@ -2,9 +2,12 @@
 
 Input: the spine of an EPUB whose documents are bookbinder's own parts (`compose.compose`): for
 each story a title page `text/story-NNN-title.xhtml` (its `header.story-title`, the `dl.tags`
-list, the summary and notes) and its text `text/story-NNN.xhtml` (chapter notes, one
-`section.chapter` per chapter, chapter end notes, the end notes), and in an anthology the
-credits. Output: one Story per pair, read as `render` wrote it, the inverse of its builders:
+list, the summary and notes) and its text, one document per chapter (`text/story-NNN.xhtml`,
+`story-NNN-02.xhtml`, ...; a long chapter's later pieces `story-NNN-CC-P.xhtml`, each a
+`section.chapter` with an id `chapter-C-P` that continues it): chapter notes, the chapter,
+chapter end notes, and after the last the end notes; in an anthology the credits. Books made
+before chapters had documents of their own (one text document per story) read the same. Output:
+one Story per story, read as `render` wrote it, the inverse of its builders:
 the values of the tag list split where `render.metadata_list` joined them (", "), the byline
 where `render.join_names` joined the authors, each block as the block it was. A story the book
 had to name (it stated no title) is marked `untitled` on its title page and reads back untitled.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import replace
 from typing import Callable
 
 from lxml import etree
@@ -32,7 +36,9 @@ from .patterns import chapter_heading
 
 _X = "{http://www.w3.org/1999/xhtml}"
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-_PART = re.compile(r"(?:^|/)text/story-(\d{3})(-title)?\.xhtml$")
+_PART = re.compile(r"(?:^|/)text/story-(\d{3})(-title|(?:-\d+){1,2})?\.xhtml$")
+_SERIES_INDEX = re.compile(r"\d{1,6}(?:\.\d{1,3})?")
+_CONTINUED = re.compile(r"chapter-\d+-\d+")  # a later piece of a long chapter (compose.text_part)
 _INLINE = {"em", "strong", "i", "b", "u", "s", "sup", "sub", "small", "code", "span", "cite", "q"}
 _LISTS = {"Warnings": "warnings", "Category": "categories", "Fandom": "fandoms", "Characters": "characters",
           "Tags": "tags"}
@@ -46,18 +52,20 @@ class NotOwn(Exception):
     """The book is not as bookbinder writes it: read it as any other EPUB."""
 
 
-def story_pairs(spine: list[str]) -> list[tuple[str, str]] | None:
-    """(title page, text) for each story, when the spine is bookbinder's: every story's two parts,
-    in order, numbered from 1; else None."""
-    found: dict[int, dict[bool, str]] = {}
+def story_pairs(spine: list[str]) -> list[tuple[str, list[str]]] | None:
+    """(title page, text documents) for each story, when the spine is bookbinder's: every story's
+    title page and at least one text document, in order, numbered from 1; else None."""
+    found: dict[int, tuple[list[str], list[str]]] = {}
     for path in spine:
         m = _PART.search(path)
         if m:
-            found.setdefault(int(m[1]), {})[bool(m[2])] = path
+            titles, texts = found.setdefault(int(m[1]), ([], []))
+            (titles if m[2] == "-title" else texts).append(path)
     numbers = sorted(found)
-    if not numbers or numbers != list(range(1, len(numbers) + 1)) or any(len(found[n]) != 2 for n in numbers):
+    if not numbers or numbers != list(range(1, len(numbers) + 1)) \
+            or any(len(found[n][0]) != 1 or not found[n][1] for n in numbers):
         return None
-    return [(found[n][True], found[n][False]) for n in numbers]
+    return [(found[n][0][0], found[n][1]) for n in numbers]
 
 
 def read_own(spine: list[str], xml_of: XmlOf, image_of: ImageOf, source: str,
@@ -71,24 +79,24 @@ def read_own(spine: list[str], xml_of: XmlOf, image_of: ImageOf, source: str,
     credits = next((p for p in spine if p.endswith("text/credits.xhtml")), None)
     try:
         sources = _credits(xml_of(credits)) if credits else []
-        stories = tuple(_story(title, text, xml_of, image_of, source, sources[i] if i < len(sources) else None,
-                               creators) for i, (title, text) in enumerate(pairs))
+        stories = tuple(_story(title, texts, xml_of, image_of, source, sources[i] if i < len(sources) else None,
+                               creators) for i, (title, texts) in enumerate(pairs))
     except NotOwn:
         return None
     return stories
 
 
-def _story(title_path: str, text_path: str, xml_of: XmlOf, image_of: ImageOf, source: str,
+def _story(title_path: str, text_paths: list[str], xml_of: XmlOf, image_of: ImageOf, source: str,
            credit: tuple[str | None, str] | None, creators: tuple[str, ...]) -> Story:
-    page, text = _content(xml_of(title_path)), _content(xml_of(text_path))
+    page, texts = _content(xml_of(title_path)), [_content(xml_of(path)) for path in text_paths]
     header = _one(page, "header", "story-title")
-    blocks = _Blocks(image_of, posixpath.dirname(text_path))
+    blocks = _Blocks(image_of, posixpath.dirname(text_paths[0]))
     meta = _header(header, creators) | _preface(page, _Blocks(image_of, posixpath.dirname(title_path)))
-    meta["language"] = parse_language(text.getroottree().getroot().get("lang") or "") or None
-    chapters, end_notes = _chapters(text, blocks)
+    meta["language"] = parse_language(texts[0].getroottree().getroot().get("lang") or "") or None
+    chapters, end_notes = _chapters([el for text in texts for el in text], blocks)
     url, bound_from = credit or (None, "")
     story = Story(source, Metadata(**meta, end_notes=end_notes, url=url), chapters)
-    said = f"a book bookbinder made: story {_PART.search(text_path)[1]} read as bookbinder wrote it"
+    said = f"a book bookbinder made: story {_PART.search(text_paths[0])[1]} read as bookbinder wrote it"
     return story.diagnose("bookbinder-book", said + (f" (first bound from {bound_from})" if bound_from else ""))
 
 
@@ -162,6 +170,10 @@ def _tags(dl: etree._Element) -> dict:
             found[_LISTS[name]] = tuple(v for v in value.split(", ") if v)
         elif name == "Relationships":
             found["pairings"] = tuple(p for v in value.split(", ") if (p := Pairing.parse(v)))
+        elif name == "Series" and _SERIES_INDEX.fullmatch(dd.get("data-series-index") or ""):
+            index = dd.get("data-series-index")  # render wrote "Part 2 of Tides"
+            found["series"] = value.removeprefix(f"Part {index} of ") or None
+            found["series_index"] = float(index)
         elif name in {"Rating", "Series"}:
             found[name.lower()] = value or None
         elif name == "Status":
@@ -189,14 +201,17 @@ def _notes(elements: list[etree._Element], blocks: _Blocks, summary: bool = Fals
     return tuple(Note(tuple(b), label) for label, b in notes if b)
 
 
-def _chapters(text: etree._Element, blocks: _Blocks) -> tuple[tuple[Chapter, ...], tuple[Note, ...]]:
-    """`compose.story_text` read back: chapter notes, chapters, chapter end notes, the end notes."""
+def _chapters(elements: list[etree._Element], blocks: _Blocks) -> tuple[tuple[Chapter, ...], tuple[Note, ...]]:
+    """`compose.text_part` read back: chapter notes, chapters (a long one in pieces), chapter end
+    notes, the end notes."""
     chapters: list[Chapter] = []
     summary, notes, end_notes = (), (), ()
-    for el in (e for e in text if isinstance(e.tag, str)):
+    for el in (e for e in elements if isinstance(e.tag, str)):
         classes, kind = (el.get("class") or "").split(), el.get(_EPUB_TYPE)
         if "chapter-notes" in classes:
             summary, notes = _notes(list(el), blocks, summary=True)
+        elif kind == "chapter" and _CONTINUED.fullmatch(el.get("id") or "") and chapters:
+            chapters[-1] = replace(chapters[-1], blocks=chapters[-1].blocks + tuple(blocks.of(list(el))))
         elif kind == "chapter":
             chapters.append(_chapter(el, blocks, summary, notes))
             summary, notes = (), ()
@@ -244,6 +259,8 @@ class _Blocks:
         name, classes = etree.QName(el).localname, (el.get("class") or "").split()
         if name == "hr":
             return SceneBreak()
+        if name == "p" and "scene-ornament" in classes:  # the ornament drawn after a break (compose)
+            return None
         if name == "figure":
             img = el.find(f".//{_X}img")
             return self.image_of(self.folder, img.get("src") or "", img.get("alt") or "") if img is not None else None

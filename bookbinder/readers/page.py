@@ -59,13 +59,20 @@ def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: Im
 
 def _title_heading(units: list[Unit], container: FieldSet | None,
                    diagnostics: list[Diagnostic]) -> tuple[list[Unit], FieldSet]:
-    """The page's first heading as its title, unless it is a chapter's."""
+    """The page's first heading as its title, unless it is a chapter's, or a title is stated
+    elsewhere (front matter, a package) that it is not: then it is the text's own heading."""
     book = container or FieldSet()
     if units and units[0].heading and not chapter_heading(units[0].text):
+        if book.title and _folded(book.title) != _folded(units[0].text):
+            return units, book
         book.title = book.title or units[0].text
         diagnostics.append(Diagnostic("header-field", "the page's first heading read as the title", units[0].text))
         units = units[1:]
     return units, book
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def _by_layout(page: Page, source: str, diagnostics: list[Diagnostic], images: ImageLoader | None) -> Story | None:
@@ -130,7 +137,8 @@ def read_markdown(data: bytes, source: str) -> Story:
     diagnostics = list(decoded) + said
     page = parse_page(markdown_html(rest), source)  # the parser gives the fragment its body
     footnotes = take_footnotes(page.body, diagnostics)
-    story = read_page(page, source, diagnostics)
+    title = overrides.get("title")  # a stated title: a first heading that differs is the text's
+    story = read_page(page, source, diagnostics, container=FieldSet(title=title) if isinstance(title, str) else None)
     if footnotes is not None:
         story = story.with_(meta=story.meta.with_(end_notes=story.meta.end_notes + (footnotes,)))
     return apply_overrides(story, overrides, "YAML front matter") if overrides else story

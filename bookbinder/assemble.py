@@ -1,9 +1,10 @@
 """The assemble stage: stories + a grouping key -> Books.
 
-`unify(stories)` makes names agree across a whole collection ("Mark" in one story and "mark
-sloan" in another's tags are one character) and fills in, as inferred, the fandom of stories
-that share their characters with stories that state it. `group(stories, by)` gives one group
-per pairing, fandom, author or rating (a story with two pairings joins both); `select` filters
+`unify(stories)` makes names agree inside each fandom of a collection ("Mark" in one story and
+"mark sloan" in another's tags are one character) and fills in, as inferred, the fandom of
+stories whose notes or people place them in one (`library`). `group(stories, by)` gives one group
+per pairing, fandom, author, rating or character (a story with two pairings joins both; a name
+two fandoms use is told apart as AO3 does, "John (Sherlock)"); `Filters` filter
 as archive users expect; `order` sorts. Inferred values are used only where nothing is stated,
 and each use is a diagnostic.
 """
@@ -14,7 +15,8 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping
 
 from .book import Book, story_title
-from .clean.names import alias_table, fold, without_medium
+from .clean.names import fold, without_medium
+from .library import is_published_book, rename_pairings, unify_names
 from .errors import BookbinderError, UsageError
 from .ratings import KNOWN_RATINGS, rating_level
 from .model import Pairing, Story
@@ -49,75 +51,27 @@ GROUP_KEYS = tuple(GROUPINGS)
 
 # ------------------------------------------------------------------ names across a collection
 def unify(stories: Iterable[Story], aliases: Mapping[str, str] | None = None) -> list[Story]:
-    """Stories whose characters and pairings use one name per person across the collection.
+    """Stories whose characters and pairings use one name per person inside each fandom
+    (`library.unify_names`: "Mark" in one Grey's Anatomy story and "mark sloan" in another's tags
+    are one person; "John" of Grey's Anatomy is not "John Gaius" of The Locked Tomb).
 
     `aliases` are the user's own ("Mer" = "Meredith Grey", "GA" = "Grey's Anatomy"): a name whose
     folded spelling (`fold`) is an alias's becomes that name, in characters, pairings and fandoms."""
     stories = list(stories)
     if aliases:
         user = {fold(k): v for k, v in aliases.items()}
-        stories = [_rename(s, {}, lambda n: user.get(fold(n), n)) for s in stories]
-    names = [n for s in stories for n in _all_names(s)]
-    table = alias_table(names)
-    unified = [_rename(s, table) for s in stories]
-    return _infer_fandoms(unified)
+        stories = [_aliased(s, lambda n: user.get(fold(n), n)) for s in stories]
+    return unify_names(stories)
 
 
-def _all_names(story: Story) -> list[str]:
-    meta = story.meta
-    return (list(meta.characters) + [m for p in meta.pairings for m in p.members]
-            + list(meta.inferred.characters) + [m for p in meta.inferred.pairings for m in p.members])
-
-
-def _rename(story: Story, table: dict[str, str], rename: Callable[[str], str] | None = None) -> Story:
-    def name(n: str) -> str:
-        return rename(n) if rename else table.get(n.casefold(), n)
-
-    def pairs(ps: tuple[Pairing, ...]) -> tuple[Pairing, ...]:
-        return tuple(dict.fromkeys(Pairing.of([name(m) for m in p.members], p.kind) for p in ps))
-
+def _aliased(story: Story, name: Callable[[str], str]) -> Story:
     meta = story.meta
     inferred = replace(meta.inferred, characters=tuple(dict.fromkeys(map(name, meta.inferred.characters))),
-                       pairings=pairs(meta.inferred.pairings))
-    meta = meta.with_(characters=tuple(dict.fromkeys(map(name, meta.characters))), pairings=pairs(meta.pairings),
-                      inferred=inferred)
-    if rename:  # the user's aliases name fandoms too
-        meta = meta.with_(fandoms=tuple(dict.fromkeys(map(name, meta.fandoms))),
-                          inferred=replace(meta.inferred, fandoms=tuple(dict.fromkeys(map(name, meta.inferred.fandoms)))))
-    return story.with_(meta=meta)
-
-
-def _infer_fandoms(stories: list[Story]) -> list[Story]:
-    """A story that states no fandom takes the fandom of the stories that share most of its people."""
-    by_character: dict[str, dict[str, int]] = {}
-    for s in stories:
-        for fandom in s.meta.fandoms:
-            for person in set(_people(s)):
-                by_character.setdefault(person, {}).setdefault(fandom, 0)
-                by_character[person][fandom] += 1
-    out = []
-    for s in stories:
-        if s.meta.fandoms or s.meta.inferred.fandoms:
-            out.append(s)
-            continue
-        votes: dict[str, int] = {}
-        for person in set(_people(s)):
-            for fandom, n in by_character.get(person, {}).items():
-                votes[fandom] = votes.get(fandom, 0) + n
-        if not votes:
-            out.append(s)
-            continue
-        fandom = max(sorted(votes), key=votes.get)
-        inferred = replace(s.meta.inferred, fandoms=(fandom,))
-        s = s.with_(meta=s.meta.with_(inferred=inferred))
-        out.append(s.diagnose("fandom-inferred", f"no fandom stated; shares its characters with {fandom} "
-                                                 f"stories in this collection (kept as inferred)"))
-    return out
-
-
-def _people(story: Story) -> list[str]:
-    meta = story.meta
-    return list(meta.characters) + [m for p in meta.pairings for m in p.members] + list(meta.inferred.characters)
+                       pairings=rename_pairings(meta.inferred.pairings, name),
+                       fandoms=tuple(dict.fromkeys(map(name, meta.inferred.fandoms))))
+    return story.with_(meta=meta.with_(characters=tuple(dict.fromkeys(map(name, meta.characters))),
+                                       pairings=rename_pairings(meta.pairings, name),
+                                       fandoms=tuple(dict.fromkeys(map(name, meta.fandoms))), inferred=inferred))
 
 
 # ------------------------------------------------------------------ grouping
@@ -140,17 +94,45 @@ def group(stories: list[Story], by: str, infer: bool = True, unified: bool = Fal
         raise UsageError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
     if not unified:
         stories = unify(stories)
-    groups: dict[str, list[Story]] = {}
-    folded: dict[str, str] = {}
+    entries = []
     for story in stories:
         keys, guessed = keys_of(story, by, infer)
         if guessed:
             story = story.diagnose(f"{by}-inferred-for-grouping",
                                    f"grouped by its inferred {by} {', '.join(keys)} (no {by} stated)")
+        entries.append((story, keys))
+    worlds = _worlds(entries, infer) if by in {"character", "pairing"} else {}
+    groups: dict[str, list[Story]] = {}
+    folded: dict[str, str] = {}
+    for story, keys in entries:
         for key in keys or [GROUPINGS[by].no_group]:
-            name = folded.setdefault(fold(key), without_medium(key))
+            world = _world(story, infer)
+            label = f"{key} ({world})" if world and len(worlds.get(fold(key), set()) - {None}) > 1 else key
+            name = folded.setdefault(fold(label), without_medium(label))
             groups.setdefault(name, []).append(story)
     return groups
+
+
+def _worlds(entries: list[tuple[Story, list[str]]], infer: bool) -> dict[str, set[str | None]]:
+    """folded person or pairing -> the fandoms of the stories that hold it (None: not known; a
+    story of no known fandom makes no second world of a name)."""
+    worlds: dict[str, set[str | None]] = {}
+    for story, keys in entries:
+        for key in keys:
+            worlds.setdefault(fold(key), set()).add(_world(story, infer))
+    return worlds
+
+
+def _world(story: Story, infer: bool) -> str | None:
+    """The canon a person of `story` belongs to, as AO3 disambiguates a name two canons use:
+    "John (Sherlock)", "John (Grey's Anatomy)"; a published book is its own canon, named by its
+    author as AO3 names one ("Sherlock Holmes (Arthur Conan Doyle)"). None: not known."""
+    fandoms = keys_of(story, "fandom", infer)[0]
+    if fandoms:
+        return without_medium(fandoms[0])
+    if is_published_book(story):
+        return story.meta.authors[0] if story.meta.authors else story_title(story)
+    return None
 
 
 # ------------------------------------------------------------------ filters and order

@@ -381,6 +381,8 @@ def _report_build(result, verbose: bool, strict: bool) -> int:
     if result.skipped and result.written:  # when they left none, the error above says so
         click.echo(f"bookbinder: the filters left out {plural(result.skipped, 'story')}", err=True)
     _report_skipped(result.skipped_files, verbose)
+    for source, d in result.decisions if verbose else ():  # made once the whole library was read
+        click.echo(f"{quoted(source)}: [{d.code}] {terminal(d.message)}", err=True)
     if strict and result.diagnostics:
         click.echo(f"bookbinder: --strict: {plural(len(result.diagnostics), 'diagnostic')} (see --verbose)", err=True)
         return 1

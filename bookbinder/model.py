@@ -181,6 +181,9 @@ class Inferred:
     fandoms: tuple[str, ...] = ()
     characters: tuple[str, ...] = ()
     pairings: tuple[Pairing, ...] = ()
+    # Names the text uses often but shows as neither a person nor a thing: people only where a
+    # character tag of the story's fandom names them (`library.name_tagged`). Not in the record.
+    named: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -173,13 +173,14 @@ def test_places_are_not_characters(tmp_path: Path) -> None:
 
 
 def test_names_looked_at_are_still_people() -> None:
-    from bookbinder.clean.names import _name_counts, is_place
+    from bookbinder.clean.people import is_place, scan
 
-    counts, _, placed = _name_counts("She looked at Derek. Derek said nothing. She was mad at Derek. "
-                                     "In Derek's arms she slept. At Boston General they worked. "
-                                     "They drove to Boston. Later, in Boston, they ate.")
-    assert not is_place("Derek", counts["Derek"], placed["Derek"])
-    assert is_place("Boston", counts["Boston"], placed["Boston"]) and is_place("Boston General", 1, 0)
+    found = scan("She looked at Derek. Derek said nothing. She was mad at Derek. "
+                 "In Derek's arms she slept. At Boston General they worked. "
+                 "They drove to Boston. Later, in Boston, they ate.")
+    derek, boston = found["Derek"], found["Boston"]
+    assert not is_place("Derek", derek.mentions, derek.placed)
+    assert is_place("Boston", boston.mentions, boston.placed) and is_place("Boston General", 1, 0)
 
 
 # ------------------------------------------------------------------ standard input

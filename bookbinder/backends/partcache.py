@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..compose import BookPlan, Part
+from ..model import Inferred
 from .pdfmerge import Mark, Part as LaidOut
 from .print_options import PrintOptions
 
@@ -29,7 +30,10 @@ class PartCache:
 
         from ..cache import _encode, code_fingerprint
 
-        story = plan.book.stories[group[0].story].with_(mtime=None)
+        story = plan.book.stories[group[0].story]
+        # What the part shows: not what was guessed about the story (`inferred`, which another story
+        # added to the library may change) nor what was said of reading it (its diagnostics).
+        story = story.with_(mtime=None, diagnostics=(), meta=story.meta.with_(inferred=Inferred()))
         entry = plan.entry(group[0].id)
         h = hashlib.sha256()
         for part in (code_fingerprint(), plan.book.title, repr(replace(options, parts_cache=None)),

@@ -25,7 +25,7 @@ from ..model import Card, Diagnostic, Story
 from ..progress import Progress
 from .collect import Inputs, collect
 from .options import STDOUT, BuildOptions
-from .planning import Plan, plan, plan_books
+from .planning import Plan, decisions, plan, plan_books
 from .reading import Reading, load_stories, read_stories
 from .writing import Written, write_books
 
@@ -44,6 +44,7 @@ class BuildResult:
     skipped_files: tuple[Path, ...] = ()
     notices: tuple[str, ...] = ()
     up_to_date: tuple[Path, ...] = ()
+    decisions: tuple[tuple[str, Diagnostic], ...] = ()  # (source, diagnostic) made across the library
 
 
 def build(inputs: list[str | Path], options: BuildOptions | None = None, progress: Progress | None = None,
@@ -122,7 +123,7 @@ def finish(found: Inputs, reading: Reading, planned: Plan, written: Written, sai
         errors = (InputError("no story files found", ", ".join(found.given) or "."),)
     return BuildResult(written.files, errors, tuple(d for b in planned.books for s in b.stories for d in s.diagnostics),
                        planned.skipped, written.data, found.skipped, said + found.notices + written.notices,
-                       written.up_to_date)
+                       written.up_to_date, decisions(reading.stories, planned.books))
 
 
 def _manifest_layers(found: Inputs):

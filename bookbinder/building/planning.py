@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from ..assemble import anthology, books_by, order, unify
 from ..book import Book, story_title
 from ..errors import BookbinderError, UsageError
-from ..model import Card, Story
+from ..model import Card, Diagnostic, Story
 from ..plural import plural
 from .options import BuildOptions
 
@@ -60,3 +60,16 @@ def _books(stories: list, options: BuildOptions, single: bool) -> tuple[list[Boo
         return [Book(title=options.title or story_title(chosen[0]), stories=tuple(chosen),
                      editors=options.editors)], skipped
     return [anthology(chosen, title=options.title, editors=options.editors)], skipped
+
+
+def decisions(read: tuple[Story | Card, ...], books: tuple[Book, ...]) -> tuple[tuple[str, Diagnostic], ...]:
+    """What planning decided about each story across the library (a fandom placed by the names it
+    shares, a group taken from an inferred value), as (source, diagnostic), once each: the reading
+    step's diagnostics are said as each story is read, these only once the library is known."""
+    before = {(s.source, s.meta.title): len(s.diagnostics) for s in read}
+    said: dict[tuple[str, str, str], tuple[str, Diagnostic]] = {}
+    for book in books:
+        for story in book.stories:
+            for d in story.diagnostics[before.get((story.source, story.meta.title), 0):]:
+                said.setdefault((story.source, d.code, d.message), (story.source, d))
+    return tuple(said.values())

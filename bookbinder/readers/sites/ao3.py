@@ -80,7 +80,7 @@ class Ao3Work(WorkReader):
                 else:
                     self.fields.characters.append(item)
         elif name == "rating":
-            self.fields.rating = ", ".join(items)
+            self.fields.rating = ", ".join(items) or None  # unknown is null, never ""
         elif name == "language":
             self.fields.language = lang or parse_language(value)
         elif name == "series":

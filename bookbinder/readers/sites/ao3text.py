@@ -18,6 +18,7 @@ from dataclasses import replace
 from ...model import Diagnostic, Note, Story
 from ..work import ChapterParts
 from .ao3 import RELATED_WORKS, TAG_LABELS, Ao3Work
+from .ao3columns import is_columns, tag_columns
 from ..inline import paragraph
 from ..patterns import is_marker
 from ..segment import Unit, segment
@@ -105,6 +106,24 @@ def _preface(lines: list[str], r: Ao3Work) -> int | None:
     if m := re.search(r"at (https?://\S+?)\.?$", "".join(said[-2:]) if len(said) > 1 else said[0]):
         r.fields.url = m.group(1)
     r.drop("AO3 message", " ".join(said))
+    i = _columns(text, i, r) if is_columns(text, i) else _rows(text, i, r)
+    if i is None:
+        return None
+    while i < len(text) and (not text[i] or text[i] == r.fields.title):
+        if text[i]:
+            r.drop("AO3 title, repeated over the byline", text[i])
+        i += 1
+    if i < len(text) and text[i].startswith("by "):
+        by = text[i]
+        r.fields.authors += _names(by[3:])
+        r.diagnostics.append(Diagnostic("header-field", "AO3 byline read as the authors", by))
+        i += 1
+    return i
+
+
+def _rows(text: list[str], i: int, r: Ao3Work) -> int | None:
+    """The tag list as rows ("Label:" with its value beside or below it); the line after it, or
+    None when what follows the posted-at line is no tag list."""
     label, value = None, []
     while i < len(text):
         t = text[i]
@@ -120,15 +139,21 @@ def _preface(lines: list[str], r: Ao3Work) -> int | None:
             return None
         i += 1
     _tag(r, label, value)
-    while i < len(text) and (not text[i] or text[i] == r.fields.title):
-        if text[i]:
-            r.drop("AO3 title, repeated over the byline", text[i])
-        i += 1
-    if i < len(text) and text[i].startswith("by "):
-        by = text[i]
-        r.fields.authors += _names(by[3:])
-        r.diagnostics.append(Diagnostic("header-field", "AO3 byline read as the authors", by))
-        i += 1
+    return i
+
+
+def _columns(text: list[str], i: int, r: Ao3Work) -> int:
+    """The tag list as plain pdftotext prints it, labels first, then values (`ao3columns`)."""
+    start = i
+    pairs, left, i = tag_columns(text, i, r.fields.title)
+    for label, value in pairs:
+        _tag(r, label, value)
+    if left:
+        r.diagnostics.append(Diagnostic("header-field", "AO3 tag list: values that fit no label left unread",
+                                        "\n".join(left)))
+    if not pairs:
+        r.diagnostics.append(Diagnostic("header-field", "AO3 tag list read, but its values could not be matched "
+                                        "to its labels", "\n".join(t for t in text[start:i] if t)))
     return i
 
 

@@ -198,7 +198,10 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "bookbinder", "build", str(SEEDS), "-f", "pdf", "--no-cache",
                              "-q", "-o", str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, cwd=ROOT)
-    time.sleep(2)  # well into reading or laying out
+    started = time.monotonic()  # a wait for the build to begin, never a measure of speed
+    while not (tmp_path / "out").exists() and proc.poll() is None and time.monotonic() - started < 120:
+        time.sleep(0.05)  # the output folder is made once the program has loaded, before any story is read
+    time.sleep(0.3)  # into reading or laying out
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err

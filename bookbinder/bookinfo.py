@@ -83,8 +83,15 @@ def book_info(authors: Iterable[str] = (), language: str | None = None, series: 
                     cover=image, cover_type=image_type, css=style)
 
 
+# CSS functions whose arguments name a resource to fetch, as url() or as a plain string
+# (CSS Images 4: image-set("a.png" 1x), image(), cross-fade(); CSS Values 4: src("a.png"))
+_REFERENCES = {"url", "src", "image-set", "-webkit-image-set", "image", "-webkit-image", "cross-fade",
+               "-webkit-cross-fade"}
+
+
 def self_contained_css(text: str) -> tuple[str, int]:
-    """A user's stylesheet without what would reach outside the book: `url()` references become
+    """A user's stylesheet without what would reach outside the book: `url()` references (and every
+    function that names a resource, `_REFERENCES`) become
     `none` and `@import` rules go (an EPUB may hold no remote resource, and the PDF fetcher would
     refuse them anyway). (stylesheet, how many were left out)."""
     import tinycss2
@@ -96,7 +103,7 @@ def self_contained_css(text: str) -> tuple[str, int]:
         for node in nodes:
             if node.type == "error":  # what tinycss2 could not parse (an unclosed string) cannot be written back
                 continue
-            if node.type == "url" or (node.type == "function" and node.lower_name == "url"):
+            if node.type == "url" or (node.type == "function" and node.lower_name in _REFERENCES):
                 dropped += 1
                 yield tinycss2.ast.IdentToken(node.source_line, node.source_column, "none")
                 continue

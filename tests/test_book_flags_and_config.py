@@ -28,7 +28,13 @@ def dressed(tmp_path_factory, epubcheck) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("dressed")
     (folder / "cover.png").write_bytes(png())
     (folder / "mine.css").write_text("@import url(http://203.0.113.7/a.css);\np { color: #222; }\n"
-                                     "h1 { background: url(http://203.0.113.7/x.png) no-repeat; }\n", encoding="utf-8")
+                                     "h1 { background: url(http://203.0.113.7/x.png) no-repeat; }\n"
+                                     # resources named by a plain string (CSS Images 4, CSS Values 4)
+                                     'body { background-image: image-set("http://203.0.113.7/1.png" 1x); }\n'
+                                     'p { background: -webkit-image-set("http://203.0.113.7/2.png" 1x); }\n'
+                                     'h2 { background: src("http://203.0.113.7/3.png"), image("http://203.0.113.7/4.png"); }\n'
+                                     'h3 { background: cross-fade("http://203.0.113.7/5.png" 50%, none); }\n',
+                                     encoding="utf-8")
     flags = ["--author", "Ann Thology", "--series", "Tides", "--series-index", "2", "--publisher", "Zine Press",
              "--date", "May 1 2024", "--language", "en-GB", "-M", "subject=Hospital AU", "-M", "description=Five."]
     books = {}
@@ -85,7 +91,7 @@ def test_css_comes_after_the_books_own_and_reaches_nothing_outside(dressed) -> N
     links = [link.get("href") for link in page.iterfind(".//x:link", NS)]
     assert links == ["../styles/base.css", "../styles/epub.css", "../styles/user.css"]
     assert "color: #222" in css and "203.0.113.7" not in css and "@import" not in css
-    assert "--css" in dressed["one-stderr"] and "2 url() or @imports left out" in dressed["one-stderr"]
+    assert "--css" in dressed["one-stderr"] and "7 url() or @imports left out" in dressed["one-stderr"]
 
 
 @pytest.mark.parametrize("flags, said", [

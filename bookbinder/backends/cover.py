@@ -74,7 +74,7 @@ def cover_image(book: Book) -> bytes:
     if book.series_line:
         _centred(draw, _wrap(draw, book.series_line, _font(52, "It"), WIDTH - 320), y + 20, _font(52, "It"), ink, 1.2)
     if book.byline:  # who the book is by, never the tool that bound it
-        names = _wrap(draw, book.byline, _font(64), WIDTH - 320)[:3]
+        names = _wrap(draw, book.byline, _font(64), WIDTH - 320, most=3)
         _centred(draw, names, HEIGHT - 200 - int(len(names) * 64 * 1.2), _font(64), rule, 1.2)
     out = io.BytesIO()
     # zlib's run-length strategy suits a flat ground with a few lines of type: a third less time
@@ -83,17 +83,48 @@ def cover_image(book: Book) -> bytes:
     return out.getvalue()
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
-    """Greedy wrapping that may also break after a slash ("Mark Sloan/" + "Lexie Grey")."""
+_SHOWN = 400  # characters of a title a cover can show at the least: six lines of large type hold fewer
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, most: int = 6) -> list[str]:
+    """Greedy wrapping that may also break after a slash ("Mark Sloan/" + "Lexie Grey"); a word
+    wider than the line is cut where it fills it, and what `most` lines cannot hold ends in "…"
+    (the cover is a picture of the title: the title page and the package keep it whole)."""
+    shown = text.strip()[:_SHOWN]
     lines: list[str] = []
-    for word in re.split(r"\s+|(?<=/)(?=\S)", text.strip()):
-        joiner = "" if lines and lines[-1].endswith("/") else " "
-        trial = f"{lines[-1]}{joiner}{word}" if lines else word
-        if lines and draw.textlength(trial, font=font) <= width:
-            lines[-1] = trial
-        else:
-            lines.append(word)
-    return lines[:6] or [""]
+    for word in re.split(r"\s+|(?<=/)(?=\S)", shown):
+        for piece in _pieces(draw, word, font, width):
+            joiner = "" if lines and lines[-1].endswith("/") else " "
+            trial = f"{lines[-1]}{joiner}{piece}" if lines else piece
+            if lines and draw.textlength(trial, font=font) <= width:
+                lines[-1] = trial
+            else:
+                lines.append(piece)
+        if len(lines) > most:
+            break
+    if len(lines) > most or len(text.strip()) > _SHOWN:
+        lines = lines[:most]
+        last = lines[-1]
+        while last and draw.textlength(last + "…", font=font) > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines or [""]
+
+
+def _pieces(draw: ImageDraw.ImageDraw, word: str, font, width: int) -> list[str]:
+    """`word` cut into pieces that each fit `width` (most words are one piece)."""
+    pieces = []
+    while word and draw.textlength(word, font=font) > width:
+        low, high = 1, len(word)  # the longest prefix that fits, at least one character
+        while low < high:
+            middle = (low + high + 1) // 2
+            if draw.textlength(word[:middle], font=font) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        pieces.append(word[:low])
+        word = word[low:]
+    return pieces + [word] if word else pieces
 
 
 def _centred(draw: ImageDraw.ImageDraw, lines: list[str], top: int, font, ink, leading: float) -> int:

@@ -11,8 +11,9 @@ paper's dynamic program: a break's best predecessors lie within one line's width
 "active nodes"), found by bisection, and lines looser than `tolerance` are not tried.
 
 Where it departs from TeX, because the lines are set by CSS justification:
-- glue never shrinks: a line must fit at its natural width;
-- every space stretches alike (CSS gives each the same extra), `Rules.stretch` of a space at r = 1;
+- every space stretches and shrinks alike (CSS gives each the same extra; `linebreak` shrinks a
+  line's spaces with a negative `word-spacing`), `Rules.stretch` of a space at r = 1 and
+  `Rules.shrink` at r = -1, where a line is as tight as it may be (TeX's fonts: 1/2 and 1/3);
 - a state counts the hyphenated lines in a row, and a third is ruled out, not just costly;
 - a line whose spaces would more than double (`Rules.loose`) costs `Rules.loose_demerits` more:
   with no shrink, how many lines gape matters more than how evenly the rest are spaced;
@@ -32,6 +33,7 @@ class Rules:
     """What a line costs; TeX's names, and its values where they serve (see each)."""
 
     stretch: float = 0.5         # how far a space stretches at r = 1, in spaces (TeX's fonts: 1/2)
+    shrink: float = 1 / 3        # how far it shrinks at r = -1, the least a line may be (TeX's fonts: 1/3)
     tolerance: float = 4.0       # lines looser than this are tried only when nothing else fits
     line_penalty: float = 10     # \linepenalty: fewer lines
     hyphen_penalty: float = 700  # \hyphenpenalty is 50; 700 leaves about one line in twenty hyphenated
@@ -66,25 +68,28 @@ class Breaks:
 def choose(b: Breaks, widths: tuple[float, float], rules: Rules, tolerance: float, margin: float = 0.0,
            page_ends: frozenset = frozenset()) -> tuple[int, ...] | None:
     """The breaks (indices into `b`, the paragraph's end last) of least total demerits whose lines
-    fit `widths` (the first line's, the others') less `margin` and are no looser than `tolerance`;
-    None if there are none. `page_ends`: the numbers of lines (from 0) that end a page.
+    fit `widths` (the first line's, the others') less `margin`, their spaces shrunk at most by
+    `Rules.shrink`, and are no looser than `tolerance`; None if there are none. `page_ends`: the
+    numbers of lines (from 0) that end a page.
 
     cost[j][h]: the least demerits of the paragraph up to break j with h lines in a row ending in
     a hyphen there (0 where j is no hyphen, 1 or 2 where it is)."""
-    n, stretch, end, start = len(b.at), rules.stretch * b.space, b.end, b.start
+    n, end, start = len(b.at), b.end, b.start
+    stretch, shrink = rules.stretch * b.space, rules.shrink * b.space
     cost, back, lines = [[INF] * 3 for _ in range(n)], [[None] * 3 for _ in range(n)], [[0] * 3 for _ in range(n)]
     cost[0][0] = 0.0
     first, rest = widths[0] - margin, widths[1] - margin
+    tight = [s - shrink * k for s, k in zip(start, b.spaces_after)]  # each space wider than its shrink: rising
     for j in range(1, n):
         last = j == n - 1
-        for i in range(bisect_left(start, end[j] - rest, 0, j), j):
-            room = (first if i == 0 else rest) - (end[j] - start[i])
-            if room < 0:
-                continue
-            ratio = 0.0 if last else _ratio(room, (b.spaces[j] - b.spaces_after[i]) * stretch)
+        for i in range(bisect_left(tight, end[j] - shrink * b.spaces[j] - rest, 0, j), j):
+            room, spaces = (first if i == 0 else rest) - (end[j] - start[i]), b.spaces[j] - b.spaces_after[i]
+            if room < -spaces * shrink or (last and room < 0):
+                continue  # too long even shrunk; a last line is set at its natural width
+            ratio = 0.0 if last else _ratio(room, spaces * (stretch if room >= 0 else shrink))
             if ratio > tolerance:
                 break  # shorter lines, from later breaks, are looser still
-            demerits = (rules.line_penalty + 100 * ratio ** 3) ** 2 + b.penalty[j] ** 2
+            demerits = (rules.line_penalty + 100 * abs(ratio) ** 3) ** 2 + b.penalty[j] ** 2
             demerits += rules.loose_demerits if ratio > rules.loose else 0
             demerits += rules.runt_demerits if last and i and _runt(b, i, j, rest, rules) else 0
             for h in (1, 2) if b.flagged[i] else (0,):
@@ -116,11 +121,11 @@ def widest(b: Breaks) -> float:
     return max((b.end[j] - b.start[j - 1] for j in range(1, len(b.at))), default=0.0)
 
 
-def _ratio(room: float, stretch: float) -> float:
-    """How far the spaces stretch to fill `room`, 1 being `Rules.stretch` of a space each; a line
-    with no space to stretch is allowed only when nothing better fits (it is set ragged)."""
-    if stretch > 0:
-        return room / stretch
+def _ratio(room: float, give: float) -> float:
+    """How far the spaces stretch (or, room < 0, shrink) to fill `room`, 1 (or -1) being all their
+    `give`; a line with no space to stretch is allowed only when nothing better fits (it is set ragged)."""
+    if give > 0:
+        return room / give
     return 0.0 if room < 0.5 else 1e3
 
 

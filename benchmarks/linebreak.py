@@ -30,7 +30,7 @@ def story_tree(path: Path):
     story = load_one(path)
     plan = compose(Book(story.meta.title or path.stem, [story]))
     group = next(g for g in pdf._body_groups(plan) if g[0].story is not None)
-    body = [pdf.running_head(plan.book), pdf.print_story(plan, group, pdf.PrintLinks(), alone=True)]
+    body = [pdf.print_story(plan, group, pdf.PrintLinks(), alone=True)]
     return plan, story.words, document(plan.metadata.title, plan.metadata.language, body, body_class="print")
 
 

@@ -3,8 +3,8 @@
 The book is one HTML document: a title page, a contents page whose page numbers come from
 `target-counter`, then per story its title page (AO3-style preface) and text, and the credits.
 Every story opens on a recto. The print stylesheet (`styles/print.css`) adds mirrored margins,
-running heads (book title on versos, story title on rectos, none on opening pages), folios,
-hyphenation, widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
+running heads (`furniture`: none where a chapter opens, none on title pages), folios, hyphenation,
+widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
 Rendering reads nothing but the build's own files (`fetcher.ResourceFetcher`), and story data
 reaches the page only as document text: running heads come from `string-set` on elements, never
 from stylesheets written with a title in them.
@@ -19,7 +19,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..book import Book
 from ..compose import BookPlan, Part, Resource, Target, part_body, story_body
 from ..errors import BookbinderError, BuildError, StoryError, story_failure
 from ..executors import Executor, Pool
@@ -29,6 +28,7 @@ from ..render import E, XHTML_NS, direction, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
+from .furniture import mark_heads, title_pages
 from .partcache import PartCache
 from .pdfmeta import with_metadata
 from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, folio_overlay, lay_out, merge
@@ -147,7 +147,7 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
             return _render_body(plan, options, [_element(plan, part, links) for part in group])
         with story_failure(book.stories[story].source, story):
             # Laid out alone, a story's ids need no prefix: so its part is the same wherever it stands.
-            return _render_body(plan, options, [print_story(plan, group, links, alone=True)])
+            return _render_body(plan, options, [print_story(plan, group, links, alone=True)], text="story-text")
 
     done: dict[int, LaidOut | Crash] = dict(kept)
     pages = sum(part.pages for part in kept.values())
@@ -218,14 +218,16 @@ def _body_groups(plan: BookPlan) -> list[list[Part]]:
     return groups
 
 
-def _render_body(plan: BookPlan, options: PrintOptions, body: list[etree._Element], extra_css: str | None = None
-                 ) -> LaidOut:
+def _render_body(plan: BookPlan, options: PrintOptions, body: list[etree._Element], extra_css: str | None = None,
+                 text: str | None = None) -> LaidOut:
+    """A part laid out on its own; `text`: the id where a story's text starts (the pages before it,
+    its title page, carry no folio)."""
     extra_css = _NO_FOLIOS if extra_css is None else extra_css
-    tree = document(plan.metadata.title, plan.metadata.language, [running_head(plan.book), *body],
-                    body_class="print")
+    tree = document(plan.metadata.title, plan.metadata.language, body, body_class="print")
     tree, notes = _set_lines(plan, tree, options, extra_css)
     doc = _render(plan, tree, options, extra_css)
-    return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()), notes)
+    bare = title_pages(doc, text) if text else ()
+    return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()), notes, bare)
 
 
 def _marks(tree) -> tuple[Mark, ...]:
@@ -320,7 +322,7 @@ def _page_geometry(page_size: str) -> tuple[tuple[float, float], tuple[float, fl
 def print_document(plan: BookPlan) -> etree._ElementTree:
     """The whole book as one document: the plan's parts in order, each story in one article."""
     links = PrintLinks()
-    parts: list[etree._Element] = [running_head(plan.book)]
+    parts: list[etree._Element] = []
     for group in [[p] for p in plan.parts if p.kind in _FRONT] + _body_groups(plan):
         story = group[0].story
         if story is None:
@@ -336,11 +338,6 @@ def print_document(plan: BookPlan) -> etree._ElementTree:
         if value:
             head.append(E.meta(name=name, content=value))
     return tree
-
-
-def running_head(book: Book) -> etree._Element:
-    """The book title as a hidden element; print.css copies it to the verso heads with `string-set`."""
-    return E.p({"class": "running-head", "aria-hidden": "true"}, book.title)
 
 
 def _element(plan: BookPlan, part: Part, links: PrintLinks) -> etree._Element:
@@ -368,6 +365,7 @@ def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks, alone: boo
         inner = (E.section if title else E.div)({"class": css, "id": name}, *body)
         _prefix_ids(inner, name)
         article.append(inner)
+    mark_heads(article, plan.book, parts[0].story)
     return article
 
 
@@ -425,16 +423,16 @@ def _inset_css(inset: float | None) -> str:
                    for side in ("left", "right")) + "\n"
 
 
-def _page_css(page_size: str) -> str:
-    size = PAGE_SIZES.get(page_size.casefold())
-    if size is None:
-        raise BookbinderError(f"unknown page size {page_size!r}; choose one of {', '.join(PAGE_SIZES)}")
-    return f"@page {{ size: {size}; }}\n"
-
-
 _FACES = ("Regular", "It", "Semibold", "Bold", "BoldIt")  # Source Serif Pro's files, as print.css names them
 
 
 def _quiet_weasyprint() -> None:
     """WeasyPrint warns about CSS it ignores (EPUB-only properties); a book build need not show that."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+def _page_css(page_size: str) -> str:
+    size = PAGE_SIZES.get(page_size.casefold())
+    if size is None:
+        raise BookbinderError(f"unknown page size {page_size!r}; choose one of {', '.join(PAGE_SIZES)}")
+    return f"@page {{ size: {size}; }}\n"

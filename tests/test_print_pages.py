@@ -1,0 +1,80 @@
+"""The print book's pages as a book designer checks them: what the margins of a chapter's opening,
+a title page and a text page carry (backends/furniture.py), read from the built PDF."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bookbinder.api import load_one
+from bookbinder.backends.print_options import PrintOptions
+from bookbinder.book import Book
+from bookbinder.compose import compose
+from bookbinder.executors import Serial
+from bookbinder.model import Chapter
+
+import pdf_view
+from conftest import SEEDS
+
+_HEAD_BAND = 0.09   # share of the page height from the top where running heads sit (0.75 in margin on 9 in)
+_FOOT_BAND = 0.09   # and from the foot, folios
+
+
+@pytest.fixture(scope="module")
+def chaptered():
+    """A single story of three chapters, each longer than a spread, as a 6x9 PDF: its pages."""
+    story = load_one(SEEDS / "000_eade02fc94876b84.txt")
+    blocks = story.chapters[0].blocks * 2
+    chapters = tuple(Chapter(f"Chapter {n}: Part {name}", blocks, title=f"Part {name}")
+                     for n, name in enumerate(("One", "Two", "Three"), 1))
+    story = replace(story, chapters=chapters)
+    from bookbinder.backends.pdf import write_pdf
+
+    data = write_pdf(compose(Book(story.meta.title, [story])), PrintOptions(), executor=Serial())
+    return story, pdf_view.pages(data)
+
+
+def _margins(page) -> tuple[list[str], list[str]]:
+    """The lines in the head band and in the foot band of a page."""
+    head = [line.text for line in page.lines if line.words[0].y1 < page.height * _HEAD_BAND]
+    foot = [line.text for line in page.lines if line.words[0].y0 > page.height * (1 - _FOOT_BAND)]
+    return head, foot
+
+
+def _openings(pages) -> list[int]:
+    """The pages with a chapter's heading in the text block (not in the head band)."""
+    return [i for i, page in enumerate(pages) if any(line.text.startswith("Chapter ") and
+                                                     line.words[0].y1 > page.height * _HEAD_BAND for line in page.lines)]
+
+
+def test_a_chapters_opening_carries_no_running_head(chaptered) -> None:
+    _, pages = chaptered
+    openings = _openings(pages)
+    assert len(openings) == 3
+    for i in openings:
+        head, foot = _margins(pages[i])
+        assert head == [], (i, head)
+        assert foot == [str(i + 1)], (i, foot)  # a drop folio
+
+
+def test_the_title_page_carries_neither_head_nor_folio(chaptered) -> None:
+    _, pages = chaptered
+    assert _margins(pages[0]) == ([], [])
+
+
+def test_a_single_storys_heads_are_its_title_and_the_chapters(chaptered) -> None:
+    """Versos: the story's title; rectos: the chapter's heading, from the page after its opening on."""
+    story, pages = chaptered
+    openings = _openings(pages) + [len(pages)]
+    seen = 0
+    names = [f"Chapter {n}: Part {name}" for n, name in enumerate(("One", "Two", "Three"), 1)]
+    for name, start, end in zip(names, openings, openings[1:]):
+        for i in range(start + 1, end):
+            head, foot = _margins(pages[i])
+            if not pages[i].lines:
+                continue  # a blank verso before a chapter that opens on a recto
+            verso = (i + 1) % 2 == 0
+            assert head == [story.meta.title if verso else name], (i, head)
+            assert foot == [str(i + 1)], (i, foot)
+            seen += 1
+    assert seen >= 6

@@ -78,3 +78,50 @@ def test_a_single_storys_heads_are_its_title_and_the_chapters(chaptered) -> None
             assert foot == [str(i + 1)], (i, foot)
             seen += 1
     assert seen >= 6
+
+
+# ------------------------------------------------------------------ a press-ready interior
+_COLOUR_OPERATORS = {"rg", "RG", "k", "K", "g", "G", "cs", "CS"}
+
+
+def _colours(pdf) -> dict[str, int]:
+    """Colour operators drawn on the pages and in the forms they show (a merged part is a form)."""
+    import collections
+
+    import pikepdf
+
+    counts: collections.Counter = collections.Counter()
+
+    def walk(obj) -> None:
+        for operands, op in pikepdf.parse_content_stream(obj):
+            name = str(op)
+            if name in _COLOUR_OPERATORS:
+                counts[name + (f" {operands[0]}" if name in {"cs", "CS"} else "")] += 1
+        for form in ((obj.get("/Resources") or {}).get("/XObject") or {}).values():
+            if form.get("/Subtype") == "/Form":
+                walk(form)
+    for page in pdf.pages:
+        walk(page.obj)
+    return dict(counts)
+
+
+def test_a_print_on_demand_interior_is_pdf_x_with_no_rgb(tmp_path) -> None:
+    """--pod kdp: PDF/X-4, a CMYK output intent, a trim box on every page, and every colour pure K."""
+    import pikepdf
+
+    from bookbinder.api import BuildOptions, build
+    from bookbinder.backends.print_options import PodOptions
+
+    options = BuildOptions(formats=("pdf",), out_dir=tmp_path, title="The Seeds",
+                           options={"pdf": PrintOptions(pod=PodOptions("kdp", cover_pdf=False))})
+    result = build([SEEDS], options)
+    assert not result.errors, result.errors
+    with pikepdf.open(result.written[0]) as pdf:
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX" and intent.DestOutputProfile.read_bytes()[12:20] == b"prtrCMYK"
+        assert str(pdf.open_metadata()["pdfxid:GTS_PDFXVersion"]) == "PDF/X-4"
+        assert pdf.docinfo.Trapped == "/False" and pdf.pdf_version >= "1.6"
+        assert all("/TrimBox" in page.obj for page in pdf.pages)
+        colours = _colours(pdf)
+    assert not {"rg", "RG", "g", "G"} & set(colours), colours  # no RGB, no grey: the text is K
+    assert colours.get("cs /DeviceCMYK", 0) > 10 and colours.get("k", 0) > 10, colours  # text and folios

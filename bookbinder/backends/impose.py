@@ -208,7 +208,12 @@ def impose(reading_pdf: bytes, options: ImposeOptions, title: str = "") -> Impos
     guide = _guide(paper, options, title, total, sizes, blanks, per_sheet, turn_backs, landscape) \
         if options.guide else None
     if guide is not None:
-        out.pages.insert(0, guide.pages[0])  # printed on its own, before the sheets
+        out.pages.insert(0, guide.pages[0])  # printed on its own, before the sheets,
+        out.add_blank_page(page_size=(width, height))  # with a blank back: printed duplex, the sheets
+        out.pages.insert(1, out.pages[-1])               # keep their own fronts and backs
+        del out.pages[-1]
+    # Pages at their print size: a viewer's "fit to page" would shrink them and the folds with them.
+    out.Root.ViewerPreferences = pikepdf.Dictionary(PrintScaling=pikepdf.Name("/None"))
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True)
     for pdf in (source, guide):

@@ -32,7 +32,9 @@ from .furniture import mark_heads, title_pages
 from .partcache import PartCache
 from .pdfmeta import with_metadata
 from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, folio_overlay, lay_out, merge
-from .print_options import PAGE_SIZES, PrintOptions, page_points
+from .pagesize import geometry, page_css, small_page_css
+from .press import PRESS_CSS, output_profile, to_pdf_x
+from .print_options import PrintOptions
 
 
 def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: Progress | None = None,
@@ -40,7 +42,9 @@ def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: 
     """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel.
     For print on demand, the gutter follows the page count: laid out again if the count crosses
     into a band that needs a wider one (rarely: the first guess comes from the word count)."""
-    _page_css(options.page_size)  # an unknown size fails before any work
+    page_css(options.page_size)  # an unknown size, or no press profile, fails before any work
+    if options.press:
+        output_profile()
     executor = executor or Pool()
     if options.pod is None:
         return _lay_out(plan, options, progress, executor)
@@ -60,8 +64,10 @@ _GUTTER_EASE = 0.125  # inches over the service's least gutter: type does not ru
 
 def _lay_out(plan: BookPlan, options: PrintOptions, progress: Progress | None, executor: Executor) -> bytes:
     if options.tagged:
-        return _whole_book(plan, options, progress)
-    return _parallel_book(plan, options, progress, executor)
+        data = _whole_book(plan, options, progress)
+    else:
+        data = _parallel_book(plan, options, progress, executor)
+    return to_pdf_x(data) if options.press else data
 
 
 def _estimated_pages(plan: BookPlan, options: PrintOptions) -> int:
@@ -237,7 +243,7 @@ def _marks(tree) -> tuple[Mark, ...]:
 def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
     from weasyprint import HTML
 
-    fonts, stylesheets = _styles(options.page_size, extra_css, plan.book.info.css, options.gutter,
+    fonts, stylesheets = _styles(options.page_size, _press(extra_css, options), plan.book.info.css, options.gutter,
                                  _furniture_inset(options))
     html = serialize(tree).decode("utf-8")
     return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
@@ -257,9 +263,15 @@ def _set_lines(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, 
     (width, _), (inner, outer) = _page_geometry(options.page_size)
     inner = inner if options.gutter is None else float(options.gutter) * 72
     column = (width - inner - outer) * 4 / 3 - 2 * _BODY_MARGIN_PX  # CSS px
-    fonts, _ = _styles(options.page_size, extra_css, None, options.gutter, _furniture_inset(options))  # _render's
-    lines = set_lines(tree, Measure(column, _BODY_PT * 4 / 3), fonts.font_map)
+    fonts, _ = _styles(options.page_size, _press(extra_css, options), None, options.gutter,
+                       _furniture_inset(options))  # _render's
+    lines = set_lines(tree, Measure(column, geometry(options.page_size).body_pt * 4 / 3), fonts.font_map)
     return lines.tree, lines.left
+
+
+def _press(extra_css: str, options: PrintOptions) -> str:
+    """The stylesheet's additions, and for a press its K-only black (press.PRESS_CSS)."""
+    return extra_css + PRESS_CSS if options.press else extra_css
 
 
 def _log_notes(notes) -> None:
@@ -269,7 +281,6 @@ def _log_notes(notes) -> None:
         _lines_log.info("[lines-left] %s", note)
 
 
-_BODY_PT = 10.5        # print.css: html { font-size }
 _BODY_MARGIN_PX = 8    # WeasyPrint's own stylesheet: body { margin: 8px }
 _lines_log = logging.getLogger("bookbinder.lines")
 
@@ -287,8 +298,9 @@ def _styles(page_size: str, extra_css: str, user_css: str | None = None, gutter:
     _quiet_weasyprint()
     fetcher = build_fetcher()
     fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
-    sheets = [_page_css(page_size), stylesheet("base.css").decode("utf-8"),
-              stylesheet("print.css").decode("utf-8") + extra_css + _gutter_css(gutter) + _inset_css(inset)]
+    sheets = [page_css(page_size), stylesheet("base.css").decode("utf-8"),
+              stylesheet("print.css").decode("utf-8") + extra_css + small_page_css(page_size) + _gutter_css(gutter)
+              + _inset_css(inset)]
     if user_css is not None:
         sheets.append(user_css)
     stylesheets = [CSS(string=sheet, url_fetcher=fetcher, font_config=fonts) for sheet in sheets]
@@ -314,8 +326,10 @@ section.contents p.toc-title [data-page]::after { content: leader(". ") attr(dat
 
 
 def _page_geometry(page_size: str) -> tuple[tuple[float, float], tuple[float, float]]:
-    """(width, height) and (inner, outer) margins in points, as print.css sets them."""
-    return page_points(page_size), (0.875 * 72, 0.625 * 72)
+    """(width, height) and (inner, outer) margins in points, as print.css (or, on a small page,
+    `pagesize`) sets them."""
+    page = geometry(page_size)
+    return page.size, page.margins[1:3]
 
 
 # ------------------------------------------------------------------ the print document
@@ -429,10 +443,3 @@ _FACES = ("Regular", "It", "Semibold", "Bold", "BoldIt")  # Source Serif Pro's f
 def _quiet_weasyprint() -> None:
     """WeasyPrint warns about CSS it ignores (EPUB-only properties); a book build need not show that."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-
-
-def _page_css(page_size: str) -> str:
-    size = PAGE_SIZES.get(page_size.casefold())
-    if size is None:
-        raise BookbinderError(f"unknown page size {page_size!r}; choose one of {', '.join(PAGE_SIZES)}")
-    return f"@page {{ size: {size}; }}\n"

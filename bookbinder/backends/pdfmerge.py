@@ -217,6 +217,7 @@ def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[floa
     for folio in range(1, layout.body_pages + 1):
         if folio not in layout.blanks and folio not in layout.bare:
             c.setFont(face, 9)
+            c.setFillColorCMYK(0, 0, 0, 1)  # pure K, as the text is for a press (a press screens RGB black)
             if folio % 2:  # recto: the outer edge is the right one
                 c.drawRightString(width - outer, baseline, str(folio))
             else:

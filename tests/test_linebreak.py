@@ -161,7 +161,8 @@ def printed(tmp_path_factory):
     story = _story()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(linebreak, "set_lines", recording)
-        pdf = write_pdf(compose(Book(story.meta.title, [story])), PrintOptions(), executor=Serial())
+        # The lines as first set: a page balanced (balance.py) sets some paragraphs again
+        pdf = write_pdf(compose(Book(story.meta.title, [story])), PrintOptions(balance_pages=False), executor=Serial())
     path = tmp_path_factory.mktemp("lines") / "story.pdf"
     path.write_bytes(pdf)
     return story, path, chosen
@@ -270,3 +271,21 @@ def _font_map():
     from bookbinder.backends.pdf import _styles
 
     return _styles("6x9in", "")[0].font_map
+
+
+def test_a_paragraph_set_a_line_longer_as_loosely_as_allowed() -> None:
+    """TeX's \\looseness=1: the least-demerit breaks with one line more, none looser than the limit."""
+    from bookbinder.backends.knuthplass import loosened, ratios
+
+    b = _paragraph([2.0, 3, 2, 4, 2, 3, 5, 2, 3, 2, 4])
+    widths = (20, 20)
+    path = choose(b, widths, RULES, INF)
+    longer = loosened(b, widths, RULES, len(path) + 1, limit=2.0)
+    assert longer is not None and len(longer[0]) == len(path) + 1 == 3
+    assert max(ratios(b, longer[0], widths, RULES)) <= 2.0
+    n = len(b.at)
+    paths = [tuple(c) + (n - 1,) for c in itertools.combinations(range(1, n - 1), len(path))]
+    fair = [p for p in paths if _demerits(b, p, widths, RULES) < INF and max(ratios(b, p, widths, RULES)) <= 2.0]
+    best_longer = min(fair, key=lambda p: _demerits(b, p, widths, RULES))
+    assert longer[0] == best_longer
+    assert loosened(b, widths, RULES, len(path) + 1, limit=0.5) is None  # none so tight has a line more

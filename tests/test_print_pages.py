@@ -125,3 +125,36 @@ def test_a_print_on_demand_interior_is_pdf_x_with_no_rgb(tmp_path) -> None:
         colours = _colours(pdf)
     assert not {"rg", "RG", "g", "G"} & set(colours), colours  # no RGB, no grey: the text is K
     assert colours.get("cs /DeviceCMYK", 0) > 10 and colours.get("k", 0) > 10, colours  # text and folios
+
+
+# ------------------------------------------------------------------ full, level pages
+def _short_pages(pages) -> list[int]:
+    """Text pages whose last line sits a line or more above the usual foot, their chapter going on
+    on the next page (a chapter's last page may be short)."""
+    foot = max(line.words[0].y1 for page in pages for line in page.lines  # the text block's foot: the grid's last line
+               if line.words[0].y1 < page.height * (1 - _FOOT_BAND))
+    pitch = 10.5 * 1.4
+    openings = set(_openings(pages))
+    short = []
+    for i, page in enumerate(pages[:-1]):
+        body = [line.words[0].y1 for line in page.lines if page.height * _HEAD_BAND < line.words[0].y1 <
+                page.height * (1 - _FOOT_BAND)]
+        if body and pages[i + 1].lines and i + 1 not in openings and foot - max(body) > 0.9 * pitch:
+            short.append(i)
+    return short
+
+
+def test_a_short_page_is_filled_by_a_paragraph_set_a_line_longer(tmp_path) -> None:
+    """balance.py: pages WeasyPrint's widow and orphan rules leave short get a line from a
+    paragraph set one line longer; no widow or orphan comes back, and no word is lost."""
+    from bookbinder.backends.pdf import write_pdf
+
+    story = load_one(SEEDS / "000_eade02fc94876b84.txt")
+    story = replace(story, chapters=(Chapter("Chapter 1: Long", story.chapters[0].blocks * 6, title="Long"),))
+    plan = compose(Book(story.meta.title, [story]))
+    plain = pdf_view.pages(write_pdf(plan, PrintOptions(balance_pages=False), executor=Serial()))
+    balanced = pdf_view.pages(write_pdf(plan, PrintOptions(), executor=Serial()))
+    before, after = _short_pages(plain), _short_pages(balanced)
+    assert before and len(after) < len(before), (before, after)
+    words = lambda pages: [w.text for page in pages for line in page.lines for w in line.words]  # noqa: E731
+    assert len(words(balanced)) >= len(words(plain)) - len(plain)  # hyphenation moves; words do not go

@@ -23,7 +23,7 @@ Where it departs from TeX, because the lines are set by CSS justification:
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 INF = float("inf")
 
@@ -46,6 +46,7 @@ class Rules:
     loose_demerits: float = 1e8
     runt: float = 0.15           # a last line of one word narrower than this share of the line is a runt
     runt_demerits: float = 1e6   # halves the runts of the texts tried, at no cost to their spacing
+    line_bonus: float = 0.0      # added to every line's demerits: below 0, more lines (TeX's \looseness, see `loosened`)
     left: int = 2                # letters kept before a hyphen (\lefthyphenmin)
     right: int = 3               # and after it (\righthyphenmin)
 
@@ -90,7 +91,7 @@ def choose(b: Breaks, widths: tuple[float, float], rules: Rules, tolerance: floa
             if ratio > tolerance:
                 break  # shorter lines, from later breaks, are looser still
             demerits = (rules.line_penalty + 100 * abs(ratio) ** 3) ** 2 + b.penalty[j] ** 2
-            demerits += rules.loose_demerits if ratio > rules.loose else 0
+            demerits += (rules.loose_demerits if ratio > rules.loose else 0) + rules.line_bonus
             demerits += rules.runt_demerits if last and i and _runt(b, i, j, rest, rules) else 0
             for h in (1, 2) if b.flagged[i] else (0,):
                 hj = h + 1 if b.flagged[j] else 0
@@ -107,6 +108,39 @@ def best(b: Breaks, widths: tuple[float, float], rules: Rules, margin: float = 0
     """`choose` within the tolerance, then, if nothing fits so, with lines of any looseness."""
     return (choose(b, widths, rules, rules.tolerance, margin, page_ends)
             or choose(b, widths, rules, INF, margin, page_ends))
+
+
+def loosened(b: Breaks, widths: tuple[float, float], rules: Rules, lines: int, margin: float = 0.0,
+             page_ends: frozenset = frozenset(), limit: float = 2.0) -> tuple[tuple[int, ...], float] | None:
+    """The paragraph set in `lines` lines (one more than its best, say), as TeX's \looseness sets
+    it: the least-demerit breaks with that many lines, none looser than `limit` nor shrunk past
+    the rules; with their demerits, or None. Found by a bonus on every line, raised until the
+    optimum has the lines asked for (a paragraph has few line counts to choose from)."""
+    for bonus in (-2e4, -1e5, -5e5, -2e6, -1e7):
+        path = choose(b, widths, replace(rules, line_bonus=bonus), rules.tolerance, margin, page_ends)
+        if path is not None and len(path) == lines:
+            worst = max(ratios(b, path, widths, rules, margin), default=0.0)
+            return (path, demerits(b, path, widths, rules, margin)) if worst <= limit else None
+        if path is not None and len(path) > lines:
+            return None
+    return None
+
+
+def ratios(b: Breaks, path: tuple[int, ...], widths: tuple[float, float], rules: Rules, margin: float = 0.0
+           ) -> list[float]:
+    """Each line's adjustment ratio but the last's (stretch above 0, shrink below)."""
+    out = []
+    for a, z in zip((0, *path), path[:-1]):
+        room = (widths[0] if a == 0 else widths[1]) - margin - (b.end[z] - b.start[a])
+        spaces = b.spaces[z] - b.spaces_after[a]
+        out.append(_ratio(room, spaces * b.space * (rules.stretch if room >= 0 else rules.shrink)))
+    return out
+
+
+def demerits(b: Breaks, path: tuple[int, ...], widths: tuple[float, float], rules: Rules, margin: float = 0.0) -> float:
+    """The badness part of a path's demerits (lines and penalties), to compare settings of one paragraph."""
+    return sum((rules.line_penalty + 100 * abs(r) ** 3) ** 2 for r in ratios(b, path, widths, rules, margin)) \
+        + sum(b.penalty[j] ** 2 for j in path)
 
 
 def joinable(b: Breaks, path: tuple[int, ...], widths: tuple[float, float]) -> bool:

@@ -32,7 +32,7 @@ from itertools import accumulate
 
 from lxml import etree
 
-from .knuthplass import Breaks, Rules, best, joinable, widest
+from .knuthplass import Breaks, Rules, best, demerits, joinable, loosened, widest
 from .linewrite import NBSP, SET, SHY, UNBROKEN, XHTML, Shrink, write
 from .pangometrics import BOLD, ITALIC, Face, Shaper, opportunities
 
@@ -91,23 +91,47 @@ class Paragraph:
 
 
 def set_lines(tree: etree._ElementTree, measure: Measure, font_map, rules: Rules = Rules(),
-              page_ends: frozenset = frozenset()) -> Lines:
+              page_ends: frozenset = frozenset(), looser: frozenset = frozenset()) -> Lines:
     """A copy of `tree` with the breaks of its justified body paragraphs fixed. `font_map` is
     WeasyPrint's (`FontConfiguration.font_map`, with the book's @font-face rules loaded);
-    `page_ends` holds (paragraph, line) numbers, from 0 in `body_paragraphs` order, known to end a page."""
+    `page_ends` holds (paragraph, line) numbers, from 0 in `body_paragraphs` order, known to end a page;
+    `looser` the numbers of paragraphs to set one line longer where they can be (`loosen_costs`)."""
     tree = copy.deepcopy(tree)
-    shaper = Shaper(font_map, Face(measure.families, measure.font_size, measure.face, measure.hyphen))
-    shrink = Shrink(measure.shrink_step * measure.font_size, measure.shrink_steps)
-    rules = replace(rules, shrink=min(rules.shrink, shrink.step * shrink.most / shaper.space("en")))
+    shaper, shrink, rules = _setup(measure, font_map, rules)
     chosen, left = [], []
     for number, p in enumerate(body_paragraphs(tree)):
         ends = frozenset(line for n, line in page_ends if n == number)
-        result = _set_paragraph(p, measure, shaper, rules, ends, shrink)
+        result = _set_paragraph(p, measure, shaper, rules, ends, shrink, number in looser)
         if isinstance(result, str):
             left.append(f"{_where(p)}: {result}")
         else:
             chosen.append(result)
     return Lines(tree, tuple(chosen), tuple(left))
+
+
+def loosen_costs(tree: etree._ElementTree, measure: Measure, font_map, numbers, rules: Rules = Rules()
+                 ) -> dict[int, float]:
+    """For each paragraph number given, what setting it one line longer costs (demerits more),
+    for those that can be so set (`knuthplass.loosened`): how pages are filled (`balance`)."""
+    shaper, _, rules = _setup(measure, font_map, rules)
+    paragraphs, costs = body_paragraphs(tree), {}
+    for number in numbers:
+        prepared = _prepare(paragraphs[number], measure, shaper, rules)
+        if isinstance(prepared, str):
+            continue
+        _, breaks, widths = prepared
+        path = best(breaks, widths, rules, measure.margin)
+        longer = loosened(breaks, widths, rules, len(path) + 1, measure.margin) if path else None
+        if longer is not None and not joinable(breaks, longer[0], widths):
+            costs[number] = longer[1] - demerits(breaks, path, widths, rules, measure.margin)
+    return costs
+
+
+def _setup(measure: Measure, font_map, rules: Rules) -> tuple[Shaper, Shrink, Rules]:
+    """The shaper, the shrink print.css can set, and the rules with no more shrink than that."""
+    shaper = Shaper(font_map, Face(measure.families, measure.font_size, measure.face, measure.hyphen))
+    shrink = Shrink(measure.shrink_step * measure.font_size, measure.shrink_steps)
+    return shaper, shrink, replace(rules, shrink=min(rules.shrink, shrink.step * shrink.most / shaper.space("en")))
 
 
 def body_paragraphs(tree: etree._ElementTree) -> list[etree._Element]:
@@ -118,22 +142,34 @@ def body_paragraphs(tree: etree._ElementTree) -> list[etree._Element]:
 
 
 def _set_paragraph(p: etree._Element, measure: Measure, shaper: Shaper, rules: Rules,
-                   page_ends: frozenset, shrink: Shrink) -> tuple[str, ...] | str:
+                   page_ends: frozenset, shrink: Shrink, looser: bool = False) -> tuple[str, ...] | str:
     """Choose and fix one paragraph's breaks: its lines, or why it was left alone."""
-    para = read(p)
-    if isinstance(para, str) or not para.text:
-        return para if isinstance(para, str) else ()
-    where = positions(para, shaper)
-    if isinstance(where, str):
-        return where
-    breaks = candidates(para, where, shaper, rules)
-    widths = (measure.width - (measure.font_size if para.indented else 0.0), measure.width)
+    prepared = _prepare(p, measure, shaper, rules)
+    if isinstance(prepared, str) or prepared is None:
+        return prepared if isinstance(prepared, str) else ()
+    (para, where), breaks, widths = prepared
     path = best(breaks, widths, rules, measure.margin, page_ends)
+    longer = loosened(breaks, widths, rules, len(path) + 1, measure.margin, page_ends) if looser and path else None
+    if longer is not None and not joinable(breaks, longer[0], widths):
+        path = longer[0]
     if path is None and widest(breaks) > widths[1] - measure.margin:
         return "a word is wider than the line"
     if path is None or joinable(breaks, path, widths):
         return "its last line would all but fit on the line before"
     return write(para, where.x, breaks, path, widths, measure.margin, shrink)
+
+
+def _prepare(p: etree._Element, measure: Measure, shaper: Shaper, rules: Rules):
+    """((paragraph, positions), breaks, line widths) of a paragraph; None for an empty one, or why
+    it cannot be measured."""
+    para = read(p)
+    if isinstance(para, str) or not para.text:
+        return para if isinstance(para, str) else None
+    where = positions(para, shaper)
+    if isinstance(where, str):
+        return where
+    widths = (measure.width - (measure.font_size if para.indented else 0.0), measure.width)
+    return (para, where), candidates(para, where, shaper, rules), widths
 
 
 # ------------------------------------------------------------------ reading a paragraph

@@ -84,3 +84,21 @@ def small_page_css(page_size: str) -> str:
             f"@page :left {{ margin-left: {outer:.2f}pt; margin-right: {inner:.2f}pt; }}\n"
             f"@page :right {{ margin-left: {inner:.2f}pt; margin-right: {outer:.2f}pt; }}\n"
             f"html {{ font-size: {page.body_pt:.1f}pt; }}\n")
+
+
+def gutter_css(gutter: float | None) -> str:
+    """The inside margin, in inches (a number this module computed, never story text)."""
+    if gutter is None:
+        return ""
+    inches = float(gutter)
+    return f"\n@page :left {{ margin-right: {inches:.3f}in; }}\n@page :right {{ margin-left: {inches:.3f}in; }}\n"
+
+
+def inset_css(inset: float | None) -> str:
+    """Running heads and folios `inset` inches from the trim (a number this module computed)."""
+    if inset is None:
+        return ""
+    top = f"vertical-align: top; padding-top: {float(inset):.3f}in;"
+    foot = f"vertical-align: bottom; padding-bottom: {float(inset):.3f}in;"
+    return "".join(f"\n@page :{side} {{ @top-{side} {{ {top} }} @bottom-{side} {{ {foot} }} }}"
+                   for side in ("left", "right")) + "\n"

@@ -28,11 +28,12 @@ from ..render import E, XHTML_NS, direction, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
+from .balance import balanced
 from .furniture import mark_heads, title_pages
 from .partcache import PartCache
 from .pdfmeta import with_metadata
 from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, folio_overlay, lay_out, merge
-from .pagesize import geometry, page_css, small_page_css
+from .pagesize import geometry, gutter_css, inset_css, page_css, small_page_css
 from .press import PRESS_CSS, output_profile, to_pdf_x
 from .print_options import PrintOptions
 
@@ -229,9 +230,11 @@ def _render_body(plan: BookPlan, options: PrintOptions, body: list[etree._Elemen
     """A part laid out on its own; `text`: the id where a story's text starts (the pages before it,
     its title page, carry no folio)."""
     extra_css = _NO_FOLIOS if extra_css is None else extra_css
-    tree = document(plan.metadata.title, plan.metadata.language, body, body_class="print")
-    tree, notes = _set_lines(plan, tree, options, extra_css)
+    plain = document(plan.metadata.title, plan.metadata.language, body, body_class="print")
+    tree, notes = _set_lines(plan, plain, options, extra_css)
     doc = _render(plan, tree, options, extra_css)
+    if text and options.balance_pages and tree is not plain:  # a story whose lines were set here
+        doc = _balanced(plan, plain, doc, options, extra_css)
     bare = title_pages(doc, text) if text else ()
     return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()), notes, bare)
 
@@ -249,24 +252,42 @@ def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, ext
     return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
 
 
-def _set_lines(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""
-               ) -> tuple[etree._ElementTree, tuple[str, ...]]:
+def _set_lines(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = "",
+               looser: frozenset = frozenset()) -> tuple[etree._ElementTree, tuple[str, ...]]:
     """The tree with each justified paragraph's line breaks chosen at once (`linebreak`), and a
     note for each paragraph left to WeasyPrint's own breaks. A user's stylesheet may change the
-    type the lines would be measured in, so with one WeasyPrint breaks them all."""
-    from .linebreak import Measure, set_lines
+    type the lines would be measured in, so with one WeasyPrint breaks them all. `looser`: the
+    paragraphs to set a line longer (`balance`)."""
+    from .linebreak import set_lines
 
     if not options.set_lines:
         return tree, ()
     if plan.book.info.css is not None:
         return tree, ("every paragraph: --css may change the type the lines would be measured in",)
+    lines = set_lines(tree, *_measure(options, extra_css), looser=looser)
+    return lines.tree, lines.left
+
+
+def _measure(options: PrintOptions, extra_css: str):
+    """The column and type the lines are set in, and the font map WeasyPrint will set them with."""
+    from .linebreak import Measure
+
     (width, _), (inner, outer) = _page_geometry(options.page_size)
     inner = inner if options.gutter is None else float(options.gutter) * 72
     column = (width - inner - outer) * 4 / 3 - 2 * _BODY_MARGIN_PX  # CSS px
     fonts, _ = _styles(options.page_size, _press(extra_css, options), None, options.gutter,
                        _furniture_inset(options))  # _render's
-    lines = set_lines(tree, Measure(column, geometry(options.page_size).body_pt * 4 / 3), fonts.font_map)
-    return lines.tree, lines.left
+    return Measure(column, geometry(options.page_size).body_pt * 4 / 3), fonts.font_map
+
+
+def _balanced(plan: BookPlan, plain: etree._ElementTree, doc, options: PrintOptions, extra_css: str):
+    """The story laid out again with a paragraph set a line longer on each short page (`balance`),
+    if that leaves fewer pages short; else `doc`."""
+    from .linebreak import loosen_costs
+
+    def relay(looser: frozenset):
+        return _render(plan, _set_lines(plan, plain, options, extra_css, looser)[0], options, extra_css)
+    return balanced(doc, relay, lambda numbers: loosen_costs(plain, *_measure(options, extra_css), numbers))
 
 
 def _press(extra_css: str, options: PrintOptions) -> str:
@@ -299,8 +320,8 @@ def _styles(page_size: str, extra_css: str, user_css: str | None = None, gutter:
     fetcher = build_fetcher()
     fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
     sheets = [page_css(page_size), stylesheet("base.css").decode("utf-8"),
-              stylesheet("print.css").decode("utf-8") + extra_css + small_page_css(page_size) + _gutter_css(gutter)
-              + _inset_css(inset)]
+              stylesheet("print.css").decode("utf-8") + extra_css + small_page_css(page_size) + gutter_css(gutter)
+              + inset_css(inset)]
     if user_css is not None:
         sheets.append(user_css)
     stylesheets = [CSS(string=sheet, url_fetcher=fetcher, font_config=fonts) for sheet in sheets]
@@ -396,14 +417,6 @@ def _prefix_ids(element: etree._Element, part_id: str) -> None:
 
 
 # ------------------------------------------------------------------ styles and fonts
-def _gutter_css(gutter: float | None) -> str:
-    """The inside margin, in inches (a number this module computed, never story text)."""
-    if gutter is None:
-        return ""
-    inches = float(gutter)
-    return f"\n@page :left {{ margin-right: {inches:.3f}in; }}\n@page :right {{ margin-left: {inches:.3f}in; }}\n"
-
-
 def _ending(options: PrintOptions) -> str:
     """How the book ends (pdfmerge.merge): on an even page; for print on demand on its last page of
     text, or, for a service that asks for it, on a blank page."""
@@ -425,16 +438,6 @@ def _rules(options: PrintOptions):
     from .pod import service
 
     return service(options.pod)
-
-
-def _inset_css(inset: float | None) -> str:
-    """Running heads and folios `inset` inches from the trim (a number this module computed)."""
-    if inset is None:
-        return ""
-    top = f"vertical-align: top; padding-top: {float(inset):.3f}in;"
-    foot = f"vertical-align: bottom; padding-bottom: {float(inset):.3f}in;"
-    return "".join(f"\n@page :{side} {{ @top-{side} {{ {top} }} @bottom-{side} {{ {foot} }} }}"
-                   for side in ("left", "right")) + "\n"
 
 
 _FACES = ("Regular", "It", "Semibold", "Bold", "BoldIt")  # Source Serif Pro's files, as print.css names them

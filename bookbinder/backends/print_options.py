@@ -53,6 +53,7 @@ class PrintOptions:
     gutter: float | None = None          # inside margin in inches, over the stylesheet's
     parts_cache: str | None = None       # a folder where each story's laid-out part is kept (cache.py)
     set_lines: bool = True               # justified paragraphs broken all at once (linebreak.py), not greedily
+    balance_pages: bool = True           # a short page filled by a paragraph set a line longer (balance.py)
     pdf_x: bool = False                  # PDF/X-4 with K-only black (press.py); print on demand always is
 
     @property

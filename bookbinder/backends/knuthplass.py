@@ -14,6 +14,9 @@ Where it departs from TeX, because the lines are set by CSS justification:
 - every space stretches and shrinks alike (CSS gives each the same extra; `linebreak` shrinks a
   line's spaces with a negative `word-spacing`), `Rules.stretch` of a space at r = 1 and
   `Rules.shrink` at r = -1, where a line is as tight as it may be (TeX's fonts: 1/2 and 1/3);
+- and the line's type a little wider or narrower (`Rules.expand`, `Rules.contract`: a share of its
+  natural width, as pdfTeX's font expansion and InDesign's glyph scaling set it), so a line short
+  of the measure need not widen its spaces alone;
 - a state counts the hyphenated lines in a row, and a third is ruled out, not just costly;
 - a line whose spaces would more than double (`Rules.loose`) costs `Rules.loose_demerits` more:
   with no shrink, how many lines gape matters more than how evenly the rest are spaced;
@@ -34,9 +37,11 @@ class Rules:
 
     stretch: float = 0.5         # how far a space stretches at r = 1, in spaces (TeX's fonts: 1/2)
     shrink: float = 1 / 3        # how far it shrinks at r = -1, the least a line may be (TeX's fonts: 1/3)
+    expand: float = 0.0          # how far a line's type widens at r = 1, a share of its width (font expansion)
+    contract: float = 0.0        # and narrows at r = -1
     tolerance: float = 4.0       # lines looser than this are tried only when nothing else fits
     line_penalty: float = 10     # \linepenalty: fewer lines
-    hyphen_penalty: float = 700  # \hyphenpenalty is 50; 700 leaves about one line in twenty hyphenated
+    hyphen_penalty: float = 150  # \hyphenpenalty is 50; 150 leaves about one line in twenty hyphenated
     dash_penalty: float = 50     # a line ending after an en or em dash
     other_penalty: float = 1000  # ... anywhere else a line may end but a space (after a slash, say)
     double_hyphen: float = 10000  # \doublehyphendemerits
@@ -77,17 +82,21 @@ def choose(b: Breaks, widths: tuple[float, float], rules: Rules, tolerance: floa
     a hyphen there (0 where j is no hyphen, 1 or 2 where it is)."""
     n, end, start = len(b.at), b.end, b.start
     stretch, shrink = rules.stretch * b.space, rules.shrink * b.space
+    expand, contract = rules.expand, rules.contract
     cost, back, lines = [[INF] * 3 for _ in range(n)], [[None] * 3 for _ in range(n)], [[0] * 3 for _ in range(n)]
     cost[0][0] = 0.0
     first, rest = widths[0] - margin, widths[1] - margin
-    tight = [s - shrink * k for s, k in zip(start, b.spaces_after)]  # each space wider than its shrink: rising
+    # each space wider than its shrink, the type than its contraction: rising
+    tight = [s * (1 - contract) - shrink * k for s, k in zip(start, b.spaces_after)]
     for j in range(1, n):
         last = j == n - 1
-        for i in range(bisect_left(tight, end[j] - shrink * b.spaces[j] - rest, 0, j), j):
+        for i in range(bisect_left(tight, end[j] * (1 - contract) - shrink * b.spaces[j] - rest, 0, j), j):
             room, spaces = (first if i == 0 else rest) - (end[j] - start[i]), b.spaces[j] - b.spaces_after[i]
-            if room < -spaces * shrink or (last and room < 0):
+            natural = end[j] - start[i]
+            if room < -(spaces * shrink + natural * contract) or (last and room < 0):
                 continue  # too long even shrunk; a last line is set at its natural width
-            ratio = 0.0 if last else _ratio(room, spaces * (stretch if room >= 0 else shrink))
+            give = spaces * stretch + natural * expand if room >= 0 else spaces * shrink + natural * contract
+            ratio = 0.0 if last else _ratio(room, give)
             if ratio > tolerance:
                 break  # shorter lines, from later breaks, are looser still
             demerits = (rules.line_penalty + 100 * abs(ratio) ** 3) ** 2 + b.penalty[j] ** 2
@@ -111,7 +120,7 @@ def best(b: Breaks, widths: tuple[float, float], rules: Rules, margin: float = 0
 
 
 def loosened(b: Breaks, widths: tuple[float, float], rules: Rules, lines: int, margin: float = 0.0,
-             page_ends: frozenset = frozenset(), limit: float = 2.0) -> tuple[tuple[int, ...], float] | None:
+             page_ends: frozenset = frozenset(), limit: float = 1.5) -> tuple[tuple[int, ...], float] | None:
     """The paragraph set in `lines` lines (one more than its best, say), as TeX's \looseness sets
     it: the least-demerit breaks with that many lines, none looser than `limit` nor shrunk past
     the rules; with their demerits, or None. Found by a bonus on every line, raised until the
@@ -132,8 +141,10 @@ def ratios(b: Breaks, path: tuple[int, ...], widths: tuple[float, float], rules:
     out = []
     for a, z in zip((0, *path), path[:-1]):
         room = (widths[0] if a == 0 else widths[1]) - margin - (b.end[z] - b.start[a])
-        spaces = b.spaces[z] - b.spaces_after[a]
-        out.append(_ratio(room, spaces * b.space * (rules.stretch if room >= 0 else rules.shrink)))
+        spaces, natural = b.spaces[z] - b.spaces_after[a], b.end[z] - b.start[a]
+        give = spaces * rules.stretch * b.space + natural * rules.expand if room >= 0 else \
+            spaces * rules.shrink * b.space + natural * rules.contract
+        out.append(_ratio(room, give))
     return out
 
 

@@ -13,10 +13,12 @@ as TeX chooses them (Knuth and Plass, "Breaking Paragraphs into Lines", 1981; `k
 3. candidates: where a line may end: at a space or after a hyphen or a dash where Pango allows it,
    at a hyphenation point of the story's language (pyphen's patterns, which WeasyPrint uses);
 4. choose: the least-demerit breaks, spaces stretching by up to half and shrinking by up to a
-   third, as TeX's do, each line kept `Measure.margin` short of the column;
+   third, as TeX's do, and the type by up to 2% wider or 1% narrower (pdfTeX's font expansion),
+   each line kept `Measure.margin` short of the column;
 5. write: WeasyPrint is made to set exactly those lines (`linewrite`): no-break spaces inside a
    line, soft hyphens where one ends at a hyphenation point, a shrunk line's spaces narrowed by a
-   negative word-spacing so it fits (justification stretches it back to the column).
+   negative word-spacing so it fits (justification stretches it back to the column), a line's
+   type scaled by its font-size.
 
 A paragraph the measure cannot be trusted with keeps WeasyPrint's breaks and says why: an inline
 element of another size or an unknown style, a glyph the book face lacks (another script, say),
@@ -58,6 +60,9 @@ class Measure:
     margin: float = 0.5          # kept free on every line, against measuring a hair short
     shrink_step: float = 0.01    # em: print.css's span.ws-1 to ws-8 narrow a line's spaces by 1 to 8 of these
     shrink_steps: int = 8
+    expand_step: float = 0.005   # print.css's span.fx-1 to fx-4 set a line's type 1 to 4 of these wider,
+    expand_wider: int = 4        # fx-m1 and fx-m2 1 or 2 narrower (+2% and -1% at most, as pdfTeX's
+    expand_narrower: int = 2     # font expansion is commonly set)
 
 
 @dataclass(frozen=True)
@@ -130,8 +135,11 @@ def loosen_costs(tree: etree._ElementTree, measure: Measure, font_map, numbers, 
 def _setup(measure: Measure, font_map, rules: Rules) -> tuple[Shaper, Shrink, Rules]:
     """The shaper, the shrink print.css can set, and the rules with no more shrink than that."""
     shaper = Shaper(font_map, Face(measure.families, measure.font_size, measure.face, measure.hyphen))
-    shrink = Shrink(measure.shrink_step * measure.font_size, measure.shrink_steps)
-    return shaper, shrink, replace(rules, shrink=min(rules.shrink, shrink.step * shrink.most / shaper.space("en")))
+    shrink = Shrink(measure.shrink_step * measure.font_size, measure.shrink_steps, measure.expand_step,
+                    measure.expand_wider, measure.expand_narrower)
+    space = shaper.space("en")
+    return shaper, shrink, replace(rules, shrink=min(rules.shrink, shrink.step * shrink.most / space),
+                                   expand=shrink.expand * shrink.wider, contract=shrink.expand * shrink.narrower)
 
 
 def body_paragraphs(tree: etree._ElementTree) -> list[etree._Element]:

@@ -10,6 +10,12 @@ greedily, sets exactly those lines.
   measures it so and breaks after it; its justification then stretches the line back to the
   column (it adds to word-spacing, a Pango letter-spacing on each space), so the spaces come out
   as the optimiser set them.
+- A line's type may be scaled a little, as pdfTeX's font expansion does (`span.fx-N`: font-size
+  100.5% to 102%, or 99.5% and 99%, at line-height 0 so the grid holds): the type's share of
+  the line's adjustment, so its spaces need not stretch alone. Letter-spacing would do the same
+  on paper, but WeasyPrint draws each glyph's letter-spacing shift truncated to a thousandth of
+  the em (`int(kerning)` in weasyprint/draw/text.py), so a tracked line ends up to a pixel short
+  of the column; scaled glyphs are drawn at their own widths.
 - A word where Pango could still break earlier than chosen (before a dash, after a slash) is held
   in a `span.unbroken` (`white-space: nowrap`). WeasyPrint takes the last break that fits, and the
   chosen one is the last that does.
@@ -33,14 +39,18 @@ NBSP, SHY = "\u00a0", "\u00ad"
 SET = "set-lines"      # a paragraph whose breaks were chosen here (print.css: hyphens: manual)
 UNBROKEN = "unbroken"  # a word WeasyPrint must not break (print.css: white-space: nowrap)
 SHRUNK = "ws-"         # a line whose spaces shrink, ws-1 to ws-8 (print.css: word-spacing -0.01em to -0.08em)
+EXPANDED = "fx-"       # a line whose type is scaled, fx-1 to fx-4 and fx-m1, fx-m2 (print.css: 0.5% a step)
 
 
 @dataclass(frozen=True)
 class Shrink:
-    """The word-spacing classes print.css has for shrunk lines, in CSS px at the body size."""
+    """The word- and letter-spacing classes print.css has for set lines, in CSS px at the body size."""
 
     step: float   # one class's word-spacing (0.01 em)
     most: int = 8  # classes ws-1 to ws-8
+    expand: float = 0.0  # one font-size step, a share of the size (0.005); 0: no line is scaled
+    wider: int = 4       # fx-1 to fx-4
+    narrower: int = 2    # fx-m1, fx-m2
 
 
 def write(para, x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: tuple[float, float],
@@ -49,14 +59,15 @@ def write(para, x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: 
     at = [b.at[j] for j in path[:-1]]
     soft = {b.at[j] for j in path[:-1] if b.soft[j]}
     texts = [_final_text(para.text, a, z, at, soft) for _, _, _, a, z in para.runs]
-    steps = shrinks(b, path, widths, margin, shrink.step)
-    reach = _reach(para.text, x, b, path, widths, margin, [n * shrink.step for n in steps])
+    steps = adjustments(b, path, widths, margin, shrink, _fragments(para.text, x, at, soft))
+    reach = _reach(para.text, x, b, path, widths, margin,
+                   [(w * shrink.step, min(0, t) * shrink.expand) for w, t in steps])
     starts = [k + sum(s <= k for s in soft) for k in at]  # where each line but the first starts, in the new text
     held = _held_words(para.lang, texts, set(starts), reach)
     if isinstance(held, str):
         return held
     ends_in = [SHY if k in soft else " " if para.text[k - 1] == " " else "" for k in at]
-    lines = _shrunk_lines("".join(texts), starts, ends_in, steps)
+    lines = _shrunk_lines("".join(texts), starts, ends_in, [_classes(w, t) for w, t in steps])
     edges = list(accumulate(map(len, texts), initial=0))
     for (el, tail, _, _, _), text, words, a in zip(para.runs, texts, held, edges):
         mine = [(max(p, a) - a, min(q, a + len(text)) - a, n) for p, q, n in lines if p < a + len(text) and q > a]
@@ -66,16 +77,53 @@ def write(para, x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: 
     return tuple(para.text[a:z].strip() + (SHY if z in soft else "") for a, z in zip(edges, edges[1:]))
 
 
-def shrinks(b: Breaks, path: tuple[int, ...], widths: tuple[float, float], margin: float, step: float
-            ) -> tuple[int, ...]:
-    """For each line, in steps of `step` px a space, the least shrink that fits it in its width less
-    `margin` (0: it fits at its natural width)."""
-    out = []
-    for a, z in zip((0, *path), path):
-        over = b.end[z] - b.start[a] - ((widths[0] if a == 0 else widths[1]) - margin)
+def adjustments(b: Breaks, path: tuple[int, ...], widths: tuple[float, float], margin: float, shrink: Shrink,
+                fragments: tuple[float, ...] = ()) -> tuple[tuple[int, int], ...]:
+    """For each line, (word-spacing steps narrower, type scaling steps wider or, below 0, narrower):
+    the type scaled as its share of the line's adjustment asks, rounded toward the natural width
+    when the line stretches (justification widens the spaces for the rest) and away from it when
+    it shrinks; then the least word shrink that fits it in its width less `margin`. `fragments`:
+    the width at each line's head of a word divided at the line before, which is set in that
+    line's scaling (no span ends at a soft hyphen: `_shrunk_lines`)."""
+    out: list[tuple[int, int]] = []
+    for line, (a, z) in enumerate(zip((0, *path), path)):
+        if z == len(b.at) - 1:
+            out.append((0, 0))  # the last line is set at its natural width
+            continue
+        natural, frag = b.end[z] - b.start[a], fragments[line] if line < len(fragments) else 0.0
+        room = (widths[0] if a == 0 else widths[1]) - margin - natural
+        room -= frag * (out[-1][1] * shrink.expand if out else 0.0)  # its head scaled as the line before
         spaces = b.spaces[z] - b.spaces_after[a]
-        out.append(max(0, ceil(over / spaces / step - 1e-9)) if over > 0 and spaces else 0)
+        scale = _scale(room, spaces, natural - frag, b.space, shrink)
+        over = -room + (natural - frag) * scale * shrink.expand
+        words = max(0, ceil(over / spaces / shrink.step - 1e-9)) if over > 0 and spaces else 0
+        out.append((words, scale))
     return tuple(out)
+
+
+def _scale(room: float, spaces: int, width: float, space: float, shrink: Shrink) -> int:
+    """A line's type scaling steps: the type's share of its stretch (or shrink), as the optimiser
+    shares it between spaces and type, in whole steps toward none."""
+    if not shrink.expand or width <= 0:
+        return 0
+    if room >= 0:
+        give = width * shrink.expand * shrink.wider
+        return min(shrink.wider, int(room * give / (give + spaces * space / 2) / width / shrink.expand))
+    give = width * shrink.expand * shrink.narrower
+    share = -room * give / (give + spaces * shrink.step * shrink.most)
+    return -min(shrink.narrower, ceil(share / width / shrink.expand - 1e-9))
+
+
+def _classes(words: int, scale: int) -> str:
+    """print.css's classes for a line's spacing and scaling ('' for none)."""
+    names = [f"{SHRUNK}{words}"] if words else []
+    names += [f"{EXPANDED}{scale}" if scale > 0 else f"{EXPANDED}m{-scale}"] if scale else []
+    return " ".join(names)
+
+
+def _fragments(text: str, x: tuple[float, ...], at: list[int], soft: set[int]) -> tuple[float, ...]:
+    """For each line, the width at its head of a word divided by a soft hyphen at the line before."""
+    return (0.0, *(x[_next_space(text, k)] - x[k] if k in soft else 0.0 for k in at))
 
 
 def _final_text(text: str, a: int, z: int, at: list[int], soft: set[int]) -> str:
@@ -89,9 +137,9 @@ def _final_text(text: str, a: int, z: int, at: list[int], soft: set[int]) -> str
     return "".join(out)
 
 
-def _shrunk_lines(text: str, starts: list[int], ends_in: list[str], steps: tuple[int, ...]
-                  ) -> list[tuple[int, int, int]]:
-    """(start, end, steps) of each shrunk line in the new text `text`. `ends_in`: how each line but
+def _shrunk_lines(text: str, starts: list[int], ends_in: list[str], steps: list[str]
+                  ) -> list[tuple[int, int, str]]:
+    """(start, end, classes) of each line set tighter or looser in the new text `text`. `ends_in`: how each line but
     the last ends, " " (at a space, which WeasyPrint drops: left out), SHY, or "" (after a hyphen
     or a dash). WeasyPrint draws the hyphen of a soft hyphen only when it breaks inside a text box,
     never at a box's end: so no span begins or ends at one, and the word it divides stays with the
@@ -108,9 +156,10 @@ def _next_space(text: str, k: int) -> int:
 
 
 def _reach(text: str, x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: tuple[float, float],
-           margin: float, shrunk: list[float]):
+           margin: float, shrunk: list[tuple[float, float]]):
     """Whether WeasyPrint, filling the line before the one holding character k, could reach k: its
-    spaces and the next line's shrunk as the more shrunk of the two is (so, if anything, too far)."""
+    spaces and type and the next line's narrowed (px a space, a share of the width below 0) as
+    the narrower of the two are (so, if anything, too far)."""
     at = [b.at[j] for j in path[:-1]]
     starts = (0, *path)
     spaces = list(accumulate((c in " " + NBSP for c in text), initial=0))  # spaces before character k
@@ -120,8 +169,9 @@ def _reach(text: str, x: tuple[float, ...], b: Breaks, path: tuple[int, ...], wi
         if line == 0:
             return False
         before = starts[line - 1]
-        tighter = max(shrunk[line - 1], shrunk[line] if line < len(shrunk) else 0.0)
-        width = x[k] - b.start[before] - tighter * (spaces[k] - b.spaces_after[before])
+        words, letters = zip(shrunk[line - 1], shrunk[line] if line < len(shrunk) else (0.0, 0.0))
+        width = x[k] - b.start[before] - max(words) * (spaces[k] - b.spaces_after[before])
+        width *= 1 + min(letters)
         return width <= (widths[0] if before == 0 else widths[1]) + margin
     return reach
 
@@ -168,14 +218,14 @@ def _merged(words: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _set_text(el: etree._Element, tail: bool, text: str, words: list[tuple[int, int]],
-              lines: list[tuple[int, int, int]]) -> None:
-    """A text node's new text: each of `lines` ((start, end, steps) in it) in a span.ws-N, and each
-    of `words` (ranges) in a span.unbroken, inside the line's span where it has one."""
+              lines: list[tuple[int, int, str]]) -> None:
+    """A text node's new text: each of `lines` ((start, end, classes) in it) in a span of those
+    classes, and each of `words` (ranges) in a span.unbroken, inside the line's span where it has one."""
     head, top = "", []
     for a, z, steps in _pieces(len(text), lines):
         inner, spans = _unbroken(el, text, a, z, words)
         if steps:
-            line = el.makeelement(f"{XHTML}span", {"class": f"{SHRUNK}{steps}"})
+            line = el.makeelement(f"{XHTML}span", {"class": steps})
             line.text = inner
             line.extend(spans)
             top.append(line)
@@ -196,17 +246,17 @@ def _set_text(el: etree._Element, tail: bool, text: str, words: list[tuple[int, 
             el.insert(n, span)
 
 
-def _pieces(length: int, lines: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """0..length cut at the shrunk lines' edges: (start, end, steps), steps 0 between them."""
+def _pieces(length: int, lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """0..length cut at the set lines' edges: (start, end, classes), '' between them."""
     out, at = [], 0
     for a, z, steps in lines:
         if a > at:
-            out.append((at, a, 0))
+            out.append((at, a, ""))
         if z > a:
             out.append((a, z, steps))
         at = max(at, z)
     if at < length or not out:
-        out.append((at, length, 0))
+        out.append((at, length, ""))
     return out
 
 

@@ -158,3 +158,22 @@ def test_a_short_page_is_filled_by_a_paragraph_set_a_line_longer(tmp_path) -> No
     assert before and len(after) < len(before), (before, after)
     words = lambda pages: [w.text for page in pages for line in page.lines for w in line.words]  # noqa: E731
     assert len(words(balanced)) >= len(words(plain)) - len(plain)  # hyphenation moves; words do not go
+
+
+def test_a_cover_spread_says_whose_book_it_is_and_embeds_its_face() -> None:
+    """Not reportlab's "untitled" and "anonymous"; every font embedded (a press refuses a bare Helvetica)."""
+    import io
+
+    import pikepdf
+
+    from bookbinder.backends.cover import cover_image
+    from bookbinder.backends.pod import cover_spread
+
+    story = load_one(SEEDS / "004_9a223c5f57314a43.txt")
+    book = Book("Losing Grip", [story])
+    spread = cover_spread("Losing Grip", "Someone Else", "A blurb.", 120, (432.0, 648.0), cover_image(book))
+    with pikepdf.open(io.BytesIO(spread.pdf)) as pdf:
+        assert str(pdf.docinfo.Title) == "Losing Grip" and str(pdf.docinfo.Author) == "Someone Else"
+        fonts = [f for page in pdf.pages for f in (page.Resources.get("/Font") or {}).values()]
+        assert fonts and all("/FontFile2" in (f.get("/FontDescriptor") or f.DescendantFonts[0].FontDescriptor)
+                             if "/DescendantFonts" in f or "/FontDescriptor" in f else False for f in fonts)

@@ -121,7 +121,7 @@ def best(b: Breaks, widths: tuple[float, float], rules: Rules, margin: float = 0
 
 def loosened(b: Breaks, widths: tuple[float, float], rules: Rules, lines: int, margin: float = 0.0,
              page_ends: frozenset = frozenset(), limit: float = 1.5) -> tuple[tuple[int, ...], float] | None:
-    """The paragraph set in `lines` lines (one more than its best, say), as TeX's \looseness sets
+    """The paragraph set in `lines` lines (one more than its best, say), as TeX's \\looseness sets
     it: the least-demerit breaks with that many lines, none looser than `limit` nor shrunk past
     the rules; with their demerits, or None. Found by a bonus on every line, raised until the
     optimum has the lines asked for (a paragraph has few line counts to choose from)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +35,7 @@ from .partcache import PartCache
 from .pdfmeta import with_metadata
 from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, folio_overlay, lay_out, merge
 from .pagesize import geometry, gutter_css, inset_css, page_css, small_page_css
-from .press import PRESS_CSS, output_profile, to_pdf_x
+from .press import output_profile, to_pdf_x, with_press
 from .print_options import PrintOptions
 
 
@@ -231,12 +232,18 @@ def _render_body(plan: BookPlan, options: PrintOptions, body: list[etree._Elemen
     its title page, carry no folio)."""
     extra_css = _NO_FOLIOS if extra_css is None else extra_css
     plain = document(plan.metadata.title, plan.metadata.language, body, body_class="print")
-    tree, notes = _set_lines(plan, plain, options, extra_css)
-    doc = _render(plan, tree, options, extra_css)
-    if text and options.balance_pages and tree is not plain:  # a story whose lines were set here
-        doc = _balanced(plan, plain, doc, options, extra_css)
-    bare = title_pages(doc, text) if text else ()
-    return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()), notes, bare)
+    with _ONE_LAYOUT:
+        tree, notes = _set_lines(plan, plain, options, extra_css)
+        doc = _render(plan, tree, options, extra_css)
+        if text and options.balance_pages and tree is not plain:  # a story whose lines were set here
+            doc = _balanced(plan, plain, doc, options, extra_css)
+        bare = title_pages(doc, text) if text else ()
+        return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()), notes, bare)
+
+
+# One layout at a time in a process: Pango's font map (`_styles`) is not thread-safe, and a scaled
+# line (linewrite's fx-N) loads a font size while another thread lays out (Dask runs units in threads).
+_ONE_LAYOUT = threading.Lock()
 
 
 def _marks(tree) -> tuple[Mark, ...]:
@@ -246,8 +253,8 @@ def _marks(tree) -> tuple[Mark, ...]:
 def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
     from weasyprint import HTML
 
-    fonts, stylesheets = _styles(options.page_size, _press(extra_css, options), plan.book.info.css, options.gutter,
-                                 _furniture_inset(options))
+    fonts, stylesheets = _styles(options.page_size, with_press(extra_css, options.press), plan.book.info.css,
+                                 options.gutter, _furniture_inset(options))
     html = serialize(tree).decode("utf-8")
     return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
 
@@ -275,7 +282,7 @@ def _measure(options: PrintOptions, extra_css: str):
     (width, _), (inner, outer) = _page_geometry(options.page_size)
     inner = inner if options.gutter is None else float(options.gutter) * 72
     column = (width - inner - outer) * 4 / 3 - 2 * _BODY_MARGIN_PX  # CSS px
-    fonts, _ = _styles(options.page_size, _press(extra_css, options), None, options.gutter,
+    fonts, _ = _styles(options.page_size, with_press(extra_css, options.press), None, options.gutter,
                        _furniture_inset(options))  # _render's
     return Measure(column, geometry(options.page_size).body_pt * 4 / 3), fonts.font_map
 
@@ -288,11 +295,6 @@ def _balanced(plan: BookPlan, plain: etree._ElementTree, doc, options: PrintOpti
     def relay(looser: frozenset):
         return _render(plan, _set_lines(plan, plain, options, extra_css, looser)[0], options, extra_css)
     return balanced(doc, relay, lambda numbers: loosen_costs(plain, *_measure(options, extra_css), numbers))
-
-
-def _press(extra_css: str, options: PrintOptions) -> str:
-    """The stylesheet's additions, and for a press its K-only black (press.PRESS_CSS)."""
-    return extra_css + PRESS_CSS if options.press else extra_css
 
 
 def _log_notes(notes) -> None:

@@ -32,6 +32,11 @@ _PROFILES = (  # where systems put Ghostscript's CMYK printer profile
 _CONDITION = "Ghostscript default CMYK (SWOP-like coated)"
 
 
+def with_press(extra_css: str, press: bool) -> str:
+    """A stylesheet's additions, and for a press its K-only black."""
+    return extra_css + PRESS_CSS if press else extra_css
+
+
 def output_profile() -> bytes:
     """The CMYK printer profile for the output intent; BookbinderError saying what to install."""
     for path in map(Path, _PROFILES):

@@ -2,7 +2,12 @@
 a title page and a text page carry (backends/furniture.py), read from the built PDF."""
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -177,3 +182,23 @@ def test_a_cover_spread_says_whose_book_it_is_and_embeds_its_face() -> None:
         fonts = [f for page in pdf.pages for f in (page.Resources.get("/Font") or {}).values()]
         assert fonts and all("/FontFile2" in (f.get("/FontDescriptor") or f.DescendantFonts[0].FontDescriptor)
                              if "/DescendantFonts" in f or "/FontDescriptor" in f else False for f in fonts)
+
+
+# ------------------------------------------------------------------ the print-typography check
+_TYPOMETRICS = Path(__file__).resolve().parents[2] / "shared" / "tools" / "typometrics.py"
+
+
+@pytest.mark.skipif(not _TYPOMETRICS.is_file() or shutil.which("pdftotext") is None,
+                    reason="../shared/tools/typometrics.py and poppler's pdftotext measure the pages")
+def test_the_seeds_anthology_sets_lines_as_a_book_does(tmp_path) -> None:
+    """The issue's limits that hold on the seeds' anthology at 6x9 (short pages and uneven spreads
+    do not yet): p95 word space, loose lines, hyphens, ladders, widows and orphans."""
+    from bookbinder.api import BuildOptions, build
+
+    result = build([SEEDS], BuildOptions(formats=("pdf",), out_dir=tmp_path, title="The Seeds"))
+    assert not result.errors, result.errors
+    run = subprocess.run([sys.executable, str(_TYPOMETRICS), str(result.written[0])], capture_output=True, text=True)
+    figures = json.loads(run.stdout)
+    assert figures["space_p95_em"] <= 0.36 and figures["loose_lines_pct"] <= 1.0, figures
+    assert figures["hyphen_ends_pct"] <= 5.0 and figures["ladders_3plus"] == 0, figures
+    assert figures["widows"] == 0 and figures["orphans"] <= 1, figures  # the one orphan: a contents line

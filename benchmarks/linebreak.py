@@ -20,6 +20,7 @@ from pathlib import Path
 from bookbinder.api import load_one
 from bookbinder.backends import pdf
 from bookbinder.backends.linebreak import Measure, set_lines
+from bookbinder.backends.pagesize import geometry
 from bookbinder.book import Book
 from bookbinder.compose import compose
 from bookbinder.render import document, serialize
@@ -30,7 +31,7 @@ def story_tree(path: Path):
     story = load_one(path)
     plan = compose(Book(story.meta.title or path.stem, [story]))
     group = next(g for g in pdf._body_groups(plan) if g[0].story is not None)
-    body = [pdf.running_head(plan.book), pdf.print_story(plan, group, pdf.PrintLinks(), alone=True)]
+    body = [pdf.print_story(plan, group, pdf.PrintLinks(), alone=True)]
     return plan, story.words, document(plan.metadata.title, plan.metadata.language, body, body_class="print")
 
 
@@ -68,7 +69,7 @@ def main(argv: list[str]) -> None:
     paths = [Path(a) for a in argv if a.endswith((".txt", ".html", ".md", ".epub"))]
     fonts, sheets = pdf._styles("6x9in", pdf._NO_FOLIOS)
     (width, _), (inner, outer) = pdf._page_geometry("6x9in")
-    measure = Measure((width - inner - outer) * 4 / 3 - 2 * pdf._BODY_MARGIN_PX, pdf._BODY_PT * 4 / 3)
+    measure = Measure((width - inner - outer) * 4 / 3 - 2 * pdf._BODY_MARGIN_PX, geometry("6x9in").body_pt * 4 / 3)
     for path in paths:
         plan, words, tree = story_tree(path)
         setting = min((cpu(lambda: set_lines(tree, measure, fonts.font_map)) for _ in range(repeat)), key=first)

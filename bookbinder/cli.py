@@ -23,7 +23,8 @@ from .inputs import Stdin, collect_inputs, read_list, read_manifest, read_stdin
 from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.pod import SERVICES
-from .backends.print_options import DEFAULT_PAGE_SIZE, PAGE_SIZES, SCHEMES, ImposeOptions, PrintOptions, pod_options
+from .backends.print_options import (DEFAULT_PAGE_SIZE, PAGE_SIZES, SCHEMES, ImposeOptions, PrintOptions,
+                                      page_points, pod_options)
 from .backends.output import output_folder
 from .errors import BookbinderError, DiskFullError, InputError, UsageError, json_safe, quoted, terminal
 from .cache import default_folder as default_cache_folder
@@ -114,6 +115,24 @@ class Finite(click.FloatRange):
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a number", param, ctx)
         return number
+
+
+class PageSize(click.ParamType):
+    """A --page-size the print backend knows: a name, or WxH with its unit."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        try:
+            page_points(str(value))
+        except BookbinderError as exc:
+            self.fail(exc.detail, param, ctx)
+        return str(value).strip().lower()
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(n) for n in PAGE_SIZES if n.startswith(incomplete.lower())]
 
 
 class _Failures:
@@ -249,9 +268,11 @@ def _print_record(record: dict) -> None:
 @click.option("--list", "lists", multiple=True, type=click.Path(path_type=Path),
               help="A file listing story paths, one per line (repeatable).")
 @click.option("--manifest", type=click.Path(path_type=Path), help="A TOML manifest: title, editors, stories.")
-@click.option("--page-size", type=click.Choice(sorted(PAGE_SIZES), case_sensitive=False), default=DEFAULT_PAGE_SIZE,
-              show_default=True, help="PDF page size.")
+@click.option("--page-size", type=PageSize(), default=DEFAULT_PAGE_SIZE, show_default=True,
+              help=f"PDF page size: {', '.join(PAGE_SIZES)}, or WxH in mm or in (105x148mm, 4.25x5.5in).")
 @click.option("--tagged", is_flag=True, help="PDF: a tagged, accessible PDF (PDF/UA-1).")
+@click.option("--pdf-x", is_flag=True, help="PDF: press-ready PDF/X-4, its black pure K, with a CMYK output intent "
+                                           "(always so with --pod).")
 @click.option("--impose", type=click.Choice(list(SCHEMES)),
               help="PDF: also write <name>.imposed.pdf, the pages on sheets to print, fold into signatures and sew.")
 @click.option("--paper", default="letter", show_default=True,
@@ -359,7 +380,8 @@ def _print_options(given: dict) -> PrintOptions:
                            given["sewing_stations"] if marks else 0, marks) if given["impose"] else None
     pod = pod_options(given["pod"], given["paper_color"], not given["no_cover_pdf"], given["cover_guides"],
                       given["pod_gutter"], given["pod_spine_per_page"])
-    return PrintOptions(page_size=given["page_size"].lower(), tagged=given["tagged"], impose=impose, pod=pod)
+    return PrintOptions(page_size=given["page_size"].lower(), tagged=given["tagged"], impose=impose, pod=pod,
+                        pdf_x=given["pdf_x"])
 
 
 def _report_build(result, verbose: bool, strict: bool) -> int:

@@ -127,7 +127,40 @@ def test_the_cli_writes_the_imposed_pdf_beside_the_reading_one(tmp_path: Path) -
         guide = doc.pages[0].Contents.read_bytes()
         assert b"/P1 Do" not in guide  # the guide is a sheet of its own, with no book page on it
         sheets = sum(signature_sizes(pages, "folio", 4))  # one signature, as few sheets as the pages need
-        assert sheets == -(-pages // 4) and len(doc.pages) == 1 + 2 * sheets
+        assert sheets == -(-pages // 4) and len(doc.pages) == 2 + 2 * sheets
+        assert not doc.pages[1].Contents.read_bytes().strip()  # its back is blank: printed duplex, each sheet keeps its sides
+        assert doc.Root.ViewerPreferences.PrintScaling == pikepdf.Name("/None")  # printed at its size
+
+
+def test_a6_pages_impose_in_quarto_on_a4(tmp_path: Path) -> None:
+    """The fanbinder's pocket book: four A6 pages a side of an A4 sheet, at their print size."""
+    result = run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-f", "pdf", "--page-size", "a6",
+                 "--impose", "quarto", "--paper", "a4", "--no-guide", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(tmp_path / "losing-grip.pdf") as reading:
+        assert [round(float(v) * 25.4 / 72) for v in reading.pages[0].mediabox[2:]] == [105, 148]
+        pages = len(reading.pages)
+    with pikepdf.open(tmp_path / "losing-grip.imposed.pdf") as doc:
+        assert [round(float(v) * 25.4 / 72) for v in doc.pages[0].mediabox[2:]] == [210, 297]
+        assert len(doc.pages) == 2 * -(-pages // 8)  # 8 pages a sheet, 4 a side
+        assert doc.pages[0].Contents.read_bytes().count(b" Do") == 4
+
+
+@pytest.mark.parametrize("size, points", [("a7", (209.76, 297.64)), ("quarter-letter", (306.0, 396.0)),
+                                          ("100x160mm", (283.46, 453.54)), ("4.5X7IN", (324.0, 504.0))])
+def test_fanbinding_page_sizes(size: str, points) -> None:
+    from bookbinder.backends.pagesize import geometry, page_points
+
+    assert tuple(round(v, 2) for v in page_points(size)) == points
+    page = geometry(size)
+    assert page.small and 8 <= page.body_pt < 10.5  # margins and type scaled down with the page
+    assert geometry("6x9in").body_pt == 10.5 and not geometry("a5").small  # trade sizes as print.css sets them
+
+
+@pytest.mark.parametrize("size", ["3x", "10x10mm", "a9", "6x9ft"])
+def test_a_page_size_bookbinder_cannot_print_is_a_usage_error(tmp_path: Path, size: str) -> None:
+    result = run("build", str(SEEDS), "-f", "pdf", "-o", str(tmp_path), "--page-size", size)
+    assert result.returncode == 2 and "--page-size" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("flags, said", [

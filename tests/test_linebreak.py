@@ -27,6 +27,7 @@ import pdf_view
 from conftest import SEEDS
 
 RULES = Rules(hyphen_penalty=50)
+STIFF = replace(RULES, shrink=0.0)  # spaces that only stretch, as CSS justification alone sets them
 
 
 # ------------------------------------------------------------------ the optimiser, on hand-made paragraphs
@@ -54,11 +55,12 @@ def _demerits(b: Breaks, path: tuple[int, ...], widths: tuple[float, float], rul
         room = (widths[0] if a == 0 else widths[1]) - (b.end[z] - b.start[a])
         spaces = b.spaces[z] - b.spaces_after[a]
         last = z == len(b.at) - 1
-        if room < 0 or (not ladders and line >= 2 and all(b.flagged[starts[k]] for k in (line - 1, line))
+        give = spaces * b.space * (rules.stretch if room >= 0 else rules.shrink)
+        if room < (0 if last else -spaces * rules.shrink * b.space) or (not ladders and line >= 2 and all(b.flagged[starts[k]] for k in (line - 1, line))
                         and b.flagged[z]):
             return INF
-        ratio = 0.0 if last else (room / (spaces * rules.stretch * b.space) if spaces else (0.0 if room < 0.5 else 1e3))
-        total += (rules.line_penalty + 100 * ratio ** 3) ** 2 + b.penalty[z] ** 2
+        ratio = 0.0 if last else (room / give if give else (0.0 if room < 0.5 else 1e3))
+        total += (rules.line_penalty + 100 * abs(ratio) ** 3) ** 2 + b.penalty[z] ** 2
         total += rules.loose_demerits if ratio > rules.loose else 0
         total += rules.double_hyphen if b.flagged[z] and line and b.flagged[a] else 0
         total += rules.final_hyphen if last and b.flagged[a] and a else 0
@@ -99,11 +101,18 @@ def test_the_optimiser_finds_the_least_demerits(words, hyphens, width, indented)
         assert _demerits(b, path, widths, RULES) == pytest.approx(least)
 
 
-def test_lines_never_shrink_and_keep_the_margin() -> None:
+def test_lines_keep_the_margin_and_shrink_no_further_than_the_rules_allow() -> None:
     b = _paragraph([3, 3, 3, 3, 3, 3, 3, 3])
-    path = choose(b, (13, 13), RULES, INF, margin=0.5)
+    path = choose(b, (13, 13), STIFF, INF, margin=0.5)
     for a, z in zip((0, *path), path):
         assert b.end[z] - b.start[a] <= 12.5
+    b = _paragraph([3, 3, 3, 3, 3, 3, 3])
+    path = choose(b, (14.5, 14.5), RULES, INF, margin=0.5)  # "3 3 3 3" is 15: 14 with its 3 spaces a third narrower
+    assert path[0] == 4  # four words on the first line, not three spaced three times too wide
+    for a, z in zip((0, *path), path[:-1]):
+        spaces = b.spaces[z] - b.spaces_after[a]
+        assert b.end[z] - b.start[a] - spaces * RULES.shrink * b.space <= 14.0 + 1e-9
+    assert b.end[path[-1]] - b.start[path[-2]] <= 14.0  # the last line is set at its natural width
 
 
 def test_no_three_hyphens_in_a_row() -> None:
@@ -119,8 +128,8 @@ def test_no_three_hyphens_in_a_row() -> None:
 
 def test_a_hyphen_moves_off_a_pages_last_line() -> None:
     b = _paragraph([2, 2, 5, 2, 6, 8, 3, 7], hyphens={0, 4})
-    assert choose(b, (20, 20), RULES, INF) == (6, 9, 10) and b.flagged[6]  # the first line's best end: a hyphen...
-    assert choose(b, (20, 20), RULES, INF, page_ends=frozenset({0})) == (5, 9, 10)  # ...unless it ends a page
+    assert choose(b, (20, 20), STIFF, INF) == (6, 9, 10) and b.flagged[6]  # the first line's best end: a hyphen...
+    assert choose(b, (20, 20), STIFF, INF, page_ends=frozenset({0})) == (5, 9, 10)  # ...unless it ends a page
 
 
 # ------------------------------------------------------------------ a real story, set and printed
@@ -152,7 +161,8 @@ def printed(tmp_path_factory):
     story = _story()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(linebreak, "set_lines", recording)
-        pdf = write_pdf(compose(Book(story.meta.title, [story])), PrintOptions(), executor=Serial())
+        # The lines as first set: a page balanced (balance.py) sets some paragraphs again
+        pdf = write_pdf(compose(Book(story.meta.title, [story])), PrintOptions(balance_pages=False), executor=Serial())
     path = tmp_path_factory.mktemp("lines") / "story.pdf"
     path.write_bytes(pdf)
     return story, path, chosen
@@ -261,3 +271,21 @@ def _font_map():
     from bookbinder.backends.pdf import _styles
 
     return _styles("6x9in", "")[0].font_map
+
+
+def test_a_paragraph_set_a_line_longer_as_loosely_as_allowed() -> None:
+    """TeX's \\looseness=1: the least-demerit breaks with one line more, none looser than the limit."""
+    from bookbinder.backends.knuthplass import loosened, ratios
+
+    b = _paragraph([2.0, 3, 2, 4, 2, 3, 5, 2, 3, 2, 4])
+    widths = (20, 20)
+    path = choose(b, widths, RULES, INF)
+    longer = loosened(b, widths, RULES, len(path) + 1, limit=2.0)
+    assert longer is not None and len(longer[0]) == len(path) + 1 == 3
+    assert max(ratios(b, longer[0], widths, RULES)) <= 2.0
+    n = len(b.at)
+    paths = [tuple(c) + (n - 1,) for c in itertools.combinations(range(1, n - 1), len(path))]
+    fair = [p for p in paths if _demerits(b, p, widths, RULES) < INF and max(ratios(b, p, widths, RULES)) <= 2.0]
+    best_longer = min(fair, key=lambda p: _demerits(b, p, widths, RULES))
+    assert longer[0] == best_longer
+    assert loosened(b, widths, RULES, len(path) + 1, limit=0.5) is None  # none so tight has a line more

@@ -207,8 +207,7 @@ def impose(reading_pdf: bytes, options: ImposeOptions, title: str = "") -> Impos
         first_page += pages_here
     guide = _guide(paper, options, title, total, sizes, blanks, per_sheet, turn_backs, landscape) \
         if options.guide else None
-    if guide is not None:
-        out.pages.insert(0, guide.pages[0])  # printed on its own, before the sheets
+    _finish(out, guide, (width, height))
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True)
     for pdf in (source, guide):
@@ -293,6 +292,18 @@ def _add_sheet(out: pikepdf.Pdf, size: tuple[float, float], operators: list[str]
     page = out.add_blank_page(page_size=size)
     page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary({k: v for k, v in forms.items()}))
     page.Contents = out.make_stream("\n".join(operators).encode("ascii"))
+
+
+def _finish(out: pikepdf.Pdf, guide: pikepdf.Pdf | None, size: tuple[float, float]) -> None:
+    """The guide first, on a sheet of its own with a blank back (printed duplex, the sheets keep
+    their own fronts and backs); and the pages printed at their size (a viewer's "fit to page"
+    would shrink them and the folds with them)."""
+    if guide is not None:
+        out.pages.insert(0, guide.pages[0])
+        out.add_blank_page(page_size=size)
+        out.pages.insert(1, out.pages[-1])
+        del out.pages[-1]
+    out.Root.ViewerPreferences = pikepdf.Dictionary(PrintScaling=pikepdf.Name("/None"))
 
 
 def _guide(paper: tuple[float, float], options: ImposeOptions, title: str, pages: int, sizes: list[int],

@@ -11,8 +11,12 @@ paper's dynamic program: a break's best predecessors lie within one line's width
 "active nodes"), found by bisection, and lines looser than `tolerance` are not tried.
 
 Where it departs from TeX, because the lines are set by CSS justification:
-- glue never shrinks: a line must fit at its natural width;
-- every space stretches alike (CSS gives each the same extra), `Rules.stretch` of a space at r = 1;
+- every space stretches and shrinks alike (CSS gives each the same extra; `linebreak` shrinks a
+  line's spaces with a negative `word-spacing`), `Rules.stretch` of a space at r = 1 and
+  `Rules.shrink` at r = -1, where a line is as tight as it may be (TeX's fonts: 1/2 and 1/3);
+- and the line's type a little wider or narrower (`Rules.expand`, `Rules.contract`: a share of its
+  natural width, as pdfTeX's font expansion and InDesign's glyph scaling set it), so a line short
+  of the measure need not widen its spaces alone;
 - a state counts the hyphenated lines in a row, and a third is ruled out, not just costly;
 - a line whose spaces would more than double (`Rules.loose`) costs `Rules.loose_demerits` more:
   with no shrink, how many lines gape matters more than how evenly the rest are spaced;
@@ -22,7 +26,7 @@ Where it departs from TeX, because the lines are set by CSS justification:
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 INF = float("inf")
 
@@ -32,9 +36,12 @@ class Rules:
     """What a line costs; TeX's names, and its values where they serve (see each)."""
 
     stretch: float = 0.5         # how far a space stretches at r = 1, in spaces (TeX's fonts: 1/2)
+    shrink: float = 1 / 3        # how far it shrinks at r = -1, the least a line may be (TeX's fonts: 1/3)
+    expand: float = 0.0          # how far a line's type widens at r = 1, a share of its width (font expansion)
+    contract: float = 0.0        # and narrows at r = -1
     tolerance: float = 4.0       # lines looser than this are tried only when nothing else fits
     line_penalty: float = 10     # \linepenalty: fewer lines
-    hyphen_penalty: float = 700  # \hyphenpenalty is 50; 700 leaves about one line in twenty hyphenated
+    hyphen_penalty: float = 150  # \hyphenpenalty is 50; 150 leaves about one line in twenty hyphenated
     dash_penalty: float = 50     # a line ending after an en or em dash
     other_penalty: float = 1000  # ... anywhere else a line may end but a space (after a slash, say)
     double_hyphen: float = 10000  # \doublehyphendemerits
@@ -44,6 +51,7 @@ class Rules:
     loose_demerits: float = 1e8
     runt: float = 0.15           # a last line of one word narrower than this share of the line is a runt
     runt_demerits: float = 1e6   # halves the runts of the texts tried, at no cost to their spacing
+    line_bonus: float = 0.0      # added to every line's demerits: below 0, more lines (TeX's \looseness, see `loosened`)
     left: int = 2                # letters kept before a hyphen (\lefthyphenmin)
     right: int = 3               # and after it (\righthyphenmin)
 
@@ -66,26 +74,33 @@ class Breaks:
 def choose(b: Breaks, widths: tuple[float, float], rules: Rules, tolerance: float, margin: float = 0.0,
            page_ends: frozenset = frozenset()) -> tuple[int, ...] | None:
     """The breaks (indices into `b`, the paragraph's end last) of least total demerits whose lines
-    fit `widths` (the first line's, the others') less `margin` and are no looser than `tolerance`;
-    None if there are none. `page_ends`: the numbers of lines (from 0) that end a page.
+    fit `widths` (the first line's, the others') less `margin`, their spaces shrunk at most by
+    `Rules.shrink`, and are no looser than `tolerance`; None if there are none. `page_ends`: the
+    numbers of lines (from 0) that end a page.
 
     cost[j][h]: the least demerits of the paragraph up to break j with h lines in a row ending in
     a hyphen there (0 where j is no hyphen, 1 or 2 where it is)."""
-    n, stretch, end, start = len(b.at), rules.stretch * b.space, b.end, b.start
+    n, end, start = len(b.at), b.end, b.start
+    stretch, shrink = rules.stretch * b.space, rules.shrink * b.space
+    expand, contract = rules.expand, rules.contract
     cost, back, lines = [[INF] * 3 for _ in range(n)], [[None] * 3 for _ in range(n)], [[0] * 3 for _ in range(n)]
     cost[0][0] = 0.0
     first, rest = widths[0] - margin, widths[1] - margin
+    # each space wider than its shrink, the type than its contraction: rising
+    tight = [s * (1 - contract) - shrink * k for s, k in zip(start, b.spaces_after)]
     for j in range(1, n):
         last = j == n - 1
-        for i in range(bisect_left(start, end[j] - rest, 0, j), j):
-            room = (first if i == 0 else rest) - (end[j] - start[i])
-            if room < 0:
-                continue
-            ratio = 0.0 if last else _ratio(room, (b.spaces[j] - b.spaces_after[i]) * stretch)
+        for i in range(bisect_left(tight, end[j] * (1 - contract) - shrink * b.spaces[j] - rest, 0, j), j):
+            room, spaces = (first if i == 0 else rest) - (end[j] - start[i]), b.spaces[j] - b.spaces_after[i]
+            natural = end[j] - start[i]
+            if room < -(spaces * shrink + natural * contract) or (last and room < 0):
+                continue  # too long even shrunk; a last line is set at its natural width
+            give = spaces * stretch + natural * expand if room >= 0 else spaces * shrink + natural * contract
+            ratio = 0.0 if last else _ratio(room, give)
             if ratio > tolerance:
                 break  # shorter lines, from later breaks, are looser still
-            demerits = (rules.line_penalty + 100 * ratio ** 3) ** 2 + b.penalty[j] ** 2
-            demerits += rules.loose_demerits if ratio > rules.loose else 0
+            demerits = (rules.line_penalty + 100 * abs(ratio) ** 3) ** 2 + b.penalty[j] ** 2
+            demerits += (rules.loose_demerits if ratio > rules.loose else 0) + rules.line_bonus
             demerits += rules.runt_demerits if last and i and _runt(b, i, j, rest, rules) else 0
             for h in (1, 2) if b.flagged[i] else (0,):
                 hj = h + 1 if b.flagged[j] else 0
@@ -104,6 +119,41 @@ def best(b: Breaks, widths: tuple[float, float], rules: Rules, margin: float = 0
             or choose(b, widths, rules, INF, margin, page_ends))
 
 
+def loosened(b: Breaks, widths: tuple[float, float], rules: Rules, lines: int, margin: float = 0.0,
+             page_ends: frozenset = frozenset(), limit: float = 1.5) -> tuple[tuple[int, ...], float] | None:
+    """The paragraph set in `lines` lines (one more than its best, say), as TeX's \\looseness sets
+    it: the least-demerit breaks with that many lines, none looser than `limit` nor shrunk past
+    the rules; with their demerits, or None. Found by a bonus on every line, raised until the
+    optimum has the lines asked for (a paragraph has few line counts to choose from)."""
+    for bonus in (-2e4, -1e5, -5e5, -2e6, -1e7):
+        path = choose(b, widths, replace(rules, line_bonus=bonus), rules.tolerance, margin, page_ends)
+        if path is not None and len(path) == lines:
+            worst = max(ratios(b, path, widths, rules, margin), default=0.0)
+            return (path, demerits(b, path, widths, rules, margin)) if worst <= limit else None
+        if path is not None and len(path) > lines:
+            return None
+    return None
+
+
+def ratios(b: Breaks, path: tuple[int, ...], widths: tuple[float, float], rules: Rules, margin: float = 0.0
+           ) -> list[float]:
+    """Each line's adjustment ratio but the last's (stretch above 0, shrink below)."""
+    out = []
+    for a, z in zip((0, *path), path[:-1]):
+        room = (widths[0] if a == 0 else widths[1]) - margin - (b.end[z] - b.start[a])
+        spaces, natural = b.spaces[z] - b.spaces_after[a], b.end[z] - b.start[a]
+        give = spaces * rules.stretch * b.space + natural * rules.expand if room >= 0 else \
+            spaces * rules.shrink * b.space + natural * rules.contract
+        out.append(_ratio(room, give))
+    return out
+
+
+def demerits(b: Breaks, path: tuple[int, ...], widths: tuple[float, float], rules: Rules, margin: float = 0.0) -> float:
+    """The badness part of a path's demerits (lines and penalties), to compare settings of one paragraph."""
+    return sum((rules.line_penalty + 100 * abs(r) ** 3) ** 2 for r in ratios(b, path, widths, rules, margin)) \
+        + sum(b.penalty[j] ** 2 for j in path)
+
+
 def joinable(b: Breaks, path: tuple[int, ...], widths: tuple[float, float]) -> bool:
     """Whether two lines in a row would fit one line (WeasyPrint, breaking greedily, would set them
     as one); `choose` rules it out for the last two, and it is rarer than rare elsewhere."""
@@ -116,11 +166,11 @@ def widest(b: Breaks) -> float:
     return max((b.end[j] - b.start[j - 1] for j in range(1, len(b.at))), default=0.0)
 
 
-def _ratio(room: float, stretch: float) -> float:
-    """How far the spaces stretch to fill `room`, 1 being `Rules.stretch` of a space each; a line
-    with no space to stretch is allowed only when nothing better fits (it is set ragged)."""
-    if stretch > 0:
-        return room / stretch
+def _ratio(room: float, give: float) -> float:
+    """How far the spaces stretch (or, room < 0, shrink) to fill `room`, 1 (or -1) being all their
+    `give`; a line with no space to stretch is allowed only when nothing better fits (it is set ragged)."""
+    if give > 0:
+        return room / give
     return 0.0 if room < 0.5 else 1e3
 
 

@@ -12,37 +12,33 @@ as TeX chooses them (Knuth and Plass, "Breaking Paragraphs into Lines", 1981; `k
    space it will be (`pangometrics`): x where each character starts, as WeasyPrint will set it;
 3. candidates: where a line may end: at a space or after a hyphen or a dash where Pango allows it,
    at a hyphenation point of the story's language (pyphen's patterns, which WeasyPrint uses);
-4. choose: the least-demerit breaks, glue stretching but never shrinking (CSS justification only
-   widens spaces), each line kept `Measure.margin` short of the column;
-5. write: WeasyPrint is made to set exactly those lines. A space that ends no line becomes a
-   no-break space (WeasyPrint stretches U+00A0 like U+0020 when it justifies:
-   `count_expandable_spaces` and `Layout.set_text` in weasyprint); a chosen hyphenation point
-   becomes a soft hyphen under `hyphens: manual`; a word where Pango could still break earlier
-   than chosen (before a dash, after a slash) is held in a `span.unbroken` (`white-space: nowrap`).
-   WeasyPrint takes the last break that fits, and the chosen one is the last that does.
+4. choose: the least-demerit breaks, spaces stretching by up to half and shrinking by up to a
+   third, as TeX's do, and the type by up to 2% wider or 1% narrower (pdfTeX's font expansion),
+   each line kept `Measure.margin` short of the column;
+5. write: WeasyPrint is made to set exactly those lines (`linewrite`): no-break spaces inside a
+   line, soft hyphens where one ends at a hyphenation point, a shrunk line's spaces narrowed by a
+   negative word-spacing so it fits (justification stretches it back to the column), a line's
+   type scaled by its font-size.
 
 A paragraph the measure cannot be trusted with keeps WeasyPrint's breaks and says why: an inline
 element of another size or an unknown style, a glyph the book face lacks (another script, say),
-right-to-left text, a word wider than the line. Text changes only by no-break spaces and soft hyphens, and the white
-space CSS would collapse anyway; story text is only ever set as lxml text.
+right-to-left text, a word wider than the line. Story text is only ever set as lxml text.
 """
 from __future__ import annotations
 
 import copy
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from lxml import etree
 
-from .knuthplass import Breaks, Rules, best, joinable, widest
+from .knuthplass import Breaks, Rules, best, demerits, joinable, loosened, widest
+from .linewrite import NBSP, SET, SHY, UNBROKEN, XHTML, Shrink, write
 from .pangometrics import BOLD, ITALIC, Face, Shaper, opportunities
 
-XHTML = "{http://www.w3.org/1999/xhtml}"
-NBSP, SHY = "\u00a0", "\u00ad"
-SET = "set-lines"      # a paragraph whose breaks were chosen here (print.css: hyphens: manual)
-UNBROKEN = "unbroken"  # a word WeasyPrint must not break (print.css: white-space: nowrap)
+__all__ = ["Lines", "Measure", "SET", "UNBROKEN", "body_paragraphs", "set_lines"]
 _FACES = {"em": ITALIC, "i": ITALIC, "cite": ITALIC, "strong": BOLD, "b": BOLD}  # as WeasyPrint's own stylesheet
 _PLAIN = {"span", "a", "u", "s"}  # set in the face around them (lines under or through take no width)
 _QUIET = {"href", "id", "title"}  # attributes that change nothing on the page
@@ -62,6 +58,11 @@ class Measure:
     face: str = "Bookbinder Serif"  # a glyph from any other family: the paragraph is left alone
     hyphen: str = "-"            # print.css's hyphenate-character for these paragraphs
     margin: float = 0.5          # kept free on every line, against measuring a hair short
+    shrink_step: float = 0.01    # em: print.css's span.ws-1 to ws-8 narrow a line's spaces by 1 to 8 of these
+    shrink_steps: int = 8
+    expand_step: float = 0.005   # print.css's span.fx-1 to fx-4 set a line's type 1 to 4 of these wider,
+    expand_wider: int = 4        # fx-m1 and fx-m2 1 or 2 narrower (+2% and -1% at most, as pdfTeX's
+    expand_narrower: int = 2     # font expansion is commonly set)
 
 
 @dataclass(frozen=True)
@@ -95,21 +96,50 @@ class Paragraph:
 
 
 def set_lines(tree: etree._ElementTree, measure: Measure, font_map, rules: Rules = Rules(),
-              page_ends: frozenset = frozenset()) -> Lines:
+              page_ends: frozenset = frozenset(), looser: frozenset = frozenset()) -> Lines:
     """A copy of `tree` with the breaks of its justified body paragraphs fixed. `font_map` is
     WeasyPrint's (`FontConfiguration.font_map`, with the book's @font-face rules loaded);
-    `page_ends` holds (paragraph, line) numbers, from 0 in `body_paragraphs` order, known to end a page."""
+    `page_ends` holds (paragraph, line) numbers, from 0 in `body_paragraphs` order, known to end a page;
+    `looser` the numbers of paragraphs to set one line longer where they can be (`loosen_costs`)."""
     tree = copy.deepcopy(tree)
-    shaper = Shaper(font_map, Face(measure.families, measure.font_size, measure.face, measure.hyphen))
+    shaper, shrink, rules = _setup(measure, font_map, rules)
     chosen, left = [], []
     for number, p in enumerate(body_paragraphs(tree)):
         ends = frozenset(line for n, line in page_ends if n == number)
-        result = _set_paragraph(p, measure, shaper, rules, ends)
+        result = _set_paragraph(p, measure, shaper, rules, ends, shrink, number in looser)
         if isinstance(result, str):
             left.append(f"{_where(p)}: {result}")
         else:
             chosen.append(result)
     return Lines(tree, tuple(chosen), tuple(left))
+
+
+def loosen_costs(tree: etree._ElementTree, measure: Measure, font_map, numbers, rules: Rules = Rules()
+                 ) -> dict[int, float]:
+    """For each paragraph number given, what setting it one line longer costs (demerits more),
+    for those that can be so set (`knuthplass.loosened`): how pages are filled (`balance`)."""
+    shaper, _, rules = _setup(measure, font_map, rules)
+    paragraphs, costs = body_paragraphs(tree), {}
+    for number in numbers:
+        prepared = _prepare(paragraphs[number], measure, shaper, rules)
+        if isinstance(prepared, str):
+            continue
+        _, breaks, widths = prepared
+        path = best(breaks, widths, rules, measure.margin)
+        longer = loosened(breaks, widths, rules, len(path) + 1, measure.margin) if path else None
+        if longer is not None and not joinable(breaks, longer[0], widths):
+            costs[number] = longer[1] - demerits(breaks, path, widths, rules, measure.margin)
+    return costs
+
+
+def _setup(measure: Measure, font_map, rules: Rules) -> tuple[Shaper, Shrink, Rules]:
+    """The shaper, the shrink print.css can set, and the rules with no more shrink than that."""
+    shaper = Shaper(font_map, Face(measure.families, measure.font_size, measure.face, measure.hyphen))
+    shrink = Shrink(measure.shrink_step * measure.font_size, measure.shrink_steps, measure.expand_step,
+                    measure.expand_wider, measure.expand_narrower)
+    space = shaper.space("en")
+    return shaper, shrink, replace(rules, shrink=min(rules.shrink, shrink.step * shrink.most / space),
+                                   expand=shrink.expand * shrink.wider, contract=shrink.expand * shrink.narrower)
 
 
 def body_paragraphs(tree: etree._ElementTree) -> list[etree._Element]:
@@ -120,22 +150,34 @@ def body_paragraphs(tree: etree._ElementTree) -> list[etree._Element]:
 
 
 def _set_paragraph(p: etree._Element, measure: Measure, shaper: Shaper, rules: Rules,
-                   page_ends: frozenset) -> tuple[str, ...] | str:
+                   page_ends: frozenset, shrink: Shrink, looser: bool = False) -> tuple[str, ...] | str:
     """Choose and fix one paragraph's breaks: its lines, or why it was left alone."""
-    para = read(p)
-    if isinstance(para, str) or not para.text:
-        return para if isinstance(para, str) else ()
-    where = positions(para, shaper)
-    if isinstance(where, str):
-        return where
-    breaks = candidates(para, where, shaper, rules)
-    widths = (measure.width - (measure.font_size if para.indented else 0.0), measure.width)
+    prepared = _prepare(p, measure, shaper, rules)
+    if isinstance(prepared, str) or prepared is None:
+        return prepared if isinstance(prepared, str) else ()
+    (para, where), breaks, widths = prepared
     path = best(breaks, widths, rules, measure.margin, page_ends)
+    longer = loosened(breaks, widths, rules, len(path) + 1, measure.margin, page_ends) if looser and path else None
+    if longer is not None and not joinable(breaks, longer[0], widths):
+        path = longer[0]
     if path is None and widest(breaks) > widths[1] - measure.margin:
         return "a word is wider than the line"
     if path is None or joinable(breaks, path, widths):
         return "its last line would all but fit on the line before"
-    return write(para, where.x, breaks, path, widths, measure.margin)
+    return write(para, where.x, breaks, path, widths, measure.margin, shrink)
+
+
+def _prepare(p: etree._Element, measure: Measure, shaper: Shaper, rules: Rules):
+    """((paragraph, positions), breaks, line widths) of a paragraph; None for an empty one, or why
+    it cannot be measured."""
+    para = read(p)
+    if isinstance(para, str) or not para.text:
+        return para if isinstance(para, str) else None
+    where = positions(para, shaper)
+    if isinstance(where, str):
+        return where
+    widths = (measure.width - (measure.font_size if para.indented else 0.0), measure.width)
+    return (para, where), candidates(para, where, shaper, rules), widths
 
 
 # ------------------------------------------------------------------ reading a paragraph
@@ -294,107 +336,3 @@ def _dictionary(lang: str, left: int, right: int):
 
 def _style_at(para: Paragraph, k: int) -> int:
     return next(style for _, _, style, a, b in para.runs if a <= k < b)
-
-
-# ------------------------------------------------------------------ making WeasyPrint set them
-def write(para: Paragraph, x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: tuple[float, float],
-          margin: float) -> tuple[str, ...] | str:
-    """Fix the chosen breaks in the paragraph's tree; its lines as plain text, or why it cannot be."""
-    at = [b.at[j] for j in path[:-1]]
-    soft = {b.at[j] for j in path[:-1] if b.soft[j]}
-    texts = [_final_text(para.text, a, z, at, soft) for _, _, _, a, z in para.runs]
-    reach = _reach(x, b, path, widths, margin)
-    held = _held_words(para.lang, texts, {k + sum(s <= k for s in soft) for k in at}, reach)
-    if isinstance(held, str):
-        return held
-    for (el, tail, _, _, _), text, words in zip(para.runs, texts, held):
-        _set_text(el, tail, text, words)
-    para.element.set("class", SET)
-    edges = (0, *at, len(para.text))
-    return tuple(para.text[a:z].strip() + (SHY if z in soft else "") for a, z in zip(edges, edges[1:]))
-
-
-def _final_text(text: str, a: int, z: int, at: list[int], soft: set[int]) -> str:
-    """text[a:z] as it will be set: no-break spaces but where a line ends, soft hyphens where one does."""
-    out, cut = [], a
-    for k in (k for k in at if a < k <= z):  # a line starts at k: after a space, a soft hyphen or neither
-        out.append(text[cut:k - 1].replace(" ", NBSP) + text[k - 1])
-        out.append(SHY if k in soft else "")
-        cut = k
-    out.append(text[cut:z].replace(" ", NBSP))
-    return "".join(out)
-
-
-def _reach(x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: tuple[float, float], margin: float):
-    """Whether WeasyPrint, filling the line before the one holding character k, could reach k."""
-    at = [b.at[j] for j in path[:-1]]
-    starts = (0, *path)
-
-    def reach(k: int) -> bool:
-        line = bisect_left(at, k + 1)  # the line holding character k
-        if line == 0:
-            return False
-        before = starts[line - 1]
-        return x[k] - b.start[before] <= (widths[0] if before == 0 else widths[1]) + margin
-    return reach
-
-
-def _held_words(lang: str, texts: list[str], chosen: set[int], reach) -> list[list[tuple[int, int]]] | str:
-    """Per text node, the words to hold unbroken: those where Pango could still break and the line
-    before could reach (WeasyPrint takes the last break that fits, so one inside a line never is).
-    A reason when such a place is at a node's edge, where no span can hold it."""
-    final = "".join(texts)
-    edges, held = [0], [[] for _ in texts]
-    for text in texts:
-        edges.append(edges[-1] + len(text))
-    for q in sorted(opportunities(final, lang) - chosen):
-        if not reach(q - final.count(SHY, 0, q)):
-            continue
-        node = bisect_left(edges, q + 1) - 1
-        if q == edges[node]:
-            return "a break Pango could take at an inline element's edge"
-        keep = [c - edges[node] for c in chosen if edges[node] < c < edges[node + 1]]
-        held[node].append(_word(texts[node], q - edges[node], keep))
-    return [_merged(words) for words in held]
-
-
-def _word(text: str, offset: int, chosen: list[int]) -> tuple[int, int]:
-    """The word around a break before text[offset] (a no-break space after it included), or, when
-    a chosen break is inside that word, the two characters around it (the chosen one stays free)."""
-    left = max(text.rfind(" ", 0, offset), text.rfind(NBSP, 0, offset)) + 1
-    ends = [i for i in (text.find(" ", offset), text.find(NBSP, offset)) if i >= 0]
-    right = offset + 1 if text[offset] in " " + NBSP else min(ends, default=len(text))
-    if any(left < c < right for c in chosen):
-        return offset - 1, offset + 1
-    return left, right
-
-
-def _merged(words: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Ranges that overlap as one."""
-    out: list[tuple[int, int]] = []
-    for a, z in sorted(words):
-        if out and a < out[-1][1]:
-            out[-1] = (out[-1][0], max(z, out[-1][1]))
-        else:
-            out.append((a, z))
-    return out
-
-
-def _set_text(el: etree._Element, tail: bool, text: str, words: list[tuple[int, int]]) -> None:
-    """A text node's new text, each of `words` (ranges) in a span.unbroken."""
-    cuts = [a for a, _ in words] + [len(text)]
-    spans = []
-    for (a, z), after in zip(words, cuts[1:]):
-        span = el.makeelement(f"{XHTML}span", {"class": UNBROKEN})
-        span.text, span.tail = text[a:z], text[z:after]
-        spans.append(span)
-    head = text[:cuts[0]]
-    if tail:
-        el.tail = head
-        parent, index = el.getparent(), el.getparent().index(el)
-        for n, span in enumerate(spans):
-            parent.insert(index + 1 + n, span)
-    else:
-        el.text = head
-        for n, span in enumerate(spans):
-            el.insert(n, span)

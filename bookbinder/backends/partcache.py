@@ -36,7 +36,8 @@ class PartCache:
         story = story.with_(mtime=None, diagnostics=(), meta=story.meta.with_(inferred=Inferred()))
         entry = plan.entry(group[0].id)
         h = hashlib.sha256()
-        for part in (code_fingerprint(), plan.book.title, repr(replace(options, parts_cache=None)),
+        heads = (plan.book.title, plan.book.is_anthology, plan.book.creators)  # what furniture.mark_heads reads
+        for part in (code_fingerprint(), repr(heads), repr(replace(options, parts_cache=None)),
                      plan.book.info.css or "", str(bool(entry.children)), json.dumps(_encode(story))):
             h.update(len(part).to_bytes(8, "big") + part.encode("utf-8"))
         return h.hexdigest()
@@ -55,7 +56,8 @@ class PartCache:
             pdf = read_kept(self.folder / f"{key}.pdf")
             if meta.get("key") != key or hashlib.sha256(pdf).hexdigest() != meta.get("sha256") or not inert(pdf):
                 return None
-            return LaidOut(pdf, int(meta["pages"]), _marks_from(meta["marks"]), tuple(map(str, meta.get("notes", ()))))
+            return LaidOut(pdf, int(meta["pages"]), _marks_from(meta["marks"]), tuple(map(str, meta.get("notes", ()))),
+                           tuple(int(page) for page in meta.get("bare", ())))
         except Exception:  # noqa: BLE001 - absent, truncated or foreign: lay the story out again
             return None
 
@@ -69,7 +71,7 @@ class PartCache:
             keep(self.folder / f"{key}.pdf", laid.pdf)
             keep(self.folder / f"{key}.json", json.dumps(
                 {"key": key, "sha256": hashlib.sha256(laid.pdf).hexdigest(), "pages": laid.pages,
-                 "marks": _marks_to(laid.marks), "notes": list(laid.notes)}).encode())
+                 "marks": _marks_to(laid.marks), "notes": list(laid.notes), "bare": list(laid.bare)}).encode())
         except Exception:  # noqa: BLE001 - only costs a layout next time
             pass
 

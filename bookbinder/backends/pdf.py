@@ -3,8 +3,8 @@
 The book is one HTML document: a title page, a contents page whose page numbers come from
 `target-counter`, then per story its title page (AO3-style preface) and text, and the credits.
 Every story opens on a recto. The print stylesheet (`styles/print.css`) adds mirrored margins,
-running heads (book title on versos, story title on rectos, none on opening pages), folios,
-hyphenation, widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
+running heads (`furniture`: none where a chapter opens, none on title pages), folios, hyphenation,
+widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
 Rendering reads nothing but the build's own files (`fetcher.ResourceFetcher`), and story data
 reaches the page only as document text: running heads come from `string-set` on elements, never
 from stylesheets written with a title in them.
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
-from ..book import Book
 from ..compose import BookPlan, Part, Resource, Target, part_body, story_body
 from ..errors import BookbinderError, BuildError, StoryError, story_failure
 from ..executors import Executor, Pool
@@ -29,10 +29,14 @@ from ..render import E, XHTML_NS, direction, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
+from .balance import balanced
+from .furniture import mark_heads, title_pages
 from .partcache import PartCache
 from .pdfmeta import with_metadata
 from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, folio_overlay, lay_out, merge
-from .print_options import PAGE_SIZES, PrintOptions, page_points
+from .pagesize import geometry, gutter_css, inset_css, page_css, small_page_css
+from .press import output_profile, to_pdf_x, with_press
+from .print_options import PrintOptions
 
 
 def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: Progress | None = None,
@@ -40,7 +44,9 @@ def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: 
     """Tagged books are laid out as one document (a tagged PDF cannot be merged); others in parallel.
     For print on demand, the gutter follows the page count: laid out again if the count crosses
     into a band that needs a wider one (rarely: the first guess comes from the word count)."""
-    _page_css(options.page_size)  # an unknown size fails before any work
+    page_css(options.page_size)  # an unknown size, or no press profile, fails before any work
+    if options.press:
+        output_profile()
     executor = executor or Pool()
     if options.pod is None:
         return _lay_out(plan, options, progress, executor)
@@ -60,8 +66,10 @@ _GUTTER_EASE = 0.125  # inches over the service's least gutter: type does not ru
 
 def _lay_out(plan: BookPlan, options: PrintOptions, progress: Progress | None, executor: Executor) -> bytes:
     if options.tagged:
-        return _whole_book(plan, options, progress)
-    return _parallel_book(plan, options, progress, executor)
+        data = _whole_book(plan, options, progress)
+    else:
+        data = _parallel_book(plan, options, progress, executor)
+    return to_pdf_x(data) if options.press else data
 
 
 def _estimated_pages(plan: BookPlan, options: PrintOptions) -> int:
@@ -147,7 +155,7 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
             return _render_body(plan, options, [_element(plan, part, links) for part in group])
         with story_failure(book.stories[story].source, story):
             # Laid out alone, a story's ids need no prefix: so its part is the same wherever it stands.
-            return _render_body(plan, options, [print_story(plan, group, links, alone=True)])
+            return _render_body(plan, options, [print_story(plan, group, links, alone=True)], text="story-text")
 
     done: dict[int, LaidOut | Crash] = dict(kept)
     pages = sum(part.pages for part in kept.values())
@@ -218,14 +226,24 @@ def _body_groups(plan: BookPlan) -> list[list[Part]]:
     return groups
 
 
-def _render_body(plan: BookPlan, options: PrintOptions, body: list[etree._Element], extra_css: str | None = None
-                 ) -> LaidOut:
+def _render_body(plan: BookPlan, options: PrintOptions, body: list[etree._Element], extra_css: str | None = None,
+                 text: str | None = None) -> LaidOut:
+    """A part laid out on its own; `text`: the id where a story's text starts (the pages before it,
+    its title page, carry no folio)."""
     extra_css = _NO_FOLIOS if extra_css is None else extra_css
-    tree = document(plan.metadata.title, plan.metadata.language, [running_head(plan.book), *body],
-                    body_class="print")
-    tree, notes = _set_lines(plan, tree, options, extra_css)
-    doc = _render(plan, tree, options, extra_css)
-    return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()), notes)
+    plain = document(plan.metadata.title, plan.metadata.language, body, body_class="print")
+    with _ONE_LAYOUT:
+        tree, notes = _set_lines(plan, plain, options, extra_css)
+        doc = _render(plan, tree, options, extra_css)
+        if text and options.balance_pages and tree is not plain:  # a story whose lines were set here
+            doc = _balanced(plan, plain, doc, options, extra_css)
+        bare = title_pages(doc, text) if text else ()
+        return LaidOut(doc.write_pdf(), len(doc.pages), _marks(doc.make_bookmark_tree()), notes, bare)
+
+
+# One layout at a time in a process: Pango's font map (`_styles`) is not thread-safe, and a scaled
+# line (linewrite's fx-N) loads a font size while another thread lays out (Dask runs units in threads).
+_ONE_LAYOUT = threading.Lock()
 
 
 def _marks(tree) -> tuple[Mark, ...]:
@@ -235,29 +253,48 @@ def _marks(tree) -> tuple[Mark, ...]:
 def _render(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""):
     from weasyprint import HTML
 
-    fonts, stylesheets = _styles(options.page_size, extra_css, plan.book.info.css, options.gutter,
-                                 _furniture_inset(options))
+    fonts, stylesheets = _styles(options.page_size, with_press(extra_css, options.press), plan.book.info.css,
+                                 options.gutter, _furniture_inset(options))
     html = serialize(tree).decode("utf-8")
     return HTML(string=html, url_fetcher=build_fetcher(plan)).render(stylesheets=stylesheets, font_config=fonts)
 
 
-def _set_lines(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = ""
-               ) -> tuple[etree._ElementTree, tuple[str, ...]]:
+def _set_lines(plan: BookPlan, tree: etree._ElementTree, options: PrintOptions, extra_css: str = "",
+               looser: frozenset = frozenset()) -> tuple[etree._ElementTree, tuple[str, ...]]:
     """The tree with each justified paragraph's line breaks chosen at once (`linebreak`), and a
     note for each paragraph left to WeasyPrint's own breaks. A user's stylesheet may change the
-    type the lines would be measured in, so with one WeasyPrint breaks them all."""
-    from .linebreak import Measure, set_lines
+    type the lines would be measured in, so with one WeasyPrint breaks them all. `looser`: the
+    paragraphs to set a line longer (`balance`)."""
+    from .linebreak import set_lines
 
     if not options.set_lines:
         return tree, ()
     if plan.book.info.css is not None:
         return tree, ("every paragraph: --css may change the type the lines would be measured in",)
+    lines = set_lines(tree, *_measure(options, extra_css), looser=looser)
+    return lines.tree, lines.left
+
+
+def _measure(options: PrintOptions, extra_css: str):
+    """The column and type the lines are set in, and the font map WeasyPrint will set them with."""
+    from .linebreak import Measure
+
     (width, _), (inner, outer) = _page_geometry(options.page_size)
     inner = inner if options.gutter is None else float(options.gutter) * 72
     column = (width - inner - outer) * 4 / 3 - 2 * _BODY_MARGIN_PX  # CSS px
-    fonts, _ = _styles(options.page_size, extra_css, None, options.gutter, _furniture_inset(options))  # _render's
-    lines = set_lines(tree, Measure(column, _BODY_PT * 4 / 3), fonts.font_map)
-    return lines.tree, lines.left
+    fonts, _ = _styles(options.page_size, with_press(extra_css, options.press), None, options.gutter,
+                       _furniture_inset(options))  # _render's
+    return Measure(column, geometry(options.page_size).body_pt * 4 / 3), fonts.font_map
+
+
+def _balanced(plan: BookPlan, plain: etree._ElementTree, doc, options: PrintOptions, extra_css: str):
+    """The story laid out again with a paragraph set a line longer on each short page (`balance`),
+    if that leaves fewer pages short; else `doc`."""
+    from .linebreak import loosen_costs
+
+    def relay(looser: frozenset):
+        return _render(plan, _set_lines(plan, plain, options, extra_css, looser)[0], options, extra_css)
+    return balanced(doc, relay, lambda numbers: loosen_costs(plain, *_measure(options, extra_css), numbers))
 
 
 def _log_notes(notes) -> None:
@@ -267,7 +304,6 @@ def _log_notes(notes) -> None:
         _lines_log.info("[lines-left] %s", note)
 
 
-_BODY_PT = 10.5        # print.css: html { font-size }
 _BODY_MARGIN_PX = 8    # WeasyPrint's own stylesheet: body { margin: 8px }
 _lines_log = logging.getLogger("bookbinder.lines")
 
@@ -285,8 +321,9 @@ def _styles(page_size: str, extra_css: str, user_css: str | None = None, gutter:
     _quiet_weasyprint()
     fetcher = build_fetcher()
     fonts = FontConfiguration()  # @font-face rules only load through a FontConfiguration
-    sheets = [_page_css(page_size), stylesheet("base.css").decode("utf-8"),
-              stylesheet("print.css").decode("utf-8") + extra_css + _gutter_css(gutter) + _inset_css(inset)]
+    sheets = [page_css(page_size), stylesheet("base.css").decode("utf-8"),
+              stylesheet("print.css").decode("utf-8") + extra_css + small_page_css(page_size) + gutter_css(gutter)
+              + inset_css(inset)]
     if user_css is not None:
         sheets.append(user_css)
     stylesheets = [CSS(string=sheet, url_fetcher=fetcher, font_config=fonts) for sheet in sheets]
@@ -312,15 +349,17 @@ section.contents p.toc-title [data-page]::after { content: leader(". ") attr(dat
 
 
 def _page_geometry(page_size: str) -> tuple[tuple[float, float], tuple[float, float]]:
-    """(width, height) and (inner, outer) margins in points, as print.css sets them."""
-    return page_points(page_size), (0.875 * 72, 0.625 * 72)
+    """(width, height) and (inner, outer) margins in points, as print.css (or, on a small page,
+    `pagesize`) sets them."""
+    page = geometry(page_size)
+    return page.size, page.margins[1:3]
 
 
 # ------------------------------------------------------------------ the print document
 def print_document(plan: BookPlan) -> etree._ElementTree:
     """The whole book as one document: the plan's parts in order, each story in one article."""
     links = PrintLinks()
-    parts: list[etree._Element] = [running_head(plan.book)]
+    parts: list[etree._Element] = []
     for group in [[p] for p in plan.parts if p.kind in _FRONT] + _body_groups(plan):
         story = group[0].story
         if story is None:
@@ -336,11 +375,6 @@ def print_document(plan: BookPlan) -> etree._ElementTree:
         if value:
             head.append(E.meta(name=name, content=value))
     return tree
-
-
-def running_head(book: Book) -> etree._Element:
-    """The book title as a hidden element; print.css copies it to the verso heads with `string-set`."""
-    return E.p({"class": "running-head", "aria-hidden": "true"}, book.title)
 
 
 def _element(plan: BookPlan, part: Part, links: PrintLinks) -> etree._Element:
@@ -368,6 +402,7 @@ def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks, alone: boo
         inner = (E.section if title else E.div)({"class": css, "id": name}, *body)
         _prefix_ids(inner, name)
         article.append(inner)
+    mark_heads(article, plan.book, parts[0].story)
     return article
 
 
@@ -384,14 +419,6 @@ def _prefix_ids(element: etree._Element, part_id: str) -> None:
 
 
 # ------------------------------------------------------------------ styles and fonts
-def _gutter_css(gutter: float | None) -> str:
-    """The inside margin, in inches (a number this module computed, never story text)."""
-    if gutter is None:
-        return ""
-    inches = float(gutter)
-    return f"\n@page :left {{ margin-right: {inches:.3f}in; }}\n@page :right {{ margin-left: {inches:.3f}in; }}\n"
-
-
 def _ending(options: PrintOptions) -> str:
     """How the book ends (pdfmerge.merge): on an even page; for print on demand on its last page of
     text, or, for a service that asks for it, on a blank page."""
@@ -413,23 +440,6 @@ def _rules(options: PrintOptions):
     from .pod import service
 
     return service(options.pod)
-
-
-def _inset_css(inset: float | None) -> str:
-    """Running heads and folios `inset` inches from the trim (a number this module computed)."""
-    if inset is None:
-        return ""
-    top = f"vertical-align: top; padding-top: {float(inset):.3f}in;"
-    foot = f"vertical-align: bottom; padding-bottom: {float(inset):.3f}in;"
-    return "".join(f"\n@page :{side} {{ @top-{side} {{ {top} }} @bottom-{side} {{ {foot} }} }}"
-                   for side in ("left", "right")) + "\n"
-
-
-def _page_css(page_size: str) -> str:
-    size = PAGE_SIZES.get(page_size.casefold())
-    if size is None:
-        raise BookbinderError(f"unknown page size {page_size!r}; choose one of {', '.join(PAGE_SIZES)}")
-    return f"@page {{ size: {size}; }}\n"
 
 
 _FACES = ("Regular", "It", "Semibold", "Bold", "BoldIt")  # Source Serif Pro's files, as print.css names them

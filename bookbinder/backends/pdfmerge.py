@@ -34,6 +34,7 @@ class Part:
     pages: int
     marks: tuple[Mark, ...]
     notes: tuple[str, ...] = ()  # what its layout could not do as asked (paragraphs left to greedy breaks)
+    bare: tuple[int, ...] = ()   # its pages (0-based) that carry no folio: a story's title page
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,19 @@ class Layout:
     starts: tuple[int, ...]
     body_pages: int
     blanks: frozenset[int]      # body folios that are blank versos
+    bare: frozenset[int] = frozenset()  # body folios of title pages: counted, not printed
 
 
 def lay_out(parts: list[Part]) -> Layout:
-    starts, blanks, folio = [], set(), 1
+    starts, blanks, bare, folio = [], set(), set(), 1
     for part in parts:
         starts.append(folio)
+        bare.update(folio + page for page in part.bare)
         folio += part.pages
         if part.pages % 2:       # the next part opens on a recto: a blank verso first
             blanks.add(folio)
             folio += 1
-    return Layout(tuple(starts), folio - 1, frozenset(blanks))
+    return Layout(tuple(starts), folio - 1, frozenset(blanks), frozenset(bare))
 
 
 def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Layout, size: tuple[float, float],
@@ -197,7 +200,7 @@ def _overlay(out: pikepdf.Pdf, page: Page, other: Page, name: str) -> None:
 
 def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[float, float],
                   inset: float | None = None) -> bytes:
-    """One page per body page, the folio at the outer foot (blank versos left empty); with
+    """One page per body page, the folio at the outer foot (blank versos and title pages left empty); with
     `inset`, its baseline that many inches above the trim."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
@@ -212,8 +215,9 @@ def folio_overlay(layout: Layout, size: tuple[float, float], margins: tuple[floa
     # not in reportlab's process-wide rl_config)
     c = canvas.Canvas(buffer, pagesize=size, pageCompression=1, initialFontName=face, initialFontSize=9, invariant=1)
     for folio in range(1, layout.body_pages + 1):
-        if folio not in layout.blanks:
+        if folio not in layout.blanks and folio not in layout.bare:
             c.setFont(face, 9)
+            c.setFillColorCMYK(0, 0, 0, 1)  # pure K, as the text is for a press (a press screens RGB black)
             if folio % 2:  # recto: the outer edge is the right one
                 c.drawRightString(width - outer, baseline, str(folio))
             else:

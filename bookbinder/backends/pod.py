@@ -127,8 +127,13 @@ def cover_spread(title: str, authors: str, blurb: str, pages: int, trim: tuple[f
     w, h = trim
     width, height = 2 * w + spine + 2 * bleed, h + 2 * bleed
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
     face = reportlab_face()
+    # The book face from the first: reportlab's own first font is a Helvetica it does not embed.
+    c = canvas.Canvas(buffer, pagesize=(width, height), invariant=1, initialFontName=face)
+    c.setTitle(title)  # the book's, not reportlab's "untitled"; a service's file check shows it
+    c.setAuthor(authors)
+    c.setSubject("Cover")
+    c.setCreator("bookbinder")
     image = ImageReader(io.BytesIO(front_png))
     front_x = bleed + w + spine
     # The front's ground runs across the bleed, the spine and the back.

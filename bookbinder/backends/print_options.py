@@ -13,16 +13,7 @@ SCHEMES = {
 DEFAULT_SHEETS = {"folio": 4, "quarto": 1, "octavo": 1, "sextodecimo": 1}
 PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89), "legal": (612.0, 1008.0), "tabloid": (792.0, 1224.0),
           "a3": (841.89, 1190.55)}
-PAGE_SIZES = {"a5": "148mm 210mm", "5.5x8.5in": "5.5in 8.5in", "6x9in": "6in 9in", "a4": "210mm 297mm",
-              "letter": "8.5in 11in"}
-DEFAULT_PAGE_SIZE = "6x9in"
-
-
-def page_points(page_size: str) -> tuple[float, float]:
-    """(width, height) in points of a PAGE_SIZES name."""
-    units = {"mm": 72 / 25.4, "in": 72.0}
-    width, height = (float(v[:-2]) * units[v[-2:]] for v in PAGE_SIZES[page_size.casefold()].split())
-    return width, height
+from .pagesize import DEFAULT_PAGE_SIZE, PAGE_SIZES, page_points  # noqa: F401 - the print options' names
 
 
 @dataclass(frozen=True)
@@ -62,6 +53,13 @@ class PrintOptions:
     gutter: float | None = None          # inside margin in inches, over the stylesheet's
     parts_cache: str | None = None       # a folder where each story's laid-out part is kept (cache.py)
     set_lines: bool = True               # justified paragraphs broken all at once (linebreak.py), not greedily
+    balance_pages: bool = True           # a short page filled by a paragraph set a line longer (balance.py)
+    pdf_x: bool = False                  # PDF/X-4 with K-only black (press.py); print on demand always is
+
+    @property
+    def press(self) -> bool:
+        """Whether the interior goes to a press: PDF/X-4, its black pure K."""
+        return self.pdf_x or self.pod is not None
 
 
 def pod_options(service: str | None, paper_color: str = "white", cover_pdf: bool = True, guides: bool = False,

@@ -753,3 +753,21 @@ def test_a_run_of_apostrophes_is_no_closing_quote() -> None:
 
     assert "”" not in smarten("at occasi" + "'" * 50 + "onal intervals, `so'")
     assert smarten("``so''.") == "“so”."
+
+
+def test_a_title_of_one_endless_word_still_makes_a_book(tmp_path: Path) -> None:
+    """A sidecar's title of 48,000 letters and no space: the drawn cover cut it into lines and
+    ended them in '…' (it made a 400-megapixel image and no book); a running head shows its start."""
+    from conftest import SEEDS, run
+    from bookbinder.backends.furniture import HEAD_CHARACTERS, head
+
+    story = tmp_path / "s.txt"
+    story.write_bytes((SEEDS / "004_9a223c5f57314a43.txt").read_bytes())
+    (tmp_path / "s.meta.yaml").write_text(f'title: "{"Long" * 12000}"\n')
+    result = run("build", str(story), "-f", "epub", "-f", "html", "-o", str(tmp_path / "out"), "--no-cache")
+    assert result.returncode == 0 and "Warning" not in result.stderr, result.stderr
+    assert len(list((tmp_path / "out").glob("*.epub"))) == 1
+    shown = head("Long" * 12000)
+    assert len(shown) == HEAD_CHARACTERS and shown.endswith("…")
+    assert head("The Sea  and   the Salt") == "The Sea and the Salt"
+    assert head(("word " * 40).strip()) == ("word " * 19).strip() + "…"

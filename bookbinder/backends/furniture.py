@@ -31,7 +31,22 @@ def mark_heads(article: etree._Element, book: Book, story: int) -> None:
     for section, name in _openings(article):
         recto = name if chaptered and not book.is_anthology else title
         # A space inside: an empty <div/> read as HTML would hold all that follows it.
-        section.insert(0, E.div({"class": "heads", "data-verso": verso, "data-recto": recto, "aria-hidden": "true"}, " "))
+        section.insert(0, E.div({"class": "heads", "data-verso": head(verso), "data-recto": head(recto),
+                                 "aria-hidden": "true"}, " "))
+
+
+HEAD_CHARACTERS = 100  # a running head is one line: a longer title is cut at a word, with "…"
+
+
+def head(text: str) -> str:
+    """`text` as a running head shows it: whole when short, else its first words and "…"
+    (a head of thousands of characters in a margin box is laid out again for every page)."""
+    text = " ".join(text.split())
+    if len(text) <= HEAD_CHARACTERS:
+        return text
+    cut = text[:HEAD_CHARACTERS - 1]
+    words = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return words.rstrip(" ,;:–—-") + "…"
 
 
 def _openings(article: etree._Element):

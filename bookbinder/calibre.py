@@ -40,6 +40,19 @@ def is_book_folder(folder: Path) -> bool:
     return (folder / BOOK_OPF).is_file()
 
 
+def one_book(folder: Path, story_suffix) -> bool:
+    """A folder calibre keeps one book in: a `metadata.opf` beside that book's formats, each file
+    named as calibre names them, the same stem ("Title - Author.epub", "Title - Author.mobi").
+    A `metadata.opf` in a folder of different stories describes none of them."""
+    from .readers import STORY_SUFFIXES
+
+    if not is_book_folder(folder):
+        return False
+    stems = {path.name[:len(path.name) - len(story_suffix(path))] for path in folder.iterdir()
+             if story_suffix(path) in STORY_SUFFIXES and not calibres_own(path) and path.is_file()}
+    return len(stems) <= 1
+
+
 def calibres_own(path: Path) -> bool:
     """A file calibre keeps for itself (its database, a book's cover beside its OPF): no story,
     and not worth a "skipped" line."""
@@ -53,7 +66,7 @@ def one_per_book(paths: list[Path], story_suffix) -> tuple[list[Path], int]:
     for path in paths:
         by_folder.setdefault(path.parent, []).append(path)
     best = {folder: min(found, key=lambda p: _rank(p, story_suffix)) for folder, found in by_folder.items()
-            if len(found) > 1 and is_book_folder(folder)}
+            if len(found) > 1 and one_book(folder, story_suffix)}
     kept = [p for p in paths if best.get(p.parent, p) == p]
     return kept, len(paths) - len(kept)
 

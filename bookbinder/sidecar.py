@@ -40,10 +40,13 @@ _FRONT = re.compile(r"\A(?:\ufeff)?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\
 def sidecar_path(story_path: Path, follow_links: bool = False) -> Path | None:
     """The story's sidecar file, or None. A sidecar is data beside its story: one that links out
     of the story's folder is an InputError naming it, unless the user gives `follow_links`."""
-    from .calibre import BOOK_OPF
+    from .calibre import BOOK_OPF, one_book
+    from .readers import story_suffix
 
     candidates = [story_path.with_name(story_path.stem + suffix) for suffix in SIDECAR_SUFFIXES]
-    for candidate in [*candidates, story_path.with_name(BOOK_OPF)]:
+    if one_book(story_path.parent, story_suffix):  # a metadata.opf describes the one book of its folder
+        candidates.append(story_path.with_name(BOOK_OPF))
+    for candidate in candidates:
         if candidate != story_path and candidate.is_file():
             if not follow_links and not candidate.resolve().is_relative_to(story_path.parent.resolve()):
                 raise InputError("not read: this metadata file links to a file outside the folder (give "

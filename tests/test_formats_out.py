@@ -294,3 +294,21 @@ def test_the_readme_names_every_backend() -> None:
     readme = (ROOT / "README.md").read_text()
     for b in BACKENDS.values():
         assert f"| `{b.name}` | `-o book.{b.suffix}` |" in readme, b.name
+
+
+def test_a_metadata_opf_beside_different_stories_describes_none(tmp_path) -> None:
+    """A calibre book folder holds one book's formats under one name; a stray metadata.opf in a
+    folder of different stories made bookbinder read one of them, titled by the OPF, and call the
+    other four 'copies'."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    (folder / "metadata.opf").write_text(CALIBRE_OPF.format(id=1, title="Outside OPF", author="someone",
+                                                            date="2012-01-20T00:00:00+00:00", tag="angst"))
+    got = records(folder)
+    assert len(got) == 5 and "Outside OPF" not in {r["title"] for r in got}
+    assert not {"angst"} & {t for r in got for t in r["tags"]} - {t for seed in sorted(SEEDS.glob("*.txt"))
+                                                                  for r in records(seed) for t in r["tags"]}
+    built = run("build", str(folder), "-o", str(tmp_path / "out"), "--no-cache")
+    assert built.returncode == 0 and "copies" not in built.stderr, built.stderr

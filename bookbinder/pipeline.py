@@ -70,7 +70,8 @@ def _finish(story: Story, layers: list[Override], together: int, mtime: float | 
             story = story.diagnose("override-ignored", f"{layer.origin}: not applied: it describes one story, and "
                                    f"this file holds {together}")
             continue
-        story = apply_overrides(story, layer.values, layer.origin, layer.where)
+        story = apply_overrides(story, layer.values, layer.origin, layer.where,
+                                lenient=str(layer.where or "").endswith(".opf"))  # calibre's, not the user's
     story = clean(story)
     story = scrub(story)
     return story.with_(mtime=mtime)

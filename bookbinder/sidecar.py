@@ -159,10 +159,12 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return data, text[m.end():]
 
 
-def apply_overrides(story: Story, overrides: dict, origin: str, path: object = None) -> Story:
+def apply_overrides(story: Story, overrides: dict, origin: str, path: object = None, lenient: bool = False) -> Story:
     """`story` with every field `overrides` names replaced, and a diagnostic saying so.
 
-    A value of the wrong kind is an InputError naming `path` (the story itself by default) and the key."""
+    A value of the wrong kind is an InputError naming `path` (the story itself by default) and the
+    key: what the user typed is never guessed at. With `lenient` (metadata a program wrote, such as
+    calibre's OPF) that field is left out and said, and the story keeps the rest."""
     meta = story.meta
     changes = {}
     for key, value in overrides.items():
@@ -171,6 +173,9 @@ def apply_overrides(story: Story, overrides: dict, origin: str, path: object = N
         try:
             converted = _convert(name, value)
         except (ValueError, TypeError, OverflowError) as exc:
+            if lenient:
+                story = story.diagnose("override-ignored", f"{origin}: {str(key)[:40]!r} left out: {exc}")
+                continue
             raise InputError(f"{origin}: {str(key)[:40]!r}: {exc}", path or story.source) from None
         if converted is _UNKNOWN:
             story = story.diagnose("override-ignored", f"{origin}: unknown field {key!r} ignored")
@@ -223,7 +228,10 @@ def _convert(name: str, value):
             raise ValueError(f"not a date: {str(value)[:40]!r} (write it as 2012-01-20)")
         return date
     if name == "language":
-        return parse_language(str(value)) or str(value)
+        language = parse_language(str(value))
+        if language is None:
+            raise ValueError(f"not a language: {str(value)[:40]!r} (a tag such as en or pt-BR, or a name such as English)")
+        return language
     if name == "status":
         return parse_status(str(value))
     if name == "series_index":

@@ -246,3 +246,21 @@ def test_a_pdf_without_pango_is_one_line_saying_what_to_install(tmp_path: Path, 
     assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1 and "apt-get install libpango" in result.stderr
     assert "report" not in result.stderr
+
+
+def test_the_output_is_never_an_input(tmp_path: Path) -> None:
+    """-o naming the story file would replace it with the book made of it; -o naming the folder
+    read found 'no story files' (the output folder is never read): both are one usage line."""
+    import shutil
+
+    book = tmp_path / "same.epub"
+    shutil.copy(ROOT / "tests" / "cases" / "ao3-epub" / "input.epub", book)
+    before = book.read_bytes()
+    same = run("build", str(book), "-o", str(book))
+    assert same.returncode == 2 and "one of the inputs" in same.stderr and book.read_bytes() == before
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    into = run("build", str(folder), "-o", str(folder))
+    assert into.returncode == 2 and "never reads its own output folder" in into.stderr
+    assert len(into.stderr.strip().splitlines()) == 1 and sorted(p.name for p in folder.iterdir()) == [SEED.name]

@@ -312,3 +312,23 @@ def test_a_metadata_opf_beside_different_stories_describes_none(tmp_path) -> Non
                                                                   for r in records(seed) for t in r["tags"]}
     built = run("build", str(folder), "-o", str(tmp_path / "out"), "--no-cache")
     assert built.returncode == 0 and "copies" not in built.stderr, built.stderr
+
+
+def test_a_field_calibre_wrote_wrong_is_left_out_not_the_book(tmp_path) -> None:
+    """An OPF is metadata a program wrote: a series index of 1e308 cost the whole story; now the
+    field is left out and said. A sidecar the user wrote stays strict: its bad language is one line."""
+    folder = tmp_path / "Author" / "Book (1)"
+    folder.mkdir(parents=True)
+    shutil.copy(SEEDS / "004_9a223c5f57314a43.txt", folder / "Book - Author.txt")
+    (folder / "metadata.opf").write_text(CALIBRE_OPF.format(id="1e308", title="Losing Grip", author="nianeyna",
+                                                            date="2012-01-20T00:00:00+00:00", tag="angst"))
+    result = run("inspect", "--json", "-v", str(folder / "Book - Author.txt"))
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)[0]
+    assert got["title"] == "Losing Grip" and got["series"] == {"name": "Seattle Grace", "index": None}
+    assert "'series_index' left out" in result.stderr
+    story = tmp_path / "s.txt"
+    shutil.copy(SEEDS / "004_9a223c5f57314a43.txt", story)
+    (tmp_path / "s.meta.yaml").write_text('language: "en\\" onload=\\"x"\n')
+    bad = run("inspect", "--json", str(story))
+    assert bad.returncode == 1 and "not a language" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

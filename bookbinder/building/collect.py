@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import BookbinderError
+from ..errors import BookbinderError, UsageError, quoted
 from ..inputs import Manifest, collect_inputs, read_list, read_manifest
 from .options import BuildOptions, written_folders
 
@@ -40,10 +40,31 @@ def collect(inputs: list[str | Path], options: BuildOptions) -> tuple[Inputs, Bu
         named = [*named, *manifest.stories]
         options = replace(options, title=options.title or manifest.title, editors=options.editors or manifest.editors,
                           sort=manifest.sort if options.sort == "given" else options.sort)
+    _not_the_output(named, written_folders(options))
     skipped: list[Path] = []
     notices: list[str] = []
     paths = collect_inputs(named, on_error=errors.append, follow_links=options.follow_links, skipped=skipped,
                            notices=notices, exclude=written_folders(options))
+    _not_an_input(options.out_file, paths)
     single = len(named) == 1 and (str(named[0]) == "-" or Path(named[0]).is_file())
     return Inputs(tuple(paths), tuple(map(str, named)), manifest, tuple(errors), tuple(skipped), tuple(notices),
                   single), options
+
+
+def _not_an_input(out_file: Path | None, paths: list[Path]) -> None:
+    """-o naming a file the build reads would replace a story with the book made of it."""
+    if out_file is None or not out_file.exists():
+        return
+    target = out_file.resolve()
+    if any(path.resolve() == target for path in paths if isinstance(path, Path)):
+        raise UsageError(f"-o {quoted(str(out_file))}: that file is one of the inputs; give the book another name")
+
+
+def _not_the_output(named: list, written: tuple[Path, ...]) -> None:
+    """A folder to read that is where the books go: its books would be read back as stories on the
+    next build, so the output folder is never read, and here nothing would be."""
+    outputs = {Path(folder).resolve() for folder in written if folder is not None}
+    for name in named:
+        if isinstance(name, (str, Path)) and str(name) != "-" and Path(name).is_dir() and Path(name).resolve() in outputs:
+            raise UsageError(f"{quoted(str(name))} is where the books are written (-o), and bookbinder never reads "
+                             f"its own output folder: write them elsewhere, e.g. -o {quoted(str(Path(name) / 'books'))}")

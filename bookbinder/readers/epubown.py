@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Callable
 
@@ -31,6 +32,7 @@ from ..model import (
     Block, Chapter, Heading, Image, Inline, LineGroup, Metadata, Note, Pairing, Paragraph, SceneBreak,
     Span, Story,
 )
+from ..accounting import story_words, words
 from .fields import parse_date, parse_language, parse_status
 from .patterns import chapter_heading
 
@@ -38,6 +40,13 @@ _X = "{http://www.w3.org/1999/xhtml}"
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _PART = re.compile(r"(?:^|/)text/story-(\d{3})(-title|(?:-\d+){1,2})?\.xhtml$")
 _SERIES_INDEX = re.compile(r"\d{1,6}(?:\.\d{1,3})?")
+# what a book of bookbinder's holds besides its stories' parts (compose.compose)
+_FURNITURE = ("text/cover.xhtml", "text/titlepage.xhtml", "text/contents.xhtml", "text/credits.xhtml", "nav.xhtml")
+# the words render and compose write around a story's own: the tag list's names, the notes'
+# headings, a headless chapter's label, "Part 2 of Tides", the byline's "by", "(continued)"
+_LABELS = frozenset(words("Rating Warnings Category Fandom Relationships Characters Tags Series Status Published "
+                          "Updated Words Summary Notes End Notes for Chapter Part of by and About this story "
+                          "continued Complete In progress Abandoned Hiatus untitled"))
 _CONTINUED = re.compile(r"chapter-\d+-\d+")  # a later piece of a long chapter (compose.text_part)
 _INLINE = {"em", "strong", "i", "b", "u", "s", "sup", "sub", "small", "code", "span", "cite", "q"}
 _LISTS = {"Warnings": "warnings", "Category": "categories", "Fandom": "fandoms", "Characters": "characters",
@@ -74,16 +83,37 @@ def read_own(spine: list[str], xml_of: XmlOf, image_of: ImageOf, source: str,
     `creators` are the package's dc:creator names: the stories' authors, each whole, where the
     user named none for the book (a byline "by Ink and Tide" is one author if the package says so)."""
     pairs = story_pairs(spine)
-    if pairs is None:
-        return None
+    if pairs is None or any(not _PART.search(path) and not path.endswith(_FURNITURE) for path in spine):
+        return None  # a document bookbinder does not write would go unread
     credits = next((p for p in spine if p.endswith("text/credits.xhtml")), None)
     try:
         sources = _credits(xml_of(credits)) if credits else []
         stories = tuple(_story(title, texts, xml_of, image_of, source, sources[i] if i < len(sources) else None,
                                creators) for i, (title, texts) in enumerate(pairs))
+        for (title, texts), story in zip(pairs, stories):
+            _all_words_read([xml_of(path) for path in (title, *texts)], story)
     except NotOwn:
         return None
     return stories
+
+
+def _all_words_read(documents: list[etree._Element], story: Story) -> None:
+    """NotOwn unless every word of the story's documents is in the story read from them, but the
+    labels render writes around them ("Rating", "Summary", "Chapter 2", a word count): a part
+    this reader does not know is read by the ordinary EPUB reader, which loses nothing."""
+    written = Counter()
+    for root in documents:
+        body = root.find(f"{_X}body")
+        if body is None:
+            continue
+        written += Counter(words(" ".join(body.itertext())))
+        for header in body.iter(f"{_X}header"):  # the name the book gave an untitled story: its first words
+            if "untitled" in (header.get("class") or "").split():
+                for heading in header.iter(f"{_X}h1", f"{_X}h2"):
+                    written -= Counter(words(" ".join(heading.itertext())))
+    unread = written - story_words(story)
+    if any(word not in _LABELS and not word.isdigit() for word in unread):
+        raise NotOwn()
 
 
 def _story(title_path: str, text_paths: list[str], xml_of: XmlOf, image_of: ImageOf, source: str,
@@ -260,13 +290,22 @@ class _Blocks:
         if name == "hr":
             return SceneBreak()
         if name == "p" and "scene-ornament" in classes:  # the ornament drawn after a break (compose)
+            if words(_text(el)):
+                raise NotOwn()
             return None
         if name == "figure":
             img = el.find(f".//{_X}img")
-            return self.image_of(self.folder, img.get("src") or "", img.get("alt") or "") if img is not None else None
+            image = self.image_of(self.folder, img.get("src") or "", img.get("alt") or "") if img is not None else None
+            if image is None:
+                raise NotOwn()  # a picture not in the book, or a figure render never writes: its words unread
+            return image
         if name == "p" and "verse" in classes:
-            return LineGroup(tuple(_inlines(span) for span in el if etree.QName(span).localname == "span"
-                                   and "koboSpan" not in (span.get("class") or "").split()) or (_inlines(el),))
+            lines = [child for child in el if etree.QName(child).localname not in {"br"}
+                     and "koboSpan" not in (child.get("class") or "").split()]
+            if (el.text or "").strip() or any(etree.QName(c).localname != "span" or (c.tail or "").strip()
+                                              for c in lines):
+                raise NotOwn()  # render writes a verse paragraph as one span a line, between <br/>s
+            return LineGroup(tuple(_inlines(span) for span in lines) or (_inlines(el),))
         if name == "p":
             align = next((c for c in classes if c in {"center", "right"}), None)
             return Paragraph(_inlines(el), align)

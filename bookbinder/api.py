@@ -17,6 +17,7 @@ from .backends.output import write_atomic
 from .bookinfo import UserMetadata, book_info, parse_metadata, self_contained_css, user_metadata
 from .building import BuildOptions, BuildResult, build, load_stories, plan_books
 from .building.options import DEFAULT_OUTPUT, STDOUT, output_target
+from .compose import story_images
 from .errors import InputError
 from .executors import TLS
 from .inputs import Stdin, read_manifest
@@ -31,8 +32,15 @@ def normalize_to(path: Path, out_dir: Path, stem: str | None = None, stdin: Stdi
     and the path written."""
     story = load_one(path, stdin, follow_links)
     target = Path(out_dir) / f"{stem or ('stdin' if str(path) == '-' else path.stem)}.xhtml"
-    write_atomic(target, serialize(render_story(story)))
+    _write_story(story, target)
     return story, target
+
+
+def _write_story(story: Story, target: Path) -> None:
+    """The story's document, and the images it shows beside it in images/ (as its src names them)."""
+    for image in story_images(story):  # names are content hashes (model.Image): one file per picture
+        write_atomic(target.parent / "images" / image.name, image.data)
+    write_atomic(target, serialize(render_story(story)))
 
 
 def normalize_all(path: Path, out_dir: Path, stem: Callable[[str], str] | None = None, stdin: Stdin | None = None,
@@ -46,7 +54,7 @@ def normalize_all(path: Path, out_dir: Path, stem: Callable[[str], str] | None =
     for n, story in enumerate(stories, 1):
         name = base if len(stories) == 1 else f"{base}-{n}"
         target = Path(out_dir) / f"{stem(name) if stem else name}.xhtml"
-        write_atomic(target, serialize(render_story(story)))
+        _write_story(story, target)
         written.append((story, target))
     return written
 

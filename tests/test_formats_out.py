@@ -3,6 +3,7 @@ library folders read back as the stories they hold."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -370,3 +371,13 @@ def test_a_book_changed_where_its_reader_would_lose_words_is_read_as_any_epub(bo
     assert "read as bookbinder wrote it" not in result.stderr
     if change != "a picture not in the book":  # an alt text without its picture: the EPUB reader's choice
         assert "ZZWORD" in text + result.stderr  # in the story, or said where it was dropped
+
+
+def test_normalize_writes_the_pictures_its_document_shows(tmp_path) -> None:
+    source = tmp_path / "gulls.epub"
+    source.write_bytes(image_epub())
+    result = run("normalize", str(source), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    document = (tmp_path / "out" / "gulls.xhtml").read_text()
+    shown = re.findall(r'src="([^"]+)"', document)
+    assert shown and all((tmp_path / "out" / src).is_file() for src in shown)

@@ -44,7 +44,7 @@ def output_profile() -> bytes:
             data = path.read_bytes()
             if data[12:20] == b"prtrCMYK":  # an output (printer) profile of CMYK: what PDF/X asks for
                 return data
-    raise BookbinderError("--pdf-x needs a CMYK printer profile: install Ghostscript's "
+    raise BookbinderError("a press-ready PDF (--pdf-x, --pod) needs a CMYK printer profile: install Ghostscript's "
                           "(apt install libgs-common, dnf install ghostscript, or brew install ghostscript)")
 
 

@@ -22,6 +22,7 @@ chapter headings know (German, French, Spanish, Italian, Portuguese, Dutch).
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -73,9 +74,17 @@ def scan(text: str) -> dict[str, Evidence]:
             lower[t.casefold()] += n
     inside = {t for t, before in zip(tokens[1:], tokens) if t[0].isupper() and (before[0].islower() or before == ",")}
     found: dict[str, Evidence] = {}
+    # a word in lower case (or a number) changes nothing but that the sentence has begun: the loop
+    # goes from one capitalised word or mark to the next (most tokens are such words)
+    marks = [k for k, t in enumerate(tokens) if t[0].isupper() or not t[0].isalnum()]
     start, quoted, i = True, False, 0
     while i < len(tokens):
         t = tokens[i]
+        if not t[0].isupper() and t[0].isalnum():
+            start = False
+            k = bisect_left(marks, i)
+            i = marks[k] if k < len(marks) else len(tokens)
+            continue
         if not t[0].isupper():
             quoted = _quoted(t, quoted)
             start = t in _ENDS_SENTENCE and not _abbreviated(tokens, i) or (start and not t[0].isalnum())

@@ -72,11 +72,12 @@ def scan(text: str) -> dict[str, Evidence]:
     for t, n in Counter(tokens).items():  # distinct tokens: far fewer than tokens
         if t[0].islower():
             lower[t.casefold()] += n
-    inside = {t for t, before in zip(tokens[1:], tokens) if t[0].isupper() and (before[0].islower() or before == ",")}
-    found: dict[str, Evidence] = {}
     # a word in lower case (or a number) changes nothing but that the sentence has begun: the loop
     # goes from one capitalised word or mark to the next (most tokens are such words)
     marks = [k for k, t in enumerate(tokens) if t[0].isupper() or not t[0].isalnum()]
+    inside = {tokens[k] for k in marks if k and tokens[k][0].isupper()
+              and (tokens[k - 1][0].islower() or tokens[k - 1] == ",")}
+    found: dict[str, Evidence] = {}
     start, quoted, i = True, False, 0
     while i < len(tokens):
         t = tokens[i]

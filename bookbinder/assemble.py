@@ -228,13 +228,15 @@ def anthology(stories: list[Story], title: str | None = None, collection: str | 
 def books_by(stories: list[Story], by: str, infer: bool = True, sort: str = "given",
              title: Callable[[str], str] | str | None = None, editors: tuple[str, ...] = (),
              unified: bool = False) -> list[Book]:
-    """One Book per group; `title` is a format string with {group} or a function of the group name."""
+    """One Book per group; `title` is a text in which "{group}" stands for the group's name (every
+    other brace is the title's own: a user's or a manifest's title is never a format string), or a
+    function of the group name."""
     out = []
     for name, members in group(stories, by, infer, unified).items():
         if callable(title):
             book_title = title(name)
         elif title:
-            book_title = title.format(group=name)
+            book_title = title.replace("{group}", name)
         else:
             book_title = name
         out.append(anthology(order(members, sort), title=book_title, collection=name, editors=editors))

@@ -264,3 +264,17 @@ def test_the_output_is_never_an_input(tmp_path: Path) -> None:
     into = run("build", str(folder), "-o", str(folder))
     assert into.returncode == 2 and "never reads its own output folder" in into.stderr
     assert len(into.stderr.strip().splitlines()) == 1 and sorted(p.name for p in folder.iterdir()) == [SEED.name]
+
+
+def test_a_title_with_braces_is_text_and_group_names_the_group(tmp_path: Path) -> None:
+    """--title 'Stories of {fandom}' was a KeyError traceback, '{}' an IndexError, and a width
+    ('{group:>999999999}') a gigabyte: only {group} is replaced, every other brace is the title's."""
+    import zipfile
+
+    result = run("build", str(SEEDS), "--by", "pairing", "--title", "{group} & {fandom} {} {group:>999999999}",
+                 "-o", str(tmp_path / "out"), "-q", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    book = tmp_path / "out" / next(p.name for p in (tmp_path / "out").glob("*lexie*.epub"))
+    with zipfile.ZipFile(book) as z:
+        opf = z.read("EPUB/content.opf").decode()
+    assert "Lexie Grey/Mark Sloan &amp; {fandom} {} {group:&gt;999999999}</dc:title>" in opf

@@ -18,13 +18,8 @@ are taken from the archive itself, never fetched.
 """
 from __future__ import annotations
 
-import io
-import lzma
 import posixpath
 import re
-import struct
-import zipfile
-import zlib
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -48,69 +43,19 @@ from .page import read_page
 from .sites import of_kind
 from .structure import body_blocks
 from .svg import sanitize_svg
+from .zipped import MAX_ENTRIES, MAX_ENTRY, MAX_EXPANDED, Zipped  # noqa: F401 - the limits, for the docs and tests
 
-# What real stories need, with room to spare: the largest real document seen is an AO3 download
-# of an 800,000-word work, 5 MB of XHTML (calibre and FanFicFare split books into far smaller
-# files), and reading costs about 60 MB of memory per MB of real HTML.
-MAX_EXPANDED = 128 * 1024 * 1024
-MAX_ENTRY = 16 * 1024 * 1024
-MAX_ENTRIES = 10_000
-_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                       remove_comments=True)
 _NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
        "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
 _SKIP_TYPES = {"cover", "titlepage", "toc", "landmarks", "loi", "lot", "copyright-page", "colophon", "imprint"}
 _IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"}
 
 
-class _Archive:
+class _Archive(Zipped):
+    """The EPUB's entries, within the limits every zip bookbinder reads keeps (`zipped.Zipped`)."""
+
     def __init__(self, data: bytes, source: str) -> None:
-        self.source = source
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError, struct.error) as exc:
-            raise InputError(f"is not a readable EPUB ({exc})", source) from None
-        infos = self.zip.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise InputError(f"is not a safe EPUB: {len(infos)} entries in the archive", source)
-        for info in infos:
-            parts = info.filename.replace("\\", "/").split("/")
-            if info.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", info.filename):
-                raise InputError(f"is not a safe EPUB: entry {info.filename!r} points outside the book", source)
-        large = next((i for i in infos if i.file_size > MAX_ENTRY), None)
-        if large is not None:
-            raise InputError(f"is not a safe EPUB: {large.filename!r} would expand to more than {MAX_ENTRY >> 20} MB",
-                             source)
-        if sum(i.file_size for i in infos) > MAX_EXPANDED:
-            raise InputError(f"is not a safe EPUB: it would expand to more than {MAX_EXPANDED >> 20} MB", source)
-        self.expanded = 0
-
-    def read(self, name: str) -> bytes:
-        try:
-            info = self.zip.getinfo(name)
-        except KeyError:
-            raise InputError(f"is a broken EPUB: {name!r} is missing from the archive", self.source) from None
-        out = bytearray()
-        try:
-            with self.zip.open(info) as stream:
-                while chunk := stream.read(1 << 16):
-                    out += chunk
-                    self.expanded += len(chunk)
-                    if len(out) > MAX_ENTRY or self.expanded > MAX_EXPANDED:
-                        raise InputError(f"is not a safe EPUB: {name!r} expands past the size limit", self.source)
-        except RuntimeError as exc:  # zipfile's word for an encrypted entry
-            raise InputError(f"is an encrypted EPUB: {name!r} needs a password ({exc})", self.source) from None
-        except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, NotImplementedError,
-                ValueError) as exc:
-            raise InputError(f"is a broken EPUB: {name!r} cannot be read ({exc})", self.source) from None
-        return bytes(out)
-
-    def xml(self, name: str) -> etree._Element:
-        try:
-            return etree.fromstring(self.read(name), _XML)
-        except etree.XMLSyntaxError as exc:
-            said = " ".join(str(exc.msg).split())  # libxml2's message may hold a line break
-            raise InputError(f"is a broken EPUB: {name} is not well-formed XML ({said})", self.source) from None
+        super().__init__(data, source, "EPUB", dtd_refused=())
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections import Counter
 import math
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -423,13 +424,23 @@ def _report_skipped(files: list[Path], verbose: bool) -> None:
             click.echo(f"bookbinder: skipped {quoted(path)}", err=True)
 
 
+def _end_interrupted() -> NoReturn:
+    """End as an interrupted program should: killed by SIGINT, so a shell shows 130 and stops the loop
+    that ran bookbinder (an exit status of 130 would let the loop go on). Python ends so on an uncaught
+    KeyboardInterrupt, after its clean-up (temporary files, workers); only its traceback is silenced.
+    An exit status chosen here could not be kept anyway: an interrupt that crossed code run by a library
+    during the build already makes the interpreter end by SIGINT (CPython's unhandled-interrupt flag)."""
+    sys.excepthook = lambda *_: None
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="bookbinder: %(message)s")
     try:
         code = cli.main(args=argv, prog_name="bookbinder", standalone_mode=False)
-    except (KeyboardInterrupt, click.Abort):  # 1 means "some input failed"; an interrupt is 128 + SIGINT
+    except (KeyboardInterrupt, click.Abort):  # 1 means "some input failed"; an interrupt ends by SIGINT
         click.echo("bookbinder: interrupted", err=True)
-        sys.exit(130)
+        _end_interrupted()
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -409,7 +409,10 @@ def _listener(behaviour: str) -> tuple[int, object]:
 
     def serve() -> None:
         while True:
-            conn, _ = server.accept()
+            try:
+                conn, _ = server.accept()
+            except OSError:  # the test closed the listener: the thread ends
+                return
             held.append(conn)
             if behaviour == "garbage":
                 conn.sendall(b"\xff" * 65536)

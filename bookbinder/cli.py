@@ -5,11 +5,15 @@ named on standard error in one line); 2 usage error.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 from collections import Counter
 import math
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import NoReturn
 
@@ -344,7 +348,7 @@ def build_cmd(inputs, **given) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     with _Reporter(given["quiet"]) as progress:
-        result = build(inputs, options, progress=progress, on_story=_Diagnostics(given["verbose"]))
+        result = build(inputs, options, progress=_Interrupt.heeded(progress), on_story=_Diagnostics(given["verbose"]))
     sys.exit(_report_build(result, given["verbose"], given["strict"]))
 
 
@@ -424,21 +428,51 @@ def _report_skipped(files: list[Path], verbose: bool) -> None:
             click.echo(f"bookbinder: skipped {quoted(path)}", err=True)
 
 
+class _Interrupt:
+    """Ctrl-C, remembered. Python raises KeyboardInterrupt wherever the signal lands, and a few places
+    swallow it: one landing in the import of a C extension (CPython's import machinery) or in os.fork's
+    at-fork hooks is lost, and the build ran on to exit 0. So the handler also notes it, the note is
+    looked at each time the build reports progress, and once more when the command returns."""
+    seen = False
+
+    @classmethod
+    def handler(cls, _signum: int, _frame: object) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+    @classmethod
+    def heeded(cls, progress):
+        def report(*args) -> None:
+            if cls.seen:
+                raise KeyboardInterrupt
+            if progress is not None:
+                progress(*args)
+        return report
+
+
 def _end_interrupted() -> NoReturn:
-    """End as an interrupted program should: killed by SIGINT, so a shell shows 130 and stops the loop
-    that ran bookbinder (an exit status of 130 would let the loop go on). Python ends so on an uncaught
-    KeyboardInterrupt, after its clean-up (temporary files, workers); only its traceback is silenced.
-    An exit status chosen here could not be kept anyway: an interrupt that crossed code run by a library
-    during the build already makes the interpreter end by SIGINT (CPython's unhandled-interrupt flag)."""
-    sys.excepthook = lambda *_: None
-    raise KeyboardInterrupt
+    """Exit status 130 (128 + SIGINT), every time. sys.exit(130) was not always kept: CPython may have
+    marked the interrupt unhandled on its way (CI once saw the process end by SIGINT, status -2, after
+    the one line). So the exit functions (temporary files, worker processes, logging) run here, the
+    streams are flushed, and the process ends with 130 directly."""
+    atexit._run_exitfuncs()  # noqa: SLF001 - what the interpreter's own exit runs
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(130)
 
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="bookbinder: %(message)s")
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _Interrupt.handler)
     try:
         code = cli.main(args=argv, prog_name="bookbinder", standalone_mode=False)
-    except (KeyboardInterrupt, click.Abort):  # 1 means "some input failed"; an interrupt ends by SIGINT
+        if _Interrupt.seen:
+            raise KeyboardInterrupt
+    except (KeyboardInterrupt, click.Abort):  # 1 means "some input failed"; an interrupt is 128 + SIGINT
         click.echo("bookbinder: interrupted", err=True)
         _end_interrupted()
     except click.ClickException as exc:

@@ -9,7 +9,8 @@ need not be picklable), are handed one item at a time (so no core idles at the e
 uneven stories), and:
 - have their data segment limited to `memory_mb` above what they inherited (RLIMIT_DATA): a
   hostile input that would need gigabytes fails alone instead of sinking the machine;
-- die with their parent (PR_SET_PDEATHSIG): a `kill -9` of bookbinder leaves no orphans.
+- die with their parent (PR_SET_PDEATHSIG): a `kill -9` of bookbinder leaves no orphans;
+- ignore Ctrl-C, which the terminal sends to them too: the parent stops them and says so once.
 Below `PARALLEL_FROM` items, work stays in this process unless `isolate` asks for a worker.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ import resource
 import signal
 import threading
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator, TypeVar, Union
@@ -141,7 +143,8 @@ class _Pool:
         ours, theirs = self.context.Pipe()
         process = self.context.Process(target=_worker, args=(self.fn, theirs, self.memory_mb, os.getpid()),
                                        daemon=True)
-        process.start()
+        with _interrupt_held():
+            process.start()
         theirs.close()
         self.busy[ours] = (process, None)
         self._hand_out(ours)
@@ -198,7 +201,30 @@ def _death(exitcode: int | None, memory_mb: int) -> str:
     return f"its worker exited with status {exitcode}"
 
 
+@contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Hold Ctrl-C while forking. An interrupt that lands while os.fork runs its at-fork hooks is
+    raised inside one of them (logging's lock release), printed as ignored, and lost: the build went
+    on and exited 0. Held, it is handed to the usual handler once the fork is done. (A signal mask
+    would not do: any other thread may take the signal, and the main thread still raises it in the
+    hook.) Only the main thread may set handlers; elsewhere the fork goes on unguarded."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    before = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+        if caught and callable(before):
+            before(signal.SIGINT, None)
+        elif caught and before == signal.SIG_DFL:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
 def _worker(fn: Callable, conn: Connection, memory_mb: int, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent's to handle
     _die_with_parent(parent)
     _limit_memory(memory_mb)
     _quiet()

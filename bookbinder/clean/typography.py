@@ -176,8 +176,9 @@ def _localize(text: str, quotes: Quotes) -> str:
     """The stand-ins as `quotes` marks. A closing single stand-in closes a quotation only where a
     single one is open in the same paragraph; else it is an apostrophe ("the dogs' bowls")."""
     if quotes.close1 == _APOSTROPHE:  # the closing single quote is the apostrophe: no pairing needed
-        text = text.translate({ord(_OPEN1): quotes.open1, ord(_CLOSE1): _APOSTROPHE,
-                               ord(_OPEN2): quotes.open2, ord(_CLOSE2): quotes.close2})
+        for stand_in, mark in ((_OPEN1, quotes.open1), (_CLOSE1, _APOSTROPHE), (_OPEN2, quotes.open2),
+                               (_CLOSE2, quotes.close2)):  # str.replace: far faster than translate
+            text = text.replace(stand_in, mark)
     elif any(c in text for c in _STAND_INS):
         open_singles = 0
 

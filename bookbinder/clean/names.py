@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from ..model import Inferred, Metadata, Pairing, unique_names
 from .namewords import NOT_NAMES
@@ -57,9 +58,14 @@ def _bare(name: str) -> str:
 def person_names(name: str) -> list[str]:
     """The names a tag gives one person: AO3 joins a character's names with " | " ("John Gaius |
     Necrolord Prime"); an epithet ("The Body") is none."""
+    return list(_person_names(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _person_names(name: str) -> tuple[str, ...]:
     parts = [_bare(p) for p in name.split(" | ")]
     names = [p for p in parts if p and p.split()[0].casefold() not in {"the", "a", "an"}]
-    return names or [_bare(name)]
+    return tuple(names or [_bare(name)])
 
 
 def infer(text: str, stated: Metadata) -> Inferred:
@@ -162,6 +168,7 @@ _QUOTES = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "\u02bc": "", "`":
                          "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-"})
 
 
+@lru_cache(maxsize=1 << 16)  # a library's passes fold the same few thousand names again and again
 def fold(name: str) -> str:
     """The key two spellings of one fandom, person or tag share: "Grey's Anatomy", "Grey’s Anatomy",
     "greys anatomy" and "Grey's Anatomy (TV)" all give "greys anatomy"; accents, case, quotes and

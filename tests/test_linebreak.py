@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bookbinder.api import load_one
@@ -86,9 +86,10 @@ def test_a_loose_line_is_worth_avoiding_at_the_cost_of_an_earlier_one() -> None:
     assert _demerits(b, (4, 7, 8), (20, 20), RULES) < _demerits(b, greedy, (20, 20), RULES) / 100
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(st.lists(st.integers(1, 7), min_size=2, max_size=9), st.sets(st.integers(0, 8), max_size=3),
        st.integers(9, 14), st.booleans())
+@example([1, 1, 1, 4, 1, 1, 5, 3, 1], {7}, 11, False)  # a line shrunk exactly to its limit, lost to rounding
 def test_the_optimiser_finds_the_least_demerits(words, hyphens, width, indented) -> None:
     """Against every way to break the paragraph (at most 2^11 of them)."""
     b = _paragraph([float(w) for w in words], {h for h in hyphens if h < len(words)})

@@ -29,6 +29,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 INF = float("inf")
+_EPSILON = 1e-6  # px: far below any width that counts
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def choose(b: Breaks, widths: tuple[float, float], rules: Rules, tolerance: floa
     tight = [s * (1 - contract) - shrink * k for s, k in zip(start, b.spaces_after)]
     for j in range(1, n):
         last = j == n - 1
-        for i in range(bisect_left(tight, end[j] * (1 - contract) - shrink * b.spaces[j] - rest, 0, j), j):
+        # the first break a line to j may start from; the bound a hair low, since the two sides are
+        # summed in different orders: a line shrunk exactly to its limit was lost to rounding
+        for i in range(bisect_left(tight, end[j] * (1 - contract) - shrink * b.spaces[j] - rest - _EPSILON, 0, j), j):
             room, spaces = (first if i == 0 else rest) - (end[j] - start[i]), b.spaces[j] - b.spaces_after[i]
             natural = end[j] - start[i]
             if room < -(spaces * shrink + natural * contract) or (last and room < 0):

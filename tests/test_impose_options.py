@@ -199,6 +199,9 @@ def test_a6_quarto_on_a4_fills_the_sheet_at_print_size() -> None:
     with pikepdf.open(io.BytesIO(result.pdf)) as doc:
         top_row = [m for m in _PLACE.finditer(doc.pages[0].Contents.read_bytes()) if m[5] in (b"5", b"4")]
         assert all(float(m[1]) == -1 for m in top_row)
+    guide = _guide_text(impose(_book(16, A6), ImposeOptions("quarto", "a4")).guide)
+    assert "16 pages, imposed quarto: 8 pages a sheet, 2 signatures, 2 sheets of a4 (upright)." in guide
+    assert "fold them together twice, the last fold along the spine, and sew through the marked stations" in guide
 
 
 def _guide_text(pdf: bytes) -> str:

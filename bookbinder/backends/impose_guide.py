@@ -48,9 +48,9 @@ def _folding(plan: SheetPlan, options: ImposeOptions) -> list[str]:
     if not scheme.sewn:
         return [("Fold every sheet once along the middle, on its own; stack the folded sheets in order (the "
                  "collation marks step down the spine: a sheet out of place breaks the line), then glue the spine.")]
-    folds = "along the middle" if len(scheme.folds) == 1 else \
-        f"{len(scheme.folds)} times, the last fold along the spine"
-    return [(f"Keep the sheets of each signature together, outermost first, fold them as one {folds}, and sew "
+    n = len(scheme.folds)
+    folds = "along the middle" if n == 1 else f"{'twice' if n == 2 else f'{n} times'}, the last fold along the spine"
+    return [(f"Keep the sheets of each signature together, outermost first, fold them together {folds}, and sew "
              "through the marked stations."),
             f"Creep: each leaf is moved {options.paper_thickness:g} mm toward the spine for each leaf outside it."]
 

@@ -61,9 +61,10 @@ def _imposed_said(imposed: Imposition, options: ImposeOptions) -> str:
     from ..plural import plural
     from .impose import percent
 
-    sheets = f"{plural(imposed.sheets, 'sheet')} of {options.paper}"
-    said = [f"{plural(len(imposed.signatures), 'signature')} on {sheets}" if SCHEMES[options.scheme].sewn
-            else f"{sheets}, each folded on its own", f"{plural(imposed.blanks, 'blank page')} added to fill the last"]
+    sheets, sewn = f"{plural(imposed.sheets, 'sheet')} of {options.paper}", SCHEMES[options.scheme].sewn
+    said = [f"{plural(len(imposed.signatures), 'signature')} on {sheets}" if sewn
+            else f"{sheets}, each folded on its own",
+            f"{plural(imposed.blanks, 'blank page')} added to fill the last {'signature' if sewn else 'sheet'}"]
     if options.signatures and len(imposed.signatures) > len(options.signatures):
         said.append(f"--signatures' last number ({options.signatures[-1]}) repeated for the pages left")
     if options.flyleaves:

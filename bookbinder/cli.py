@@ -29,7 +29,7 @@ from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
 from .backends.pod import SERVICES
 from .backends.print_options import (DEFAULT_PAGE_SIZE, PAGE_SIZES, SCHEMES, ImposeOptions, PrintOptions,
-                                      page_points, pod_options)
+                                      page_points, pod_options, sheet_list)
 from .backends.output import output_folder
 from .errors import BookbinderError, DiskFullError, InputError, UsageError, json_safe, quoted, terminal
 from .cache import default_folder as default_cache_folder
@@ -120,6 +120,18 @@ class Finite(click.FloatRange):
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a number", param, ctx)
         return number
+
+
+class SheetList(click.ParamType):
+    """--signatures: the sheets of each signature, between commas ("4,4,5,4")."""
+
+    name = "list"
+
+    def convert(self, value, param, ctx):
+        try:
+            return value if isinstance(value, tuple) else sheet_list(str(value))
+        except BookbinderError as exc:
+            self.fail(exc.detail, param, ctx)
 
 
 class PageSize(click.ParamType):
@@ -279,11 +291,20 @@ def _print_record(record: dict) -> None:
 @click.option("--pdf-x", is_flag=True, help="PDF: press-ready PDF/X-4, its black pure K, with a CMYK output intent "
                                            "(always so with --pod).")
 @click.option("--impose", type=click.Choice(list(SCHEMES)),
-              help="PDF: also write <name>.imposed.pdf, the pages on sheets to print, fold into signatures and sew.")
+              help="PDF: also write <name>.imposed.pdf, the pages on sheets to print and fold: into signatures to "
+                   "sew (folio, quarto, octavo, sextodecimo), or (perfect) every sheet folded on its own, to glue.")
 @click.option("--paper", default="letter", show_default=True,
               help="Imposition: the printer's paper: letter, a4, legal, tabloid, a3, or WxH in mm.")
 @click.option("--sheets-per-signature", type=click.IntRange(1, 32), metavar="N", help="Imposition: sheets folded together "
                                                                      "(default: 4 for folio, 1 for the others).")
+@click.option("--signatures", type=SheetList(), metavar="N,N,...",
+              help="Imposition: the sheets of each signature in turn (4,4,5,4); the last number repeats while pages "
+                   "are left, and a list longer than the book needs is an error.")
+@click.option("--flyleaves", type=click.IntRange(0, 16), default=0, show_default=True, metavar="N",
+              help="Imposition: N blank leaves (2 pages each) before the first page and after the last.")
+@click.option("--scale-to-fit", is_flag=True,
+              help="Imposition: shrink pages too large for the paper to fit it (the percentage is said); "
+                   "without it they are refused.")
 @click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="Imposition: the edge your printer turns the sheet on.")
 @click.option("--paper-thickness", type=Finite(0, 2), default=0.1, show_default=True, metavar="MM",
@@ -291,7 +312,8 @@ def _print_record(record: dict) -> None:
 @click.option("--sewing-stations", type=click.IntRange(0, 24), default=4, show_default=True, metavar="N",
               help="Imposition: sewing marks on the spine fold inside each signature (0: none).")
 @click.option("--no-marks", is_flag=True, help="Imposition: no fold, sewing or collation marks.")
-@click.option("--no-guide", is_flag=True, help="Imposition: no first sheet explaining the printing.")
+@click.option("--no-guide", is_flag=True, help="Imposition: no <name>.guide.pdf, the guide to printing, folding and "
+                                               "sewing the sheets.")
 @click.option("--pod", type=click.Choice([*SERVICES, "custom"]),
               help="PDF: an interior for print on demand, to Amazon KDP's, Lulu's or IngramSpark's published rules "
                    "(gutter by page count, margins, how the book ends), or (custom) the numbers of another "
@@ -382,7 +404,8 @@ def _print_options(given: dict) -> PrintOptions:
     marks = not given["no_marks"]
     impose = ImposeOptions(given["impose"], given["paper"], given["sheets_per_signature"], given["duplex"],
                            given["paper_thickness"], not given["no_guide"], marks,
-                           given["sewing_stations"] if marks else 0, marks) if given["impose"] else None
+                           given["sewing_stations"] if marks else 0, marks, signatures=given["signatures"] or (),
+                           flyleaves=given["flyleaves"], scale_to_fit=given["scale_to_fit"]) if given["impose"] else None
     pod = pod_options(given["pod"], given["paper_color"], not given["no_cover_pdf"], given["cover_guides"],
                       given["pod_gutter"], given["pod_spine_per_page"])
     return PrintOptions(page_size=given["page_size"].lower(), tagged=given["tagged"], impose=impose, pod=pod,

@@ -114,22 +114,36 @@ def test_quarto_sheets_turn_the_upper_pages(reading_pdf: bytes) -> None:
     assert side[5][:4] == (-1.0, 0.0, 0.0, -1.0) and side[1][:4] == (1.0, 0.0, 0.0, 1.0)
 
 
-def test_the_cli_writes_the_imposed_pdf_beside_the_reading_one(tmp_path: Path) -> None:
+def test_the_cli_writes_the_imposed_pdf_and_its_guide_beside_the_reading_one(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
     result = run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-f", "pdf", "--page-size", "a5",
                  "--impose", "folio", "--paper", "a4", "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["losing-grip.imposed.pdf", "losing-grip.pdf"]
-    assert "losing-grip.imposed.pdf" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["losing-grip.guide.pdf", "losing-grip.imposed.pdf",
+                                                          "losing-grip.pdf"]
+    assert "losing-grip.imposed.pdf" in result.stdout and "losing-grip.guide.pdf" in result.stdout
     assert "signature" in result.stderr and "blank page" in result.stderr
     with pikepdf.open(tmp_path / "losing-grip.pdf") as reading:
         pages = len(reading.pages)
+    sheets = sum(signature_sizes(pages, "folio", 4))  # one signature, as few sheets as the pages need
+    assert sheets == -(-pages // 4)
     with pikepdf.open(tmp_path / "losing-grip.imposed.pdf") as doc:
-        guide = doc.pages[0].Contents.read_bytes()
-        assert b"/P1 Do" not in guide  # the guide is a sheet of its own, with no book page on it
-        sheets = sum(signature_sizes(pages, "folio", 4))  # one signature, as few sheets as the pages need
-        assert sheets == -(-pages // 4) and len(doc.pages) == 2 + 2 * sheets
-        assert not doc.pages[1].Contents.read_bytes().strip()  # its back is blank: printed duplex, each sheet keeps its sides
+        # Every side is a side of the book: no guide sheet in front to shift the fronts onto backs.
+        assert len(doc.pages) == 2 * sheets
+        assert b"/P1 Do" in doc.pages[0].Contents.read_bytes() and b"/P2 Do" in doc.pages[1].Contents.read_bytes()
         assert doc.Root.ViewerPreferences.PrintScaling == pikepdf.Name("/None")  # printed at its size
+    guide = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "losing-grip.guide.pdf").pages)
+    assert "Losing Grip: printing guide" in guide
+    assert f"{pages} pages, imposed folio: 4 pages a sheet, 1 signature, {sheets} sheets of a4" in guide
+    blanks = f", {4 * sheets - pages} blank" if 4 * sheets > pages else ""
+    assert f"1: pages 1-{pages}{blanks}, {sheets} sheets" in guide
+    with pikepdf.open(tmp_path / "losing-grip.guide.pdf") as doc:
+        assert [round(float(v)) for v in doc.pages[0].mediabox[2:]] == [595, 842]  # the user's paper, upright
+    again = run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-f", "pdf", "--page-size", "a5",
+                "--impose", "folio", "--paper", "a4", "--no-guide", "-o", str(tmp_path / "bare"))
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in (tmp_path / "bare").iterdir()) == ["losing-grip.imposed.pdf", "losing-grip.pdf"]
 
 
 def test_a6_pages_impose_in_quarto_on_a4(tmp_path: Path) -> None:
@@ -164,7 +178,9 @@ def test_a_page_size_bookbinder_cannot_print_is_a_usage_error(tmp_path: Path, si
 
 
 @pytest.mark.parametrize("flags, said", [
-    (["--impose", "folio"], "folio: 2x1 pages of 6.00x9.00 in need a sheet of 12.00x9.00 in"),
+    (["--impose", "folio"], "folio: 2x1 pages of 6.00x9.00 in need a sheet of 12.00x9.00 in, larger than the paper "
+                            "(8.50x11.00 in); choose a larger --paper or a smaller --page-size, or --scale-to-fit to "
+                            "print them at 91.6%"),
     (["--impose", "folio", "--page-size", "a5", "--paper", "napkin"], "--paper 'napkin': choose letter"),
     (["--impose", "octavo", "--page-size", "a5", "--paper", "a4"], "octavo: 4x2 pages"),
 ])

@@ -3,9 +3,10 @@
 The contract, in the spirit of pandoc's writers: a backend is its format's name, the suffix of
 the file it makes, the type of its options, and `write(plan, options, ctx) -> Output`. `ctx`
 carries the progress listener and the executor the backend may run work units on; the Output is
-the files it made (the book first, then its companions: a PDF's imposed sheets and cover spread),
-what a user should know, and what could not be made. A backend writes nothing to disk and never
-sees another backend's options. A new format is one module and one `Backend` line below.
+the files it made (the book first, then its companions: a PDF's imposed sheets, their guide and
+its cover spread), what a user should know, and what could not be made. A backend writes nothing
+to disk and never sees another backend's options. A new format is one module and one `Backend`
+line below.
 """
 from __future__ import annotations
 

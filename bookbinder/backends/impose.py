@@ -1,31 +1,36 @@
-"""Imposition for hand binding: a reading PDF -> sheets to print, fold into signatures and sew.
+"""Imposition for hand binding: a reading PDF -> sheets to print, fold and sew (or glue), and a guide.
 
 A signature is `sheets` sheets laid one on another and folded together: once (folio, 4 pages a
-sheet), twice (quarto, 8), three times (octavo, 16) or four times (sextodecimo, 32). Where each
-page goes on a sheet, and which way up, is found by folding: `fold_plan` folds a stack of sheets
-as a binder does (each fold takes half the packet under the other half, the last fold along the
-spine, so the spine is on the left of page 1) and reads the leaves off the folded packet. The
-plans it gives are the printers' textbook ones (the tests hold them to the quarto and octavo
-formes of the manuals).
+sheet), twice (quarto, 8), three times (octavo, 16) or four times (sextodecimo, 32); perfect
+binding folds every sheet once on its own and glues the stack. Where each page goes on a sheet,
+and which way up, is found by folding: `fold_plan` folds a stack of sheets as a binder does (each
+fold takes half the packet under the other half, the last fold along the spine, so the spine is
+on the left of page 1) and reads the leaves off the folded packet. The plans it gives are the
+printers' textbook ones (the tests hold them to the quarto and octavo formes of the manuals).
 
-The laid-out pages are reused as form XObjects (pikepdf): nothing is laid out again. Each leaf
-is moved toward the spine by its depth in the signature x the paper thickness (creep), the last
-signature is made of as few sheets as the remaining pages need, and marks (fold ticks, sewing
-stations, stepped collation marks) and a first sheet that explains the printing are optional.
+The laid-out pages are reused as form XObjects (pikepdf): nothing is laid out again. Flyleaves
+(blank leaves) go before the first page and after the last; the signatures take the sheets a list
+gives them (its last number repeated), the last as few as its pages need; each leaf is moved
+toward the spine by its depth in the signature x the paper thickness (creep); pages too large for
+the paper are refused, or scaled down to fit when asked. The marks are `impose_marks`'s; the
+guide to printing, folding and sewing, a file of its own, is `impose_guide`'s.
 """
 from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pikepdf
 
 from ..errors import UsageError
-from .print_options import DEFAULT_SHEETS, PAPERS, SCHEMES, ImposeOptions
+from .impose_marks import side_marks
+from .print_options import PAPERS, SCHEMES, ImposeOptions
 
-# (columns, rows, folds): "v" takes the left half under the right, "h" the top half under the bottom.
 MM = 72 / 25.4
+MAX_SHEETS = 32     # sheets folded together: more than a bone folder can crease
+MAX_FLYLEAVES = 16
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class Slot:
 
 def fold_plan(scheme: str, sheets: int) -> list[tuple[list[Slot], list[Slot]]]:
     """For each sheet (outermost first): its front and back, each a list of Slots."""
-    cols, rows, folds = SCHEMES[scheme]
+    cols, rows, folds = SCHEMES[scheme].cols, SCHEMES[scheme].rows, SCHEMES[scheme].folds
     width, height = cols, rows
     # A packet is a stack of layers (top first); a layer maps (x, y) to [sheet, column, row, face up, turn].
     layers = [{(x, y): [s, x, y, "A", 0] for x in range(cols) for y in range(rows)} for s in range(sheets)]
@@ -84,17 +89,20 @@ def _other(face: str) -> str:
 
 
 def pages_per_sheet(scheme: str) -> int:
-    cols, rows, _ = SCHEMES[scheme]
-    return 2 * cols * rows
+    return SCHEMES[scheme].per_sheet
 
 
-def signature_sizes(pages: int, scheme: str, sheets: int) -> list[int]:
-    """Sheets in each signature: all `sheets`, but the last as few as its pages need."""
-    per_sheet = pages_per_sheet(scheme)
-    full, rest = divmod(pages, per_sheet * sheets)
-    sizes = [sheets] * full
-    if rest:
-        sizes.append(math.ceil(rest / per_sheet))
+def signature_sizes(pages: int, scheme: str, sheets: int | Sequence[int]) -> list[int]:
+    """Sheets in each signature: `sheets`, or a list's numbers in turn with its last repeated while
+    pages are left; the last signature as few sheets as its pages need."""
+    listed = [sheets] if isinstance(sheets, int) else list(sheets)
+    per_sheet = SCHEMES[scheme].per_sheet
+    sizes: list[int] = []
+    left = pages
+    while left > 0:
+        size = listed[min(len(sizes), len(listed) - 1)]
+        sizes.append(min(size, math.ceil(left / per_sheet)))
+        left -= size * per_sheet
     return sizes
 
 
@@ -114,247 +122,210 @@ def paper_size(name: str) -> tuple[float, float]:
     return width, height
 
 
-def sheet_geometry(scheme: str, page: tuple[float, float], paper: tuple[float, float]) -> tuple[float, float, bool]:
-    """(x, y) of the block of pages on the paper, and whether the paper is turned to landscape.
-    UsageError when the pages at their print size do not fit the paper either way."""
-    cols, rows, _ = SCHEMES[scheme]
+@dataclass(frozen=True)
+class Layout:
+    """Where the pages sit on a sheet side: the paper as printed (turned to landscape or not), the
+    block of pages' corner (from the paper's left and top edges), the cell a page fills and the
+    scale that makes a page its cell (1: at its print size)."""
+
+    paper: tuple[float, float]
+    corner: tuple[float, float]
+    cell: tuple[float, float]
+    scale: float = 1.0
+    landscape: bool = False
+
+
+def sheet_geometry(scheme: str, page: tuple[float, float], paper: tuple[float, float],
+                   scale_to_fit: bool = False) -> Layout:
+    """The pages' place on the paper, upright or turned to landscape, at their print size where
+    they fit. Where they do not: with `scale_to_fit` shrunk alike to the largest size that fits
+    (the paper turned whichever way keeps them larger), else a UsageError naming the sizes."""
+    cols, rows = SCHEMES[scheme].cols, SCHEMES[scheme].rows
     block = (cols * page[0], rows * page[1])
-    for landscape in (False, True):
-        width, height = (paper[1], paper[0]) if landscape else paper
-        if block[0] <= width + 0.01 and block[1] <= height + 0.01:
-            return (width - block[0]) / 2, (height - block[1]) / 2, landscape
+    sides = [paper, (paper[1], paper[0])]
+    for landscape, side in enumerate(sides):
+        if block[0] <= side[0] + 0.01 and block[1] <= side[1] + 0.01:
+            return _centred(side, block, page, 1.0, bool(landscape))
+    fits = [min(side[0] / block[0], side[1] / block[1]) for side in sides]
+    landscape = fits[1] > fits[0]
+    if scale_to_fit:
+        return _centred(sides[landscape], block, page, fits[landscape], landscape)
     raise UsageError(f"{scheme}: {cols}x{rows} pages of {page[0] / 72:.2f}x{page[1] / 72:.2f} in need a sheet of "
                      f"{block[0] / 72:.2f}x{block[1] / 72:.2f} in, larger than the paper "
-                     f"({paper[0] / 72:.2f}x{paper[1] / 72:.2f} in); choose a larger --paper or a smaller --page-size")
+                     f"({paper[0] / 72:.2f}x{paper[1] / 72:.2f} in); choose a larger --paper or a smaller --page-size, "
+                     f"or --scale-to-fit to print them at {percent(fits[landscape])}")
+
+
+def _centred(side: tuple[float, float], block: tuple[float, float], page: tuple[float, float], scale: float,
+             landscape: bool) -> Layout:
+    corner = ((side[0] - block[0] * scale) / 2, (side[1] - block[1] * scale) / 2)
+    return Layout(side, corner, (page[0] * scale, page[1] * scale), scale, landscape)
+
+
+def percent(scale: float) -> str:
+    """A scale as a user reads it: 70.7%, never rounded up to a size that does not fit."""
+    return f"{math.floor(scale * 1000) / 10:g}%"
 
 
 def check_imposition(page_size: str, options: ImposeOptions) -> None:
     """UsageError, before any work, for an imposition that cannot be done: an unknown fold or
-    paper, or pages (at `page_size`, a PAGE_SIZES name) that do not fit the paper at print size."""
+    paper, options that contradict each other, or pages (at `page_size`, a PAGE_SIZES name) that
+    do not fit the paper at print size and are not to be scaled."""
     from .print_options import page_points
 
     _check_options(options)
-    sheet_geometry(options.scheme, page_points(page_size), paper_size(options.paper))
+    sheet_geometry(options.scheme, page_points(page_size), paper_size(options.paper), options.scale_to_fit)
 
 
-def _check_options(options: ImposeOptions) -> int:
-    """The sheets in a signature; UsageError for a fold, duplex, count or thickness that cannot be."""
-    if options.scheme not in SCHEMES:
+def _check_options(options: ImposeOptions) -> tuple[int, ...]:
+    """The sheets of each signature as listed (the last repeats); UsageError for options that cannot be."""
+    scheme = SCHEMES.get(options.scheme)
+    if scheme is None:
         raise UsageError(f"--impose {options.scheme!r}: choose {', '.join(SCHEMES)}")
     if options.duplex not in {"long", "short"}:
         raise UsageError("--duplex: long or short")
-    sheets = options.sheets_per_signature or DEFAULT_SHEETS[options.scheme]
-    if not 1 <= sheets <= 32:
-        raise UsageError("--sheets-per-signature: from 1 to 32")
+    flag = "--signatures" if options.signatures else "--sheets-per-signature"
+    if options.signatures and options.sheets_per_signature is not None:
+        raise UsageError("--signatures and --sheets-per-signature: give one (a list of one number is the same)")
+    if not scheme.sewn and (options.signatures or options.sheets_per_signature not in (None, 1)):
+        raise UsageError(f"{flag}: --impose {options.scheme} folds every sheet on its own and glues the stack; "
+                         "signatures of several sheets are sewn (--impose folio, quarto, ...)")
+    listed = tuple(options.signatures) or (options.sheets_per_signature or scheme.sheets,)
+    if not all(1 <= n <= MAX_SHEETS for n in listed):
+        raise UsageError(f"{flag}: from 1 to {MAX_SHEETS} sheets a signature")
+    if not 0 <= options.flyleaves <= MAX_FLYLEAVES:
+        raise UsageError(f"--flyleaves: from 0 to {MAX_FLYLEAVES} blank leaves")
     if not 0 <= options.paper_thickness <= 1:
         raise UsageError("--paper-thickness: in millimetres, from 0 to 1 (office paper is about 0.1)")
-    return sheets
+    return listed
+
+
+@dataclass(frozen=True)
+class SheetPlan:
+    """What the sheets hold: the book's pages with `flyleaves` blank leaves before and after them,
+    in signatures of so many sheets (from the list `listed`), placed on each side as `layout` says."""
+
+    scheme: str
+    pages: int
+    flyleaves: int
+    signatures: tuple[int, ...]
+    listed: tuple[int, ...]
+    layout: Layout
+    turn_backs: bool  # the backs turned 180 for a printer that turns the sheet the other way
+
+    @property
+    def per_sheet(self) -> int:
+        return SCHEMES[self.scheme].per_sheet
+
+    @property
+    def blanks(self) -> int:
+        """Blank pages added after the back flyleaves to fill the last signature."""
+        return sum(self.signatures) * self.per_sheet - self.pages - 4 * self.flyleaves
+
+    def page_at(self, position: int) -> int | None:
+        """The book's page (0-based) at a position (0-based) of the text block; None for a blank."""
+        index = position - 2 * self.flyleaves
+        return index if 0 <= index < self.pages else None
 
 
 @dataclass(frozen=True)
 class Imposition:
     pdf: bytes
-    sheets: int          # sheets of paper to print (the guide not counted)
-    signatures: list[int]
-    blanks: int          # blank pages added to fill the last signature
+    guide: bytes | None  # the guide to printing, folding and sewing; None with guide=False
+    plan: SheetPlan
+
+    @property
+    def sheets(self) -> int:
+        """Sheets of paper to print."""
+        return sum(self.plan.signatures)
+
+    @property
+    def signatures(self) -> list[int]:
+        return list(self.plan.signatures)
+
+    @property
+    def blanks(self) -> int:
+        return self.plan.blanks
 
 
 def impose(reading_pdf: bytes, options: ImposeOptions, title: str = "") -> Imposition:
-    """The reading PDF's pages on sheets, signature by signature, with marks and the guide sheet."""
-    sheets = _check_options(options)
-    source = pikepdf.open(io.BytesIO(reading_pdf))
-    first = source.pages[0].mediabox
-    page = (float(first[2]) - float(first[0]), float(first[3]) - float(first[1]))
-    paper = paper_size(options.paper)
-    x0, y0, landscape = sheet_geometry(options.scheme, page, paper)
-    width, height = (paper[1], paper[0]) if landscape else paper
-    cols, rows, _ = SCHEMES[options.scheme]
-    # The plan's back sides are turned over the sheet's vertical axis: the long edge of an upright
+    """The reading PDF's pages on sheets, signature by signature, with their marks; and the guide."""
+    listed = _check_options(options)
+    with pikepdf.open(io.BytesIO(reading_pdf)) as source:
+        box = source.pages[0].mediabox
+        page = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
+        layout = sheet_geometry(options.scheme, page, paper_size(options.paper), options.scale_to_fit)
+        plan = sheet_plan(len(source.pages), options, listed, layout)
+        pdf = _sheets(source, plan, options)
+    if not options.guide:
+        return Imposition(pdf, None, plan)
+    from .impose_guide import guide_pdf
+
+    return Imposition(pdf, guide_pdf(plan, options, title), plan)
+
+
+def sheet_plan(pages: int, options: ImposeOptions, listed: tuple[int, ...], layout: Layout) -> SheetPlan:
+    """The signatures of a book of `pages` pages and its flyleaves. A --signatures list that names
+    signatures the book does not reach is a UsageError (made for another book or page size)."""
+    positions = pages + 4 * options.flyleaves
+    sizes = signature_sizes(positions, options.scheme, listed)
+    if options.signatures and len(sizes) < len(listed):
+        said = f"{positions} pages with its flyleaves" if options.flyleaves else f"{positions} pages"
+        raise UsageError(f"--signatures {','.join(map(str, listed))}: this book's {said} fill only "
+                         f"{len(sizes)} of its {len(listed)} signatures ({', '.join(map(str, sizes))} sheets); "
+                         f"drop the last {len(listed) - len(sizes)} from the list")
+    # The plan's backs are turned over the sheet's vertical axis: the long edge of an upright
     # sheet, the short edge of a landscape one. A printer that turns the other way needs them turned.
-    turned_over_long_edge = height >= width
-    turn_backs = (options.duplex == "long") != turned_over_long_edge
+    width, height = layout.paper
+    turn_backs = (options.duplex == "long") != (height >= width)
+    return SheetPlan(options.scheme, pages, options.flyleaves, tuple(sizes), listed, layout, turn_backs)
+
+
+def _sheets(source: pikepdf.Pdf, plan: SheetPlan, options: ImposeOptions) -> bytes:
+    """The sheets' sides, front then back, signature by signature, printed at their size (a
+    viewer's "fit to page" would shrink them and the folds with them)."""
     out = pikepdf.new()
-    total = len(source.pages)
-    sizes = signature_sizes(total, options.scheme, sheets)
-    per_sheet = pages_per_sheet(options.scheme)
     forms: dict[int, pikepdf.Object] = {}
 
-    def form(index: int):
+    def form(index: int) -> pikepdf.Object:  # each page copied once, however it is drawn
         if index not in forms:
             forms[index] = out.copy_foreign(source.pages[index].as_form_xobject())
         return forms[index]
 
-    thickness = options.paper_thickness * MM
-    first_page, blanks = 0, 0
-    for number, size in enumerate(sizes):
-        pages_here = size * per_sheet
-        plan = fold_plan(options.scheme, size)
-        blanks += max(0, first_page + pages_here - total)
-        for sheet_index, (front, back) in enumerate(plan):
-            for side, slots in (("A", front), ("B", back)):
-                content, resources = [], {}
-                for slot in slots:
-                    index = first_page + slot.page - 1
-                    if index >= total:
-                        continue  # a blank page of the last signature
-                    name = f"/P{index + 1}"
-                    resources[name] = form(index)
-                    content.append(_placement(slot, name, page, x0, y0, height, rows, thickness,
-                                              turn=turn_backs and side == "B", paper=(width, height)))
-                marks = _marks(options, size, number, len(sizes), x0, y0, page, cols, rows,
-                               (width, height), turn_backs and side == "B", slots)
-                _add_sheet(out, (width, height), content + marks, resources)
-        first_page += pages_here
-    guide = _guide(paper, options, title, total, sizes, blanks, per_sheet, turn_backs, landscape) \
-        if options.guide else None
-    _finish(out, guide, (width, height))
+    thickness, first = options.paper_thickness * MM, 0
+    for number, size in enumerate(plan.signatures):
+        for front, back in fold_plan(plan.scheme, size):
+            for turned, slots in ((False, front), (plan.turn_backs, back)):
+                drawn = {slot: index for slot in slots if (index := plan.page_at(first + slot.page - 1)) is not None}
+                content = [_placement(slot, f"/P{index + 1}", plan.layout, thickness, turned)
+                           for slot, index in drawn.items()]
+                marks = side_marks(options, plan, size, number, slots, turned)
+                _add_sheet(out, plan.layout.paper, content + marks, {f"/P{i + 1}": form(i) for i in drawn.values()})
+        first += size * plan.per_sheet
+    out.Root.ViewerPreferences = pikepdf.Dictionary(PrintScaling=pikepdf.Name("/None"))
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True)
-    for pdf in (source, guide):
-        if pdf is not None:
-            pdf.close()
-    return Imposition(buffer.getvalue(), sum(sizes), sizes, blanks)
+    return buffer.getvalue()
 
 
-def _placement(slot: Slot, name: str, page: tuple[float, float], x0: float, y0: float, sheet_height: float,
-               rows: int, thickness: float, turn: bool, paper: tuple[float, float]) -> str:
-    """The operators that draw page `name` in its slot: turned 180 where the fold needs it, moved
-    toward the spine by its creep (to the left on a recto, to the right on a verso, as it reads)."""
-    w, h = page
-    x = x0 + slot.col * w
-    y = sheet_height - y0 - (slot.row + 1) * h  # rows count from the top; PDF's y from the bottom
+def _placement(slot: Slot, name: str, layout: Layout, thickness: float, turn: bool) -> str:
+    """The operators that draw page `name` in its cell: at the layout's scale, turned 180 where the
+    fold needs it, moved toward the spine by its creep (to the left on a recto, to the right on a
+    verso, as it reads; the paper's thickness is not scaled)."""
+    (w, h), k = layout.cell, layout.scale
+    x = layout.corner[0] + slot.col * w
+    y = layout.paper[1] - layout.corner[1] - (slot.row + 1) * h  # rows count from the top; PDF's y from the bottom
     shift = slot.depth * thickness * (-1 if slot.page % 2 else 1)
     if slot.rotation == 180:
-        a, b, c, d, e, f = -1, 0, 0, -1, x + w - shift, y + h
+        a, d, e, f = -k, -k, x + w - shift, y + h
     else:
-        a, b, c, d, e, f = 1, 0, 0, 1, x + shift, y
+        a, d, e, f = k, k, x + shift, y
     if turn:  # the whole side turned 180 about the sheet's centre
-        a, b, c, d, e, f = -a, -b, -c, -d, paper[0] - e, paper[1] - f
-    return f"q {a} {b} {c} {d} {e:.4f} {f:.4f} cm {name} Do Q"
-
-
-def _marks(options: ImposeOptions, sheets: int, number: int, signatures: int,
-           x0: float, y0: float, page: tuple[float, float], cols: int, rows: int, paper: tuple[float, float],
-           turn: bool, slots: list[Slot] = ()) -> list[str]:
-    """Fold ticks at both ends of every fold line; sewing stations along the spine fold where the
-    signature's middle pages face each other (its inside), and a collation block, stepped by
-    signature, on the spine between its first and last pages (its outside). The fold plan says
-    which sheet and side hold each pair side by side, for every scheme and sheet count."""
-    w, h = page
-    top, bottom = paper[1] - y0, paper[1] - y0 - rows * h
-    ops: list[str] = []
-    if options.fold_marks:
-        ops.append("q 0.4 G 0.5 w")
-        for col in range(1, cols):
-            x = x0 + col * w
-            ops += [f"{x:.2f} {top + 4:.2f} m {x:.2f} {top + 16:.2f} l S",
-                    f"{x:.2f} {bottom - 4:.2f} m {x:.2f} {bottom - 16:.2f} l S"]
-        for row in range(1, rows):
-            y = top - row * h
-            ops += [f"{x0 - 4:.2f} {y:.2f} m {x0 - 16:.2f} {y:.2f} l S",
-                    f"{x0 + cols * w + 4:.2f} {y:.2f} m {x0 + cols * w + 16:.2f} {y:.2f} l S"]
-        ops.append("Q")
-    last = sheets * pages_per_sheet(options.scheme)
-    inside = _spine(slots, last // 2, last // 2 + 1, x0, top, page)  # on one side of one sheet
-    if options.sewing_stations and inside:
-        spine, low, _, _ = inside
-        n = options.sewing_stations
-        for i in range(n):  # evenly spaced, 2 cm in from head and tail
-            y = low + 20 * MM + i * (h - 40 * MM) / max(1, n - 1)
-            ops.append(f"q 0 g {spine:.2f} {y:.2f} m {spine - 3:.2f} {y:.2f} l {spine + 3:.2f} {y:.2f} l "
-                       f"q 0 G 0.6 w {spine - 4:.2f} {y:.2f} m {spine + 4:.2f} {y:.2f} l S Q Q")
-    outside = _spine(slots, 1, last, x0, top, page)
-    if options.collation_marks and outside:
-        spine, low, high, upright = outside
-        step = (h - 30 * MM) / max(1, signatures)
-        block = min(step, 12 * MM)
-        down = 15 * MM + (number + 1) * step  # from the page's head, which is at the bottom of a turned page
-        y = high - down if upright else low + down - block
-        ops.append(f"q 0 g {spine - 2:.2f} {y:.2f} 4 {block:.2f} re f Q")
-    if turn and ops:
-        ops = [f"q -1 0 0 -1 {paper[0]:.4f} {paper[1]:.4f} cm"] + ops + ["Q"]
-    return ops
-
-
-def _spine(slots, a: int, b: int, x0: float, top: float, page: tuple[float, float]
-           ) -> tuple[float, float, float, bool] | None:
-    """The fold between pages a and b where this side holds them side by side: (x, its low and high
-    end, whether the pages stand upright), or None."""
-    found = {slot.page: slot for slot in slots if slot.page in (a, b)}
-    if len(found) < 2 or found[a].row != found[b].row or abs(found[a].col - found[b].col) != 1:
-        return None
-    w, h = page
-    high = top - found[a].row * h
-    return x0 + max(found[a].col, found[b].col) * w, high - h, high, found[a].rotation == 0
+        a, d, e, f = -a, -d, layout.paper[0] - e, layout.paper[1] - f
+    return f"q {a:.8g} 0 0 {d:.8g} {e:.4f} {f:.4f} cm {name} Do Q"
 
 
 def _add_sheet(out: pikepdf.Pdf, size: tuple[float, float], operators: list[str], forms: dict) -> None:
     page = out.add_blank_page(page_size=size)
-    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary({k: v for k, v in forms.items()}))
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(dict(forms)))
     page.Contents = out.make_stream("\n".join(operators).encode("ascii"))
-
-
-def _finish(out: pikepdf.Pdf, guide: pikepdf.Pdf | None, size: tuple[float, float]) -> None:
-    """The guide first, on a sheet of its own with a blank back (printed duplex, the sheets keep
-    their own fronts and backs); and the pages printed at their size (a viewer's "fit to page"
-    would shrink them and the folds with them)."""
-    if guide is not None:
-        out.pages.insert(0, guide.pages[0])
-        out.add_blank_page(page_size=size)
-        out.pages.insert(1, out.pages[-1])
-        del out.pages[-1]
-    out.Root.ViewerPreferences = pikepdf.Dictionary(PrintScaling=pikepdf.Name("/None"))
-
-
-def _guide(paper: tuple[float, float], options: ImposeOptions, title: str, pages: int, sizes: list[int],
-           blanks: int, per_sheet: int, turn_backs: bool, landscape: bool) -> pikepdf.Pdf:
-    """A first sheet, printed on its own, that says how to print, fold and sew the rest."""
-    from reportlab.pdfgen import canvas
-
-    from .cover import reportlab_face
-
-    buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=paper, invariant=1)
-    face = reportlab_face()
-    lines = [f"{title or 'This book'}: printing guide", "",
-             f"{pages} pages, imposed {options.scheme}: {per_sheet} pages a sheet, "
-             f"{len(sizes)} signature{'s' if len(sizes) != 1 else ''}, {sum(sizes)} sheets of {options.paper} "
-             f"({'landscape' if landscape else 'upright'}).",
-             f"Blank pages added to fill the last signature: {blanks}.", "",
-             "Print the sheets after this one double-sided, in order, "
-             f"turning on the {options.duplex} edge" + (" (the backs are turned to match)." if turn_backs else "."),
-             "Print at actual size (100%, no 'fit to page'): the pages are placed at their print size.", "",
-             "Keep the sheets of each signature together, outermost first, fold them as one"
-             + (" along the middle" if options.scheme == "folio" else f" {len(SCHEMES[options.scheme][2])} times, "
-                "the last fold along the spine") + ", and sew through the marked stations.",
-             f"Creep: each leaf is moved {options.paper_thickness:g} mm toward the spine for each leaf outside it.",
-             "", "Signatures:"]
-    start = 1
-    for number, size in enumerate(sizes, 1):
-        end = start + size * per_sheet - 1
-        lines.append(f"  {number}: pages {start}-{min(end, pages)}, {size} sheet{'s' if size != 1 else ''}"
-                     + (f" ({end - pages} blank)" if end > pages else ""))
-        start = end + 1
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    y, room = paper[1] - 72, paper[0] - 108
-    for number, line in enumerate(lines):
-        size = 14 if number == 0 else 10
-        words, current = line.split(" "), ""
-        for word in words:  # wrapped to the paper's width
-            trial = f"{current} {word}" if current else word
-            if current and stringWidth(trial, face, size) > room:
-                c.setFont(face, size)
-                c.drawString(54, y, current)
-                y, current = y - 15, "  " + word if line.startswith("  ") else word
-            else:
-                current = trial
-        c.setFont(face, size)
-        c.drawString(54, y, current)
-        y -= 22 if number == 0 else 15
-        if y < 54:
-            c.showPage()
-            y = paper[1] - 72
-    c.showPage()
-    c.save()
-    return pikepdf.open(io.BytesIO(buffer.getvalue()))

@@ -1,16 +1,22 @@
 """The PDF backend's whole output: BookPlan + PrintOptions -> Output (the interior and its companions).
 
 The interior comes from `pdf.write_pdf`; beside it, when asked, the imposed sheets for hand
-binding (`impose`) and the print-on-demand cover spread (`pod`), both made here from the interior's
-bytes, so the build writes whatever a backend hands back and never reads a book back from disk.
+binding and their printing guide (`impose`) and the print-on-demand cover spread (`pod`), all made
+here from the interior's bytes, so the build writes whatever a backend hands back and never reads
+a book back from disk.
 """
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from ..compose import BookPlan, book_metadata
 from ..errors import UsageError
 from ..progress import report
 from . import Context, Failure, File, Output
-from .print_options import PrintOptions
+from .print_options import SCHEMES, ImposeOptions, PrintOptions
+
+if TYPE_CHECKING:
+    from .impose import Imposition
 
 PRINT_PPI = 300  # what KDP, Lulu and IngramSpark ask of a cover's images at their printed size
 
@@ -21,7 +27,11 @@ def write_pdf_book(plan: BookPlan, options: PrintOptions, ctx: Context) -> Outpu
     interior = write_pdf(plan, options, ctx.progress, ctx.executor)
     files, failures = [File("pdf", interior)], []
     if options.impose is not None:
-        files.append(_imposed(interior, plan, options, ctx))
+        imposed = _imposed(interior, plan, options, ctx)
+        if isinstance(imposed, Failure):
+            failures.append(imposed)
+        else:
+            files += imposed
     if options.pod is not None and options.pod.cover_pdf:
         made = _cover_spread(interior, plan, options)
         (files if isinstance(made, File) else failures).append(made)
@@ -31,17 +41,38 @@ def write_pdf_book(plan: BookPlan, options: PrintOptions, ctx: Context) -> Outpu
     return Output(tuple(files), tuple(failures))
 
 
-def _imposed(interior: bytes, plan: BookPlan, options: PrintOptions, ctx: Context) -> File:
-    """The interior's pages on sheets to print, fold and sew."""
-    from ..plural import plural
+def _imposed(interior: bytes, plan: BookPlan, options: PrintOptions, ctx: Context) -> tuple[File, ...] | Failure:
+    """The interior's pages on sheets to print, fold and sew, and the guide to doing it; a Failure
+    (the interior stands) when the sheets cannot be made of this book as asked (--signatures)."""
     from .impose import impose
 
     report(ctx.progress, "imposing", 0, 1, "books")
-    imposed = impose(interior, options.impose, plan.book.title)
+    try:
+        imposed = impose(interior, options.impose, plan.book.title)
+    except UsageError as exc:  # only the laid-out book's page count tells
+        return Failure("imposed.pdf", f"no imposition: {exc.detail}")
     report(ctx.progress, "imposing", 1, 1, "books", f"{imposed.sheets} sheets")
-    return File("imposed.pdf", imposed.pdf, f"{plural(len(imposed.signatures), 'signature')} on "
-                f"{plural(imposed.sheets, 'sheet')} of {options.impose.paper}, "
-                f"{plural(imposed.blanks, 'blank page')} added to fill the last")
+    sheets = File("imposed.pdf", imposed.pdf, _imposed_said(imposed, options.impose))
+    return (sheets, File("guide.pdf", imposed.guide)) if imposed.guide is not None else (sheets,)
+
+
+def _imposed_said(imposed: Imposition, options: ImposeOptions) -> str:
+    """What the imposition made, in a line: signatures, sheets, blanks, flyleaves and scale."""
+    from ..plural import plural
+    from .impose import percent
+
+    sheets, sewn = f"{plural(imposed.sheets, 'sheet')} of {options.paper}", SCHEMES[options.scheme].sewn
+    said = [f"{plural(len(imposed.signatures), 'signature')} on {sheets}" if sewn
+            else f"{sheets}, each folded on its own",
+            f"{plural(imposed.blanks, 'blank page')} added to fill the last {'signature' if sewn else 'sheet'}"]
+    if options.signatures and len(imposed.signatures) > len(options.signatures):
+        said.append(f"--signatures' last number ({options.signatures[-1]}) repeated for the pages left")
+    if options.flyleaves:
+        said.append(f"{options.flyleaves} {'flyleaf' if options.flyleaves == 1 else 'flyleaves'} before and after "
+                    "the pages")
+    if imposed.plan.layout.scale != 1:
+        said.append(f"pages scaled to {percent(imposed.plan.layout.scale)} to fit (--scale-to-fit)")
+    return ", ".join(said)
 
 
 def _trim(interior: bytes) -> tuple[tuple[float, float], int]:

@@ -3,14 +3,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The folds of hand binding: pages across, pages down, and the order of the folds (impose.py).
+
+@dataclass(frozen=True)
+class Scheme:
+    """A way of folding printed sheets (impose.py): pages across and down a side, the folds in order
+    ("v" takes the left half under the right, "h" the top half under the bottom), the sheets folded
+    together by default, and whether they are sewn (a signature of nested sheets) or glued (each
+    sheet folded on its own and the folded sheets stacked: perfect binding)."""
+
+    cols: int
+    rows: int
+    folds: str
+    sheets: int = 1
+    sewn: bool = True
+
+    @property
+    def per_sheet(self) -> int:
+        return 2 * self.cols * self.rows
+
+
+# The folds of hand binding: one entry a way of folding; --impose offers them all.
 SCHEMES = {
-    "folio": (2, 1, "v"),
-    "quarto": (2, 2, "hv"),
-    "octavo": (4, 2, "vhv"),
-    "sextodecimo": (4, 4, "hvhv"),
+    "folio": Scheme(2, 1, "v", sheets=4),
+    "quarto": Scheme(2, 2, "hv"),
+    "octavo": Scheme(4, 2, "vhv"),
+    "sextodecimo": Scheme(4, 4, "hvhv"),
+    "perfect": Scheme(2, 1, "v", sewn=False),
 }
-DEFAULT_SHEETS = {"folio": 4, "quarto": 1, "octavo": 1, "sextodecimo": 1}
 PAPERS = {"letter": (612.0, 792.0), "a4": (595.28, 841.89), "legal": (612.0, 1008.0), "tabloid": (792.0, 1224.0),
           "a3": (841.89, 1190.55)}
 from .pagesize import DEFAULT_PAGE_SIZE, PAGE_SIZES, page_points  # noqa: F401 - the print options' names
@@ -20,15 +39,18 @@ from .pagesize import DEFAULT_PAGE_SIZE, PAGE_SIZES, page_points  # noqa: F401 -
 class ImposeOptions:
     """Signatures for hand binding (`backends.impose`): the fold, the paper, the printer, the marks."""
 
-    scheme: str = "folio"               # folio, quarto, octavo or sextodecimo
+    scheme: str = "folio"               # a SCHEMES name: folio, quarto, octavo, sextodecimo or perfect
     paper: str = "letter"               # letter, a4, legal, tabloid, a3, or "WxH" in mm ("210x297")
-    sheets_per_signature: int | None = None  # default: 4 for folio, 1 for the others
+    sheets_per_signature: int | None = None  # default: the scheme's (4 for folio, 1 for the others)
     duplex: str = "long"                # the edge the printer turns the sheet on
     paper_thickness: float = 0.1        # mm, for creep; 0 for none
-    guide: bool = True                  # a first sheet that explains the printing
+    guide: bool = True                  # also a guide to printing, folding and sewing (<name>.guide.pdf)
     fold_marks: bool = True
     sewing_stations: int = 4            # marks on the spine fold inside each signature; 0 for none
     collation_marks: bool = True
+    signatures: tuple[int, ...] = ()    # sheets of each signature in order, the last repeated (--signatures)
+    flyleaves: int = 0                  # blank leaves before the first page and after the last
+    scale_to_fit: bool = False          # pages too large for the paper's cells shrunk to fit, not refused
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,19 @@ class PrintOptions:
     def press(self) -> bool:
         """Whether the interior goes to a press: PDF/X-4, its black pure K."""
         return self.pdf_x or self.pod is not None
+
+
+def sheet_list(text: str) -> tuple[int, ...]:
+    """--signatures "4,4,5,4" -> (4, 4, 5, 4): the sheets of each signature in order; UsageError
+    for anything but whole numbers between commas (their range is impose.py's to check)."""
+    import re
+
+    from ..errors import UsageError
+
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) > 999 or not all(re.fullmatch(r"[0-9]{1,3}", part) for part in parts):
+        raise UsageError(f"{text!r}: the sheets of each signature, whole numbers between commas (4,4,5,4)")
+    return tuple(int(part) for part in parts)
 
 
 def pod_options(service: str | None, paper_color: str = "white", cover_pdf: bool = True, guides: bool = False,

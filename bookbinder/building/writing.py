@@ -169,7 +169,7 @@ def _job(task: Task, options: BuildOptions, shelf: StoryCache | None, local: boo
 
 def _up_to_date(task: Task, options: BuildOptions) -> bool:
     """With a cache, a book whose inputs and options made the file that is there is kept as it is.
-    A book with companions (an imposition, a cover spread) is made each time."""
+    A book with companions (an imposition and its guide, a cover spread) is made each time."""
     if task.digest is None or task.target == STDOUT or _has_companions(task, options):
         return False
     return WrittenBooks(options.cache).up_to_date(task.target, task.digest)

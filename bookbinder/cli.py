@@ -400,7 +400,18 @@ def _build_options(inputs: list, given: dict) -> BuildOptions:
                         tls=TLS(given["tls_ca_file"], given["tls_cert"], given["tls_key"]))
 
 
+_IMPOSING = ("paper", "sheets_per_signature", "signatures", "flyleaves", "scale_to_fit", "duplex", "paper_thickness",
+             "sewing_stations", "no_marks", "no_guide")
+
+
 def _print_options(given: dict) -> PrintOptions:
+    if not given["impose"]:  # typed for an imposition that is not asked for: said, not silently dropped
+        ctx = click.get_current_context()
+        typed = [f"--{name.replace('_', '-')}" for name in _IMPOSING
+                 if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+        if typed:
+            raise UsageError(f"{', '.join(typed)} {'is' if len(typed) == 1 else 'are'} for imposition: add "
+                             f"--impose ({', '.join(SCHEMES)})")
     marks = not given["no_marks"]
     impose = ImposeOptions(given["impose"], given["paper"], given["sheets_per_signature"], given["duplex"],
                            given["paper_thickness"], not given["no_guide"], marks,

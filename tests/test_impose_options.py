@@ -97,6 +97,14 @@ def test_impose_options_that_cannot_be_are_refused_before_any_work(tmp_path: Pat
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
+def test_imposition_flags_without_impose_are_said_not_dropped(tmp_path: Path) -> None:
+    result = run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-f", "pdf", "--signatures", "4,4", "--paper", "a4",
+                 "-o", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    assert "--paper, --signatures are for imposition: add --impose (folio, quarto" in result.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
 def test_a_list_too_long_for_the_laid_out_book_costs_the_imposition_not_the_book(tmp_path: Path) -> None:
     """Only the laid-out book knows its pages: the reading PDF is written, the imposition is one
     line naming the list, and the exit status says something was not made."""

@@ -2,9 +2,10 @@
 
 The book is one HTML document: a title page, a contents page whose page numbers come from
 `target-counter`, then per story its title page (AO3-style preface) and text, and the credits.
-Every story opens on a recto. The print stylesheet (`styles/print.css`) adds mirrored margins,
-running heads (`furniture`: none where a chapter opens, none on title pages), folios, hyphenation,
-widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
+A single story of several chapters has its contents page of chapters in its own article, after
+its title page, so that `target-counter` numbers it in either path. Every story opens on a recto.
+The print stylesheet (`styles/print.css`) adds mirrored margins, running heads (`furniture`: none
+where a chapter opens, none on title pages), folios, hyphenation, widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
 Rendering reads nothing but the build's own files (`fetcher.ResourceFetcher`), and story data
 reaches the page only as document text: running heads come from `string-set` on elements, never
 from stylesheets written with a title in them.
@@ -25,7 +26,7 @@ from ..errors import BookbinderError, BuildError, StoryError, story_failure
 from ..executors import Executor, Pool
 from ..parallel import Crash
 from ..progress import Progress, report
-from ..render import E, XHTML_NS, direction, document, serialize
+from ..render import E, direction, document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
@@ -193,7 +194,7 @@ def _front_and_folios(plan: BookPlan, options: PrintOptions, groups: list[list[P
         if not plan.book.is_anthology:
             return None
         starts = {group[0].id: start for group, start in zip(groups, layout.starts)}
-        front_parts = [p for p in plan.parts if p.kind in _FRONT]
+        front_parts = [p for p in plan.parts if _in_front(p)]
         return _render_body(plan, options, [_element(plan, p, PrintLinks(starts)) for p in front_parts],
                             _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
 
@@ -213,11 +214,16 @@ def _front_and_folios(plan: BookPlan, options: PrintOptions, groups: list[list[P
 _FRONT = {"titlepage", "toc"}  # laid out before the body; the cover is the EPUB's (print covers come apart)
 
 
+def _in_front(part: Part) -> bool:
+    """The book's own front pages; a single story's contents page is its own, in its article."""
+    return part.kind in _FRONT and part.story is None
+
+
 def _body_groups(plan: BookPlan) -> list[list[Part]]:
     """The body's parts, each story's together (they are laid out as one), credits on their own."""
     groups: list[list[Part]] = []
     for part in plan.parts:
-        if part.kind in _FRONT or part.kind == "cover":
+        if _in_front(part) or part.kind == "cover":
             continue
         if groups and part.story is not None and groups[-1][0].story == part.story:
             groups[-1].append(part)
@@ -360,7 +366,7 @@ def print_document(plan: BookPlan) -> etree._ElementTree:
     """The whole book as one document: the plan's parts in order, each story in one article."""
     links = PrintLinks()
     parts: list[etree._Element] = []
-    for group in [[p] for p in plan.parts if p.kind in _FRONT] + _body_groups(plan):
+    for group in [[p] for p in plan.parts if _in_front(p)] + _body_groups(plan):
         story = group[0].story
         if story is None:
             parts += [_element(plan, part, links) for part in group]
@@ -386,24 +392,47 @@ def _element(plan: BookPlan, part: Part, links: PrintLinks) -> etree._Element:
 
 
 def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks, alone: bool = False) -> etree._Element:
-    """A story's parts as one article: its title page (an opening page) and its text. `alone`: the
-    article is laid out on its own (no other story shares its ids), so its ids need no prefix."""
+    """A story's parts as one article: its title page (an opening page), a single story's contents
+    page, and its text. `alone`: the article is laid out on its own (no other story shares its
+    ids), so its ids need no prefix."""
     entry = plan.entry(parts[0].id)
     # Chapters are bookmarked where the contents list them: a story of several chapters.
     article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language,
                          "dir": direction(parts[0].language)})
+    text = [part for part in parts if part.kind == "story"]
+    # The story's text is one flow in print (its chapters' parts are the EPUB's files), named by its first.
+    flow = "story-text" if alone else text[0].id
+    links = FlowLinks(links.starts, flow, frozenset(part.id for part in text))
     for part in parts:
-        if part.kind == "story" and article.find(f".//{{{XHTML_NS}}}div[@class='story-text']") is not None:
-            continue  # the story's text is one flow in print: its chapters' parts are the EPUB's files
-        title = part.kind == "story-title"
-        css = "story-titlepage" if title else "story-text"
-        name = css if alone else part.id
-        body = part_body(plan, part, links) if title else story_body(plan, part.story, links)
-        inner = (E.section if title else E.div)({"class": css, "id": name}, *body)
+        if part.kind == "story" and part is not text[0]:
+            continue
+        if part.kind == "story":
+            inner, name = E.div({"class": "story-text", "id": flow}, *story_body(plan, part.story, links)), flow
+        elif part.kind == "story-title":
+            name = "story-titlepage" if alone else part.id
+            inner = E.section({"class": "story-titlepage", "id": name}, *part_body(plan, part, links))
+        else:  # its contents page: one element, as the book's own pages are
+            (inner,), name = part_body(plan, part, links), part.id
+            inner.set("id", name)
         _prefix_ids(inner, name)
         article.append(inner)
     mark_heads(article, plan.book, parts[0].story)
     return article
+
+
+class FlowLinks(PrintLinks):
+    """Addresses inside a story's article, where its text parts are one flow (`flow`): an id in
+    any of them is the flow's. A page is printed by `target-counter`, counted from the article's
+    document: a single story's contents is laid out with its story, which starts the body."""
+
+    def __init__(self, starts: dict[str, int] | None, flow: str, text: frozenset[str]) -> None:
+        super().__init__(starts)
+        self.flow, self.text = flow, text
+
+    def href(self, target: Target) -> str:
+        if target.part in self.text:
+            return "#" + anchor(self.flow, target.fragment)
+        return super().href(target)
 
 
 def _prefix_ids(element: etree._Element, part_id: str) -> None:

@@ -10,7 +10,8 @@ its own `Links`, which says how a part or a resource is addressed in its output,
 images work in both.
 
 Every book has a cover. A single story is a plan of its cover, its title page (AO3's preface) and
-its chapters; an anthology adds a title page, a contents page and the credits.
+its chapters, with a contents page of its chapters after the title page where it has several
+(`story_contents`); an anthology adds a title page, a contents page of its stories and the credits.
 """
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ from lxml import etree
 from .book import Book, story_title
 from .bookmeta import BookMetadata, book_metadata
 from .model import Block, Chapter, Image, SceneBreak, Story
-from .pages import contents, credits, title_page
+from .pages import chapter_contents, contents, credits, title_page
 from .render import E, EPUB_TYPE, XHTML_NS, afterword, chapter_parts, metadata_list, preface, story_header
 
 __all__ = ["BookMetadata", "BookPlan", "Entry", "Links", "Part", "Resource", "Target", "book_metadata", "compose",
-           "part_body"]
+           "part_body", "story_contents"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Part:
     kind: str                    # cover | titlepage | toc | story-title | story | credits
     title: str                   # the document's title
     language: str
-    story: int | None = None
+    story: int | None = None     # a toc part with a story: that story's chapters (a single story's contents)
     landmark: str | None = None  # EPUB landmark type (cover, titlepage, toc, bodymatter)
     landmark_title: str = ""
     chapter: int | None = None   # a story's text: the chapter it shows (1-based)
@@ -129,6 +130,9 @@ def compose(book: Book) -> BookPlan:
         toc.append(Entry("Contents", Target("contents")))
     for index, story in enumerate(book.stories):
         story_parts = _story_parts(story, index, book.is_anthology)
+        if story_contents(book):  # after the story's title page, as a book's contents follow its title page
+            story_parts.insert(1, Part("contents", "toc", "Contents", story_parts[0].language, index,
+                                       landmark="toc", landmark_title="Contents"))
         parts += story_parts
         toc.append(story_entry(story, index, story_parts))
         for image in story_images(story):
@@ -138,6 +142,13 @@ def compose(book: Book) -> BookPlan:
         parts.append(Part("credits", "credits", "Credits", lang, landmark="backmatter", landmark_title="Credits"))
         toc.append(Entry("Credits", Target("credits")))
     return BookPlan(book, book_metadata(book), tuple(parts), tuple(toc), tuple(resources.values()))
+
+
+def story_contents(book: Book) -> bool:
+    """Whether the book is one story in several chapters, which gets a contents page of its chapters.
+    A one-chapter story has nothing to list (its title page leads straight into its text); an
+    anthology's contents lists its stories, even a collection of one."""
+    return not book.is_anthology and len(book.stories) == 1 and len(book.stories[0].chapters) > 1
 
 
 def _cover_resource(book: Book) -> Resource:
@@ -246,8 +257,7 @@ def part_body(plan: BookPlan, part: Part, links: Links) -> list[etree._Element]:
     elif part.kind == "titlepage":
         elements = [title_page(book)]
     elif part.kind == "toc":
-        targets = [Target(_title_id(i)) for i in range(len(book.stories))]
-        elements = [contents(book, [(links.href(t), links.page(t)) for t in targets])]
+        elements = [_contents(plan, part, links)]
     elif part.kind == "story-title":
         elements = story_title_page(story)
     elif part.kind == "story":
@@ -259,6 +269,16 @@ def part_body(plan: BookPlan, part: Part, links: Links) -> list[etree._Element]:
     for element in elements:
         _address_images(element, plan, links)
     return elements
+
+
+def _contents(plan: BookPlan, part: Part, links: Links) -> etree._Element:
+    """The anthology's contents (its stories), or a single story's (its chapters, as the contents
+    tree has them); each line with its link and, where the renderer knows it, its page."""
+    if part.story is None:
+        targets = [Target(_title_id(i)) for i in range(len(plan.book.stories))]
+        return contents(plan.book, [(links.href(t), links.page(t)) for t in targets])
+    chapters = plan.entry(_title_id(part.story)).children
+    return chapter_contents([(c.title, links.href(c.target), links.page(c.target)) for c in chapters])
 
 
 def story_body(plan: BookPlan, index: int, links: Links) -> list[etree._Element]:

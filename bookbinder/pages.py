@@ -1,4 +1,5 @@
-"""The book's own pages: Book -> the XHTML of its title page, contents page and credits.
+"""The book's own pages: Book -> the XHTML of its title page, contents page (its stories, or a single
+story's chapters) and credits.
 
 What these pages say is written here and nowhere else; `compose.part_body` places them in a plan,
 and every backend renders them as they are. They name people, never the tool, and sources by
@@ -36,12 +37,26 @@ def contents(book: Book, entries: Iterable[tuple[str, int | None]]) -> etree._El
     where the renderer knows it, the page it starts on."""
     items = []
     for story, (href, page) in zip(book.stories, entries):
-        link = E.a(story_title(story), href=href)
-        if page is not None:  # laid out apart from the stories: the page is known, and printed as it is
-            link.set("data-page", str(page))
-        entry = E.li(E.p(link, {"class": "toc-title"}))
+        entry = E.li(_line(story_title(story), href, page))
         entry.append(E.p(story_line(story), {"class": "toc-details"}))
         items.append(entry)
+    return _contents_page(items)
+
+
+def chapter_contents(entries: Iterable[tuple[str, str, int | None]]) -> etree._Element:
+    """A single story's contents: each chapter by its heading, from (heading, link, page) where the
+    renderer knows the page (else print finds it itself, `target-counter`)."""
+    return _contents_page([E.li(_line(title, href, page)) for title, href, page in entries])
+
+
+def _line(title: str, href: str, page: int | None) -> etree._Element:
+    link = E.a(title, href=href)
+    if page is not None:  # laid out apart from the stories: the page is known, and printed as it is
+        link.set("data-page", str(page))
+    return E.p(link, {"class": "toc-title"})
+
+
+def _contents_page(items: list[etree._Element]) -> etree._Element:
     return E.section({EPUB_TYPE: "toc", "role": "doc-toc", "class": "contents", "aria-labelledby": "contents-title"},
                      E.h2("Contents", id="contents-title"), E.ol(*items, {"class": "contents"}))
 

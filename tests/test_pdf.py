@@ -14,6 +14,8 @@ from bookbinder.backends.print_options import PrintOptions
 
 from conftest import SEEDS
 
+CHAPTERED = Path(__file__).resolve().parent / "corpus" / "made" / "ao3-chaptered.html"  # an AO3 download, 3 chapters
+
 
 @pytest.fixture(scope="module")
 def seeds_pdf_path(tmp_path_factory) -> Path:
@@ -175,9 +177,10 @@ def test_fetcher_serves_the_book_face() -> None:
     assert ResourceFetcher({"a.css": b"p {}"}).fetch("bookbinder:a.css").read() == b"p {}"
 
 
-def test_same_inputs_same_pdf(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("stories", [[SEEDS / "004_9a223c5f57314a43.txt", SEEDS / "000_eade02fc94876b84.txt"],
+                                     [CHAPTERED]], ids=["anthology", "single-story-of-chapters"])
+def test_same_inputs_same_pdf(tmp_path: Path, monkeypatch, stories: list[Path]) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    stories = [SEEDS / "004_9a223c5f57314a43.txt", SEEDS / "000_eade02fc94876b84.txt"]
     first = build(stories, BuildOptions(formats=("pdf",), out_dir=tmp_path / "a")).written[0].read_bytes()
     second = build(stories, BuildOptions(formats=("pdf",), out_dir=tmp_path / "b")).written[0].read_bytes()
     assert first == second
@@ -202,6 +205,45 @@ def test_contents_entries_link_to_their_stories(seeds_pdf: PdfReader) -> None:
         targets.add(seeds_pdf.get_page_number(dest[0].get_object()))
     folio_page = _page_of_folio(seeds_pdf)
     assert targets == {folio_page[n] for n in _contents(seeds_pdf).values()}
+
+
+# ------------------------------------------------------------------ a single story's contents
+@pytest.fixture(scope="module", params=["parallel", "tagged"])
+def single_pdf(request, tmp_path_factory) -> PdfReader:
+    """One story of three chapters as a book of its own, both ways the PDF is laid out."""
+    options = BuildOptions(formats=("pdf",), out_dir=tmp_path_factory.mktemp("single"),
+                           options={"pdf": PrintOptions(tagged=request.param == "tagged")})
+    result = build([CHAPTERED], options)
+    assert not result.errors, result.errors
+    return PdfReader(result.written[0])
+
+
+def test_a_single_storys_contents_numbers_are_the_printed_folios(single_pdf: PdfReader) -> None:
+    """Each chapter at the folio its page prints; the contents page itself, after the title page,
+    prints none; every chapter's heading is on the page its number names."""
+    contents = _contents(single_pdf)
+    assert list(contents) == ["Chapter 1: Down the Rabbit-Hole", "Chapter 2: The Pool of Tears",
+                              "Chapter 3: A Caucus-Race and a Long Tale"], contents
+    pages = _page_of_folio(single_pdf)
+    for title, number in contents.items():
+        assert title in " ".join(_text(single_pdf, pages[number]).split()), (title, number)
+    page = next(i for i in range(len(single_pdf.pages)) if _text(single_pdf, i).lstrip().startswith("Contents"))
+    assert _folio(single_pdf, page) is None and page % 2 == 0 and page < pages[min(contents.values())]
+
+
+def test_a_single_storys_contents_link_to_its_chapters(single_pdf: PdfReader) -> None:
+    """The parallel path lays the story out alone: its links named places the merge did not keep."""
+    page = next(i for i in range(len(single_pdf.pages)) if _text(single_pdf, i).lstrip().startswith("Contents"))
+    targets = set()
+    for annot in single_pdf.pages[page].get("/Annots") or []:
+        dest = annot.get_object().get("/Dest")
+        if not isinstance(dest, list):  # a named destination: the document's name tree must hold it
+            dest = single_pdf.named_destinations[str(dest)]
+            targets.add(single_pdf.get_destination_page_number(dest))
+        else:
+            targets.add(single_pdf.get_page_number(dest[0].get_object()))
+    folio_page = _page_of_folio(single_pdf)
+    assert targets == {folio_page[n] for n in _contents(single_pdf).values()}
 
 
 def test_the_book_face_is_embedded_once(seeds_pdf_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -51,10 +52,19 @@ def books(tmp_path_factory) -> dict[str, Path]:
         result = build([SEEDS], BuildOptions(formats=(fmt,), out_dir=folder / name))
         assert not result.errors, result.errors
         out[name] = result.written[0]
+    for name, options in (("single-epub", BuildOptions()), ("single-pdf", BuildOptions(formats=("pdf",))),
+                          ("single-tagged", BuildOptions(formats=("pdf",), options={"pdf": PrintOptions(tagged=True)}))):
+        result = build([CHAPTERED], replace(options, out_dir=folder / name))  # one story of three chapters
+        assert not result.errors, result.errors
+        out[name] = result.written[0]
     return out
 
 
-BOTH_WAYS = [("epub", "pdf"), ("epub", "tagged"), ("seeds-epub", "seeds-pdf")]
+CHAPTERED = ROOT / "tests" / "corpus" / "made" / "ao3-chaptered.html"
+BOTH_WAYS = [("epub", "pdf"), ("epub", "tagged"), ("seeds-epub", "seeds-pdf"), ("single-epub", "single-pdf"),
+             ("single-epub", "single-tagged")]
+ANTHOLOGIES = [("epub", "pdf"), ("seeds-epub", "seeds-pdf")]  # BOTH_WAYS[::2] before the single story
+STORIES = {"epub": 4, "seeds-epub": 5, "single-epub": 1}
 
 
 def _epub_documents(path: Path) -> dict[str, etree._Element]:
@@ -92,10 +102,10 @@ def test_contents_tree_and_order_agree(books, epub: str, pdf: str) -> None:
     assert [title for title, _ in outline] == [title for title, _ in nav]
     assert dict(outline) == dict(nav)  # chapters under their stories, the same in both
     stories = [title for title, _ in nav if title not in {"Contents", "Credits"}]
-    assert len(stories) == (5 if epub.startswith("seeds") else 4)
+    assert len(stories) == STORIES[epub]
 
 
-@pytest.mark.parametrize("epub, pdf", BOTH_WAYS[::2])
+@pytest.mark.parametrize("epub, pdf", ANTHOLOGIES)
 def test_contents_page_agrees(books, epub: str, pdf: str) -> None:
     docs = _epub_documents(books[epub])
     entries = [re.sub(r"\s+", " ", " ".join(p.itertext())).strip()
@@ -106,7 +116,23 @@ def test_contents_page_agrees(books, epub: str, pdf: str) -> None:
         assert entry in text, entry
 
 
-@pytest.mark.parametrize("epub, pdf", BOTH_WAYS[::2])
+@pytest.mark.parametrize("epub, pdf", BOTH_WAYS[3:])
+def test_a_single_storys_contents_page_agrees(books, epub: str, pdf: str) -> None:
+    """The EPUB's contents document and the PDF's contents page list the same chapters, in order,
+    the EPUB's each linked to its chapter's document."""
+    docs = _epub_documents(books[epub])
+    links = [(re.sub(r"\s+", " ", " ".join(a.itertext())).strip(), a.get("href"))
+             for a in docs["EPUB/text/contents.xhtml"].iterfind(".//x:p[@class='toc-title']/x:a", NS)]
+    assert [title for title, _ in links] == [children for _, children in _nav(books[epub])][0]
+    for title, href in links:
+        file, fragment = href.split("#")
+        assert docs[f"EPUB/text/{file}"].find(f".//x:section[@id='{fragment}']", NS) is not None, href
+    reader = PdfReader(books[pdf])
+    page = next(p.extract_text() for p in reader.pages if (p.extract_text() or "").lstrip().startswith("Contents"))
+    assert [t for t, _ in links] == [m[1].strip(" .") for m in re.finditer(r"^(.+?)[ .]*\.\s*\d+$", page, re.M)]
+
+
+@pytest.mark.parametrize("epub, pdf", ANTHOLOGIES)
 def test_credits_agree(books, epub: str, pdf: str) -> None:
     docs = _epub_documents(books[epub])["EPUB/text/credits.xhtml"]
     lines = [re.sub(r"\s+", " ", "".join(li.itertext())).strip() for li in docs.iterfind(".//x:li", NS)]
@@ -129,7 +155,7 @@ def test_metadata_agrees(books, epub: str, pdf: str) -> None:
     assert info.title == title
     assert info.get("/Keywords") == ", ".join(subjects)
     assert (info.author or "") == ", ".join(creators)
-    assert subjects and ("Original Work" in subjects or epub.startswith("seeds"))
+    assert subjects and ("Original Work" in subjects or epub != "epub")  # the mixed bag has the Markdown story
 
 
 def _pictures_drawn(reader: PdfReader, page) -> list[str]:
@@ -153,7 +179,7 @@ def test_an_epub_picture_shows_in_the_pdf(books) -> None:
 
 
 def test_the_epubs_pass_epubcheck(books, epubcheck) -> None:
-    reports = epubcheck([books["epub"], books["seeds-epub"]])
+    reports = epubcheck([books["epub"], books["seeds-epub"], books["single-epub"]])
     for report in reports.values():
         assert (report["fatal"], report["errors"], report["warnings"]) == (0, 0, 0), report
 
@@ -173,6 +199,24 @@ def test_the_plan_holds_the_whole_book(books) -> None:
         b.name for c in stories[2].chapters for b in c.blocks if type(b).__name__ == "Image")]
     assert [p.landmark for p in plan.landmarks] == ["cover", "titlepage", "toc", "bodymatter", "backmatter"]
     assert plan.metadata.subjects[:1] and "Original Work" in plan.metadata.subjects
+
+
+def test_a_single_story_of_chapters_has_a_contents_page() -> None:
+    """After its title page, for every backend; a one-chapter story has nothing to list, and a
+    collection of one story keeps the anthology's contents of its stories."""
+    from bookbinder import load_story
+    from bookbinder.book import Book
+
+    story = load_story(CHAPTERED)
+    plan = compose(Book(story.meta.title, (story,)))
+    assert [p.kind for p in plan.parts] == ["cover", "story-title", "toc", "story", "story", "story"]
+    assert [(p.landmark, p.id) for p in plan.landmarks] == [("cover", "cover"), ("titlepage", "story-001-title"),
+                                                          ("toc", "contents"), ("bodymatter", "story-001")]
+    assert [e.title for e in plan.toc] == [story.meta.title]  # the navigation's contents as before
+    one = replace(story, chapters=story.chapters[:1])
+    assert "toc" not in [p.kind for p in compose(Book(one.meta.title, (one,))).parts]
+    collection = compose(Book("Alice", (story,), collection="Alice"))
+    assert [(p.kind, p.story) for p in collection.parts if p.kind == "toc"] == [("toc", None)]
 
 
 # ------------------------------------------------------------------ overrides in one place

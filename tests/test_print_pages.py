@@ -3,6 +3,7 @@ a title page and a text page carry (backends/furniture.py), read from the built 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,18 +26,33 @@ _HEAD_BAND = 0.09   # share of the page height from the top where running heads 
 _FOOT_BAND = 0.09   # and from the foot, folios
 
 
-@pytest.fixture(scope="module")
-def chaptered():
-    """A single story of three chapters, each longer than a spread, as a 6x9 PDF: its pages."""
+def _three_chapters():
+    """A story of three chapters, each longer than a spread."""
     story = load_one(SEEDS / "000_eade02fc94876b84.txt")
     blocks = story.chapters[0].blocks * 2
     chapters = tuple(Chapter(f"Chapter {n}: Part {name}", blocks, title=f"Part {name}")
                      for n, name in enumerate(("One", "Two", "Three"), 1))
-    story = replace(story, chapters=chapters)
+    return replace(story, chapters=chapters)
+
+
+def _pages(book: Book):
     from bookbinder.backends.pdf import write_pdf
 
-    data = write_pdf(compose(Book(story.meta.title, [story])), PrintOptions(), executor=Serial())
-    return story, pdf_view.pages(data)
+    return pdf_view.pages(write_pdf(compose(book), PrintOptions(), executor=Serial()))
+
+
+@pytest.fixture(scope="module")
+def chaptered():
+    """A single story of three chapters, as a 6x9 PDF: its pages."""
+    story = _three_chapters()
+    return story, _pages(Book(story.meta.title, [story]))
+
+
+@pytest.fixture(scope="module")
+def anthology():
+    """An anthology of that story and a one-shot, as a 6x9 PDF: its stories and its pages."""
+    stories = [_three_chapters(), load_one(SEEDS / "004_9a223c5f57314a43.txt")]
+    return stories, _pages(Book("Two Tales", stories))
 
 
 def _margins(page) -> tuple[list[str], list[str]]:
@@ -47,9 +63,17 @@ def _margins(page) -> tuple[list[str], list[str]]:
 
 
 def _openings(pages) -> list[int]:
-    """The pages with a chapter's heading in the text block (not in the head band)."""
-    return [i for i, page in enumerate(pages) if any(line.text.startswith("Chapter ") and
+    """The pages with a chapter's heading in the text block (not in the head band, and not a
+    contents line, which has leaders)."""
+    return [i for i, page in enumerate(pages) if any(line.text.startswith("Chapter ") and ". ." not in line.text and
                                                      line.words[0].y1 > page.height * _HEAD_BAND for line in page.lines)]
+
+
+def _contents(pages) -> tuple[int, dict[str, int]]:
+    """The contents page, and each line's title and page number."""
+    index = next(i for i, page in enumerate(pages) if page.lines and page.lines[0].text == "Contents")
+    lines = [re.fullmatch(r"(.+?)[ .]*\.\s*(\d+)", line.text) for line in pages[index].lines[1:]]
+    return index, {m[1]: int(m[2]) for m in lines if m}
 
 
 def test_a_chapters_opening_carries_no_running_head(chaptered) -> None:
@@ -65,6 +89,22 @@ def test_a_chapters_opening_carries_no_running_head(chaptered) -> None:
 def test_the_title_page_carries_neither_head_nor_folio(chaptered) -> None:
     _, pages = chaptered
     assert _margins(pages[0]) == ([], [])
+
+
+def test_a_single_storys_contents_lists_its_chapters_at_their_folios(chaptered) -> None:
+    """The book designer's complaint: a single story of several chapters had no contents page.
+    It has one, on a recto after the title page, front matter without head or folio; each line's
+    number is the folio printed at the foot of the page its chapter opens on, and the text opens
+    on a recto."""
+    _, pages = chaptered
+    index, lines = _contents(pages)
+    assert index == 2 and pages[1].lines == ()  # a recto; the title page's verso left blank
+    head, foot = _margins(pages[index])
+    assert head == [] and foot == [], (head, foot)
+    assert list(lines) == [f"Chapter {n}: Part {name}" for n, name in enumerate(("One", "Two", "Three"), 1)]
+    assert [lines[pages[i].lines[0].text] for i in _openings(pages)] == [i + 1 for i in _openings(pages)]
+    assert all(_margins(pages[number - 1])[1] == [str(number)] for number in lines.values())
+    assert lines["Chapter 1: Part One"] % 2 == 1
 
 
 def test_a_single_storys_heads_are_its_title_and_the_chapters(chaptered) -> None:
@@ -83,6 +123,26 @@ def test_a_single_storys_heads_are_its_title_and_the_chapters(chaptered) -> None
             assert foot == [str(i + 1)], (i, foot)
             seen += 1
     assert seen >= 6
+
+
+def test_an_anthologys_heads_are_the_book_and_the_story(anthology) -> None:
+    """Versos: the book's title; rectos: the story's, chapters or not. A chapter's opening carries
+    no head (its folio drops to the foot); the book's title page and contents carry neither."""
+    from bookbinder.backends.furniture import head
+
+    stories, pages = anthology
+    titles = {head(story.meta.title) for story in stories}
+    assert _margins(pages[0]) == ([], [])
+    index, lines = _contents(pages)
+    assert _margins(pages[index]) == ([], []) and len(lines) == 2  # the stories, not the chapters
+    openings = _openings(pages)
+    assert len(openings) == 3 and all(_margins(pages[i])[0] == [] for i in openings)
+    heads = {i: _margins(page)[0] for i, page in enumerate(pages) if _margins(page)[0]}
+    for i, (text,) in heads.items():
+        folio = int(_margins(pages[i])[1][0])
+        assert text == "Two Tales" if folio % 2 == 0 else text in titles, (i, folio, text)
+    story = [i for i in range(openings[0] + 1, openings[-1] + 3) if i in heads]  # the chaptered story's text
+    assert {heads[i][0] for i in story} == {"Two Tales", head(stories[0].meta.title)}, story
 
 
 # ------------------------------------------------------------------ a press-ready interior

@@ -72,7 +72,8 @@ def _chapter_name(chapter: etree._Element) -> str:
 
 def title_pages(document, text_anchor: str) -> tuple[int, ...]:
     """The pages of a laid-out story before its text starts (at the element `text_anchor`): its
-    title page, which carries no folio. () when the anchor is not found."""
+    title page (and a single story's contents page), which carry no folio. () when the anchor is
+    not found."""
     for index, page in enumerate(document.pages):
         if text_anchor in page.anchors:
             return tuple(range(index))

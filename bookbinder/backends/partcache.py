@@ -38,7 +38,8 @@ class PartCache:
         h = hashlib.sha256()
         heads = (plan.book.title, plan.book.is_anthology, plan.book.creators)  # what furniture.mark_heads reads
         for part in (code_fingerprint(), repr(heads), repr(replace(options, parts_cache=None)),
-                     plan.book.info.css or "", str(bool(entry.children)), json.dumps(_encode(story))):
+                     plan.book.info.css or "", str(bool(entry.children)), repr([p.kind for p in group]),
+                     json.dumps(_encode(story))):
             h.update(len(part).to_bytes(8, "big") + part.encode("utf-8"))
         return h.hexdigest()
 

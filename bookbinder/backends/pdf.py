@@ -2,9 +2,11 @@
 
 The book is one HTML document: a title page, a contents page whose page numbers come from
 `target-counter`, then per story its title page (AO3-style preface) and text, and the credits.
-Every story opens on a recto. The print stylesheet (`styles/print.css`) adds mirrored margins,
-running heads (`furniture`: none where a chapter opens, none on title pages), folios, hyphenation,
-widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
+A single story of several chapters has its contents page of chapters in its own article, after
+its title page, so that `target-counter` numbers it in either path (`printdoc` writes the
+document). Every story opens on a recto. The print stylesheet (`styles/print.css`) adds mirrored
+margins, running heads (`furniture`: none where a chapter opens, none on title pages), folios,
+hyphenation, widows and orphans. Fonts: Source Serif Pro from its PyPI package, embedded.
 Rendering reads nothing but the build's own files (`fetcher.ResourceFetcher`), and story data
 reaches the page only as document text: running heads come from `string-set` on elements, never
 from stylesheets written with a title in them.
@@ -20,23 +22,24 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..compose import BookPlan, Part, Resource, Target, part_body, story_body
-from ..errors import BookbinderError, BuildError, StoryError, story_failure
+from ..compose import BookPlan, Part
+from ..errors import BuildError, StoryError, story_failure
 from ..executors import Executor, Pool
 from ..parallel import Crash
 from ..progress import Progress, report
-from ..render import E, XHTML_NS, direction, document, serialize
+from ..render import document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
 from .balance import balanced
-from .furniture import mark_heads, title_pages
+from .furniture import title_pages
 from .partcache import PartCache
 from .pdfmeta import with_metadata
-from .pdfmerge import PAGE_LINK, Mark, Part as LaidOut, folio_overlay, lay_out, merge
+from .pdfmerge import Mark, Part as LaidOut, folio_overlay, lay_out, merge
 from .pagesize import geometry, gutter_css, inset_css, page_css, small_page_css
 from .press import output_profile, to_pdf_x, with_press
 from .print_options import PrintOptions
+from .printdoc import PrintLinks, body_groups, in_front, page_element, print_document, print_story
 
 
 def write_pdf(plan: BookPlan, options: PrintOptions = PrintOptions(), progress: Progress | None = None,
@@ -86,32 +89,6 @@ def _page_count(pdf: bytes) -> int:
         return len(doc.pages)
 
 
-class PrintLinks:
-    """Addresses inside one print document: a part is the element with its id, an id inside a part
-    is prefixed with the part's (several parts share the document), and resources are served by
-    the build's fetcher. `starts`, once the stories are laid out, gives each story's first page."""
-
-    def __init__(self, starts: dict[str, int] | None = None) -> None:
-        self.starts = starts
-
-    def href(self, target: Target) -> str:
-        if self.starts is not None and target.part in self.starts:
-            # Laid out apart from the stories: a link to the page by number, which the merge turns
-            # into a link inside the book (PAGE_LINK in pdfmerge).
-            return f"{PAGE_LINK}{self.starts[target.part]}"
-        return "#" + anchor(target.part, target.fragment)
-
-    def resource(self, resource: Resource) -> str:
-        return f"bookbinder:{resource.name}"
-
-    def page(self, target: Target) -> int | None:
-        return self.starts.get(target.part) if self.starts is not None else None
-
-
-def anchor(part_id: str, fragment: str = "") -> str:
-    return f"{part_id}--{fragment}" if fragment else part_id
-
-
 def _whole_book(plan: BookPlan, options: PrintOptions, progress: Progress | None = None) -> bytes:
     """One WeasyPrint document: contents numbers from target-counter, folios from counter(page)."""
     report(progress, "laying out", 0, 1, "books")
@@ -141,7 +118,7 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
     """Pass one: every story (and the credits) laid out on its own, one process per core. Pass
     two: the front matter with the page numbers now known, then the merge (folios, outline)."""
     book, links = plan.book, PrintLinks()
-    groups = _body_groups(plan)
+    groups = body_groups(plan)
 
     parts = PartCache(options.parts_cache) if options.parts_cache else None
 
@@ -152,7 +129,7 @@ def _parallel_book(plan: BookPlan, options: PrintOptions, progress: Progress | N
         group = groups[index]
         story = group[0].story
         if story is None:
-            return _render_body(plan, options, [_element(plan, part, links) for part in group])
+            return _render_body(plan, options, [page_element(plan, part, links) for part in group])
         with story_failure(book.stories[story].source, story):
             # Laid out alone, a story's ids need no prefix: so its part is the same wherever it stands.
             return _render_body(plan, options, [print_story(plan, group, links, alone=True)], text="story-text")
@@ -193,8 +170,8 @@ def _front_and_folios(plan: BookPlan, options: PrintOptions, groups: list[list[P
         if not plan.book.is_anthology:
             return None
         starts = {group[0].id: start for group, start in zip(groups, layout.starts)}
-        front_parts = [p for p in plan.parts if p.kind in _FRONT]
-        return _render_body(plan, options, [_element(plan, p, PrintLinks(starts)) for p in front_parts],
+        front_parts = [p for p in plan.parts if in_front(p)]
+        return _render_body(plan, options, [page_element(plan, p, PrintLinks(starts)) for p in front_parts],
                             _NO_FOLIOS + _LITERAL_PAGE_NUMBERS)
 
     def folios() -> bytes:
@@ -208,22 +185,6 @@ def _front_and_folios(plan: BookPlan, options: PrintOptions, groups: list[list[P
         raise BuildError(f"the front matter or the folios could not be laid out "
                          f"({next(a for a in answers if isinstance(a, Crash)).reason})")
     return (answers[0], answers[1]) if plan.book.is_anthology else (None, answers[0])
-
-
-_FRONT = {"titlepage", "toc"}  # laid out before the body; the cover is the EPUB's (print covers come apart)
-
-
-def _body_groups(plan: BookPlan) -> list[list[Part]]:
-    """The body's parts, each story's together (they are laid out as one), credits on their own."""
-    groups: list[list[Part]] = []
-    for part in plan.parts:
-        if part.kind in _FRONT or part.kind == "cover":
-            continue
-        if groups and part.story is not None and groups[-1][0].story == part.story:
-            groups[-1].append(part)
-        else:
-            groups.append([part])
-    return groups
 
 
 def _render_body(plan: BookPlan, options: PrintOptions, body: list[etree._Element], extra_css: str | None = None,
@@ -353,69 +314,6 @@ def _page_geometry(page_size: str) -> tuple[tuple[float, float], tuple[float, fl
     `pagesize`) sets them."""
     page = geometry(page_size)
     return page.size, page.margins[1:3]
-
-
-# ------------------------------------------------------------------ the print document
-def print_document(plan: BookPlan) -> etree._ElementTree:
-    """The whole book as one document: the plan's parts in order, each story in one article."""
-    links = PrintLinks()
-    parts: list[etree._Element] = []
-    for group in [[p] for p in plan.parts if p.kind in _FRONT] + _body_groups(plan):
-        story = group[0].story
-        if story is None:
-            parts += [_element(plan, part, links) for part in group]
-            continue
-        with story_failure(plan.book.stories[story].source, story):
-            parts.append(print_story(plan, group, links))
-    meta = plan.metadata
-    tree = document(meta.title, meta.language, parts, body_class="print")
-    head = tree.getroot()[0]
-    for name, value in (("author", ", ".join(meta.authors or meta.editors)), ("description", meta.description),
-                        ("keywords", ", ".join(meta.subjects)), ("generator", "bookbinder")):
-        if value:
-            head.append(E.meta(name=name, content=value))
-    return tree
-
-
-def _element(plan: BookPlan, part: Part, links: PrintLinks) -> etree._Element:
-    """A part that is one element (title page, contents, credits), its ids made the document's."""
-    (element,) = part_body(plan, part, links)
-    _prefix_ids(element, part.id)
-    element.set("id", part.id)
-    return element
-
-
-def print_story(plan: BookPlan, parts: list[Part], links: PrintLinks, alone: bool = False) -> etree._Element:
-    """A story's parts as one article: its title page (an opening page) and its text. `alone`: the
-    article is laid out on its own (no other story shares its ids), so its ids need no prefix."""
-    entry = plan.entry(parts[0].id)
-    # Chapters are bookmarked where the contents list them: a story of several chapters.
-    article = E.article({"class": "story chaptered" if entry.children else "story", "lang": parts[0].language,
-                         "dir": direction(parts[0].language)})
-    for part in parts:
-        if part.kind == "story" and article.find(f".//{{{XHTML_NS}}}div[@class='story-text']") is not None:
-            continue  # the story's text is one flow in print: its chapters' parts are the EPUB's files
-        title = part.kind == "story-title"
-        css = "story-titlepage" if title else "story-text"
-        name = css if alone else part.id
-        body = part_body(plan, part, links) if title else story_body(plan, part.story, links)
-        inner = (E.section if title else E.div)({"class": css, "id": name}, *body)
-        _prefix_ids(inner, name)
-        article.append(inner)
-    mark_heads(article, plan.book, parts[0].story)
-    return article
-
-
-def _prefix_ids(element: etree._Element, part_id: str) -> None:
-    """Ids are unique within a part; in the one print document they are made unique in the book."""
-    for el in element.iterdescendants():
-        if el.get("id"):
-            el.set("id", anchor(part_id, el.get("id")))
-        for name in ("aria-labelledby",):
-            if el.get(name):
-                el.set(name, anchor(part_id, el.get(name)))
-    if element.get("aria-labelledby"):
-        element.set("aria-labelledby", anchor(part_id, element.get("aria-labelledby")))
 
 
 # ------------------------------------------------------------------ styles and fonts

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 
 import pikepdf
@@ -72,7 +73,11 @@ def merge(meta: BookMetadata, front: Part | None, parts: list[Part], layout: Lay
     for number, part in enumerate(everything, 1):
         src = pikepdf.open(io.BytesIO(part.pdf))
         sources.append(src)
-        out.pages.extend(src.pages)
+        first = len(out.pages)
+        with warnings.catch_warnings():  # its named destinations: made explicit just below
+            warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))  # pikepdf 10 has it
+            out.pages.extend(src.pages)
+        _explicit_links(out, src, first)
         if len(out.pages) % 2 and (trailing_blank or number < len(everything)):
             out.add_blank_page(page_size=size)
     body_pages = layout.body_pages - (0 if trailing_blank or layout.body_pages not in layout.blanks else 1)
@@ -163,6 +168,27 @@ def _outlined(font) -> set[int]:
     """The glyph ids that have an outline in a TrueType font, from its offsets table."""
     loca = font["loca"]
     return {i for i in range(len(loca) - 1) if loca[i + 1] > loca[i]}
+
+
+def _explicit_links(out: pikepdf.Pdf, src: pikepdf.Pdf, first: int) -> None:
+    """A part's links to its own named destinations (WeasyPrint's links inside a document: a single
+    story's contents to its chapters), copied to the book from page `first` on, made links to the
+    page itself: the part's names do not come along with its pages, and they would collide (every
+    story laid out alone names its text alike)."""
+    names = src.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return
+    tree = pikepdf.NameTree(names.Dests)
+    index = {page.objgen: i for i, page in enumerate(src.pages)}
+    for page in out.pages[first:first + len(src.pages)]:
+        for annot in page.get("/Annots") or []:
+            name = annot.get("/Dest")
+            if not isinstance(name, pikepdf.String) or str(name) not in tree:
+                continue
+            dest = tree[str(name)]
+            dest = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
+            if dest[0].objgen in index:
+                annot.Dest = pikepdf.Array([out.pages[first + index[dest[0].objgen]].obj, *list(dest)[1:]])
 
 
 def _page_links(out: pikepdf.Pdf, front_pages: int, body_pages: int) -> None:

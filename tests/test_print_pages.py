@@ -225,6 +225,50 @@ def test_a_short_page_is_filled_by_a_paragraph_set_a_line_longer(tmp_path) -> No
     assert len(words(balanced)) >= len(words(plain)) - len(plain)  # hyphenation moves; words do not go
 
 
+def test_fill_stretches_a_scene_break_first_and_loosens_paragraphs_for_the_rest() -> None:
+    """A scene break takes up to two lines, the lowest on the page first; a paragraph set a line
+    longer (its spaces wider, the cheapest first) fills what a page with no break lacks."""
+    from bookbinder.backends.balance import Fill, ShortPage, fill
+
+    short = [ShortPage(3, 1, (10, 11), (4, 5)), ShortPage(7, 3, (20, 21, 22), (9,)), ShortPage(9, 2, (30, 31, 32))]
+    costs = {10: 5.0, 11: 1.0, 20: 9.0, 21: 2.0, 22: 3.0, 31: 7.0, 32: 4.0}
+    assert fill(short, costs) == Fill(frozenset({21, 31, 32}), ((5, 1), (9, 2)))
+
+
+def test_a_page_of_dialogue_is_filled_by_its_scene_break_on_the_grid(tmp_path) -> None:
+    """Short lines of dialogue have one way to break each: no paragraph can be set a line longer,
+    and the widow and orphan rules leave pages short. A scene break on the page takes the lines it
+    lacks, in whole lines of the grid: every line of the page stays on the facing page's lines."""
+    from bookbinder.backends.pdf import write_pdf
+    from bookbinder.model import Paragraph, SceneBreak
+
+    said = ["“No,” she said.", "“Why not?”", "He looked at the door for a long time, and then at her, and "
+            "then at the door again, as if it might answer for her; it did not, and neither did she.",
+            "“Because.”", "“That is not a reason, and you know it is not a reason, whatever you tell "
+            "yourself at night when the house is quiet and the lamps are out.”"]
+    blocks = []
+    for scene in range(14):
+        blocks += [Paragraph((line,)) for line in said * (2 + scene % 3)] + [SceneBreak()]
+    story = replace(load_one(SEEDS / "000_eade02fc94876b84.txt"), chapters=(Chapter("Chapter 1", tuple(blocks[:-1])),))
+    plan = compose(Book(story.meta.title, [story]))
+    plain = pdf_view.pages(write_pdf(plan, PrintOptions(balance_pages=False), executor=Serial()))
+    balanced = pdf_view.pages(write_pdf(plan, PrintOptions(), executor=Serial()))
+    before, after = _short_pages(plain), _short_pages(balanced)
+    assert before and len(after) <= len(before) / 2, (before, after)
+    pitch, top = 10.5 * 1.4, min(line.words[0].y0 for page in balanced for line in page.lines
+                                 if line.words[0].y0 > page.height * _HEAD_BAND)
+    for number, page in enumerate(balanced):
+        body = [line for line in page.lines if page.height * _HEAD_BAND < line.words[0].y0 < page.height *
+                (1 - _FOOT_BAND) and "*" not in line.text]
+        if not body or abs(body[0].words[0].y0 - top) > pitch / 2:
+            continue  # a title page or a chapter's opening: its text starts lower
+        for line in body:
+            y = line.words[0].y0
+            assert abs((y - top) / pitch - round((y - top) / pitch)) < 0.1, (number, line.text)
+    words = lambda pages: [w.text for page in pages for line in page.lines for w in line.words]  # noqa: E731
+    assert sorted(words(balanced)) == sorted(words(plain))
+
+
 def test_a_cover_spread_says_whose_book_it_is_and_embeds_its_face() -> None:
     """Not reportlab's "untitled" and "anonymous"; every font embedded (a press refuses a bare Helvetica)."""
     import io

@@ -31,7 +31,7 @@ from ..render import document, serialize
 from .cover import font_file
 from .epub import stylesheet
 from .fetcher import ResourceFetcher
-from .balance import balanced
+from .balance import Fill, balanced, stretch_breaks
 from .furniture import title_pages
 from .partcache import PartCache
 from .pdfmeta import with_metadata
@@ -253,8 +253,10 @@ def _balanced(plan: BookPlan, plain: etree._ElementTree, doc, options: PrintOpti
     if that leaves fewer pages short; else `doc`."""
     from .linebreak import loosen_costs
 
-    def relay(looser: frozenset):
-        return _render(plan, _set_lines(plan, plain, options, extra_css, looser)[0], options, extra_css)
+    def relay(chosen: Fill):
+        tree = _set_lines(plan, plain, options, extra_css, chosen.looser)[0]  # a copy of `plain`
+        stretch_breaks(tree, chosen.stretched)
+        return _render(plan, tree, options, extra_css)
     return balanced(doc, relay, lambda numbers: loosen_costs(plain, *_measure(options, extra_css), numbers))
 
 

@@ -83,9 +83,9 @@ def test_everything_the_story_states_reaches_the_package(books) -> None:
 def test_an_e_readers_shape(books) -> None:
     opf = _opf(books["epub"])
     spine = [i.get("idref") for i in opf.iterfind(".//opf:itemref", NS)]
-    assert "nav" not in spine and spine == ["cover", "story-001-title", "story-001", "story-001-02"]
+    assert "nav" not in spine and spine == ["cover", "story-001-title", "contents", "story-001", "story-001-02"]
     assert opf.find(".//opf:meta[@name='cover']", NS).get("content") == "cover-image"
-    assert [r.get("type") for r in opf.iterfind(".//opf:guide/opf:reference", NS)] == ["cover", "title-page", "text"]
+    assert [r.get("type") for r in opf.iterfind(".//opf:guide/opf:reference", NS)] == ["cover", "title-page", "toc", "text"]
     docs = _documents(books["epub"])
     nav = etree.fromstring(docs["EPUB/nav.xhtml"])
     assert nav.find(".//x:nav[@epub:type='landmarks']", NS).get("hidden") is not None

@@ -235,10 +235,12 @@ def test_fill_stretches_a_scene_break_first_and_loosens_paragraphs_for_the_rest(
     assert fill(short, costs) == Fill(frozenset({21, 31, 32}), ((5, 1), (9, 2)))
 
 
-def test_a_page_of_dialogue_is_filled_by_its_scene_break_on_the_grid(tmp_path) -> None:
+@pytest.mark.parametrize("tagged", [False, True], ids=["stories-apart", "tagged-whole-book"])
+def test_a_page_of_dialogue_is_filled_by_its_scene_break_on_the_grid(tmp_path, tagged: bool) -> None:
     """Short lines of dialogue have one way to break each: no paragraph can be set a line longer,
     and the widow and orphan rules leave pages short. A scene break on the page takes the lines it
-    lacks, in whole lines of the grid: every line of the page stays on the facing page's lines."""
+    lacks, in whole lines of the grid: every line of the page stays on the facing page's lines.
+    The tagged book, laid out as one document, is balanced the same way."""
     from bookbinder.backends.pdf import write_pdf
     from bookbinder.model import Paragraph, SceneBreak
 
@@ -251,8 +253,8 @@ def test_a_page_of_dialogue_is_filled_by_its_scene_break_on_the_grid(tmp_path) -
         blocks += [Paragraph((line,)) for line in said * (2 + scene % 3)] + [SceneBreak()]
     story = replace(load_one(SEEDS / "000_eade02fc94876b84.txt"), chapters=(Chapter("Chapter 1", tuple(blocks[:-1])),))
     plan = compose(Book(story.meta.title, [story]))
-    plain = pdf_view.pages(write_pdf(plan, PrintOptions(balance_pages=False), executor=Serial()))
-    balanced = pdf_view.pages(write_pdf(plan, PrintOptions(), executor=Serial()))
+    plain = pdf_view.pages(write_pdf(plan, PrintOptions(balance_pages=False, tagged=tagged), executor=Serial()))
+    balanced = pdf_view.pages(write_pdf(plan, PrintOptions(tagged=tagged), executor=Serial()))
     before, after = _short_pages(plain), _short_pages(balanced)
     assert before and len(after) <= len(before) / 2, (before, after)
     pitch, top = 10.5 * 1.4, min(line.words[0].y0 for page in balanced for line in page.lines

@@ -92,9 +92,12 @@ def _page_count(pdf: bytes) -> int:
 def _whole_book(plan: BookPlan, options: PrintOptions, progress: Progress | None = None) -> bytes:
     """One WeasyPrint document: contents numbers from target-counter, folios from counter(page)."""
     report(progress, "laying out", 0, 1, "books")
-    tree, notes = _set_lines(plan, print_document(plan), options)
+    plain = print_document(plan)
+    tree, notes = _set_lines(plan, plain, options)
     _log_notes(notes)
     document = _render(plan, tree, options)
+    if options.balance_pages and tree is not plain:  # the whole book's short pages, as a story's alone
+        document = _balanced(plan, plain, document, options, "")
     report(progress, "laying out", 1, 1, "books", f"{len(document.pages):,} pages")
     data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=plan.metadata.identifier.encode("ascii"))
     data = with_metadata(data, plan.metadata)  # WeasyPrint's Subject would be the summary

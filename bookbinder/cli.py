@@ -5,17 +5,13 @@ named on standard error in one line); 2 usage error.
 """
 from __future__ import annotations
 
-import atexit
 import json
 import logging
 from collections import Counter
-import math
-import os
 import signal
 import sys
 import threading
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
@@ -27,14 +23,13 @@ from .plural import plural
 from .inputs import Stdin, collect_inputs, read_list, read_manifest, read_stdin
 from .assemble import GROUP_KEYS, GROUPINGS, SORT_KEYS, Filters
 from .backends import BACKENDS
-from .backends.pod import SERVICES
-from .backends.print_options import (DEFAULT_PAGE_SIZE, PAGE_SIZES, SCHEMES, ImposeOptions, PrintOptions,
-                                      page_points, pod_options, sheet_list)
+from .cli_print import print_flags, print_options
 from .backends.output import output_folder
 from .errors import BookbinderError, DiskFullError, InputError, UsageError, json_safe, quoted, terminal
 from .cache import default_folder as default_cache_folder
 from .readers import FORMATS, READ
 from .report import story_record
+from .terminal import Interrupt, end_interrupted
 from .terminal import Reporter as _Reporter
 
 
@@ -109,47 +104,6 @@ class _Diagnostics:
         for (code, message), n in counts.items():
             times = f" ({n} times)" if n > 1 else ""
             click.echo(f"{quoted(story.source)}: [{code}] {terminal(message)}{times}", err=True)
-
-
-class Finite(click.FloatRange):
-    """A number in a range, and a real one: nan and inf are not sizes (FloatRange lets nan through,
-    since every comparison with it is false)."""
-
-    def convert(self, value, param, ctx):
-        number = super().convert(value, param, ctx)
-        if not math.isfinite(number):
-            self.fail(f"{value!r} is not a number", param, ctx)
-        return number
-
-
-class SheetList(click.ParamType):
-    """--signatures: the sheets of each signature, between commas ("4,4,5,4")."""
-
-    name = "list"
-
-    def convert(self, value, param, ctx):
-        try:
-            return value if isinstance(value, tuple) else sheet_list(str(value))
-        except BookbinderError as exc:
-            self.fail(exc.detail, param, ctx)
-
-
-class PageSize(click.ParamType):
-    """A --page-size the print backend knows: a name, or WxH with its unit."""
-
-    name = "size"
-
-    def convert(self, value, param, ctx):
-        try:
-            page_points(str(value))
-        except BookbinderError as exc:
-            self.fail(exc.detail, param, ctx)
-        return str(value).strip().lower()
-
-    def shell_complete(self, ctx, param, incomplete):
-        from click.shell_completion import CompletionItem
-
-        return [CompletionItem(n) for n in PAGE_SIZES if n.startswith(incomplete.lower())]
 
 
 class _Failures:
@@ -285,49 +239,7 @@ def _print_record(record: dict) -> None:
 @click.option("--list", "lists", multiple=True, type=click.Path(path_type=Path),
               help="A file listing story paths, one per line (repeatable).")
 @click.option("--manifest", type=click.Path(path_type=Path), help="A TOML manifest: title, editors, stories.")
-@click.option("--page-size", type=PageSize(), default=DEFAULT_PAGE_SIZE, show_default=True,
-              help=f"PDF page size: {', '.join(PAGE_SIZES)}, or WxH in mm or in (105x148mm, 4.25x5.5in).")
-@click.option("--tagged", is_flag=True, help="PDF: a tagged, accessible PDF (PDF/UA-1).")
-@click.option("--pdf-x", is_flag=True, help="PDF: press-ready PDF/X-4, its black pure K, with a CMYK output intent "
-                                           "(always so with --pod).")
-@click.option("--impose", type=click.Choice(list(SCHEMES)),
-              help="PDF: also write <name>.imposed.pdf, the pages on sheets to print and fold: into signatures to "
-                   "sew (folio, quarto, octavo, sextodecimo), or (perfect) every sheet folded on its own, to glue.")
-@click.option("--paper", default="letter", show_default=True,
-              help="Imposition: the printer's paper: letter, a4, legal, tabloid, a3, or WxH in mm.")
-@click.option("--sheets-per-signature", type=click.IntRange(1, 32), metavar="N", help="Imposition: sheets folded together "
-                                                                     "(default: 4 for folio, 1 for the others).")
-@click.option("--signatures", type=SheetList(), metavar="N,N,...",
-              help="Imposition: the sheets of each signature in turn (4,4,5,4); the last number repeats while pages "
-                   "are left, and a list longer than the book needs is an error.")
-@click.option("--flyleaves", type=click.IntRange(0, 16), default=0, show_default=True, metavar="N",
-              help="Imposition: N blank leaves (2 pages each) before the first page and after the last.")
-@click.option("--scale-to-fit", is_flag=True,
-              help="Imposition: shrink pages too large for the paper to fit it (the percentage is said); "
-                   "without it they are refused.")
-@click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True,
-              help="Imposition: the edge your printer turns the sheet on.")
-@click.option("--paper-thickness", type=Finite(0, 2), default=0.1, show_default=True, metavar="MM",
-              help="Imposition: for creep, each leaf moves this much toward the spine per leaf outside it.")
-@click.option("--sewing-stations", type=click.IntRange(0, 24), default=4, show_default=True, metavar="N",
-              help="Imposition: sewing marks on the spine fold inside each signature (0: none).")
-@click.option("--no-marks", is_flag=True, help="Imposition: no fold, sewing or collation marks.")
-@click.option("--no-guide", is_flag=True, help="Imposition: no <name>.guide.pdf, the guide to printing, folding and "
-                                               "sewing the sheets.")
-@click.option("--pod", type=click.Choice([*SERVICES, "custom"]),
-              help="PDF: an interior for print on demand, to Amazon KDP's, Lulu's or IngramSpark's published rules "
-                   "(gutter by page count, margins, how the book ends), or (custom) the numbers of another "
-                   "service's guide; and a cover spread.")
-@click.option("--pod-gutter", type=Finite(0, 3, min_open=True), metavar="IN",
-              help="Print on demand: the service's least inside margin, in inches (needed by custom; over a "
-                   "preset's).")
-@click.option("--pod-spine-per-page", type=Finite(0, 0.01, min_open=True), metavar="IN",
-              help="Print on demand: the paper's thickness, inches a page, for the cover's spine (needed by custom, "
-                   "and by ingram for a cover: its cover template generator's spine width / the page count).")
-@click.option("--paper-color", type=click.Choice(["white", "cream"]), default="white", show_default=True,
-              help="Print on demand: the paper, which sets the spine's width.")
-@click.option("--no-cover-pdf", is_flag=True, help="Print on demand: no <name>.cover.pdf.")
-@click.option("--cover-guides", is_flag=True, help="Print on demand: trim, spine and barcode guides on the cover.")
+@print_flags
 @click.option("-q", "--quiet", is_flag=True, help="No progress on standard error (errors are still shown).")
 @click.option("--cache-dir", type=click.Path(path_type=Path),
               help="Where normalized stories are kept, so a rebuild reads only what changed "
@@ -370,7 +282,7 @@ def build_cmd(inputs, **given) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     with _Reporter(given["quiet"]) as progress:
-        result = build(inputs, options, progress=_Interrupt.heeded(progress), on_story=_Diagnostics(given["verbose"]))
+        result = build(inputs, options, progress=Interrupt.heeded(progress), on_story=_Diagnostics(given["verbose"]))
     sys.exit(_report_build(result, given["verbose"], given["strict"]))
 
 
@@ -390,7 +302,7 @@ def _build_options(inputs: list, given: dict) -> BuildOptions:
     out_file, folder, formats = output_target(given["out_dir"], tuple(given["formats"]))
     return BuildOptions(formats=formats, out_dir=folder or DEFAULT_OUTPUT, out_file=out_file, title=said.title,
                         editors=said.editors, by=given["by"], sort=given["sort"], filters=filters,
-                        infer=not given["no_infer"], options={"pdf": _print_options(given)},
+                        infer=not given["no_infer"], options={"pdf": print_options(given)},
                         follow_links=given["follow_links"], manifest=given["manifest"], lists=tuple(given["lists"]),
                         info=said.info, aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}
                                                        ).items()),
@@ -398,29 +310,6 @@ def _build_options(inputs: list, given: dict) -> BuildOptions:
                         cache=None if given["no_cache"] else (given["cache_dir"] or default_cache_folder()),
                         scheduler=given["scheduler"], jobs=given["jobs"],
                         tls=TLS(given["tls_ca_file"], given["tls_cert"], given["tls_key"]))
-
-
-_IMPOSING = ("paper", "sheets_per_signature", "signatures", "flyleaves", "scale_to_fit", "duplex", "paper_thickness",
-             "sewing_stations", "no_marks", "no_guide")
-
-
-def _print_options(given: dict) -> PrintOptions:
-    if not given["impose"]:  # typed for an imposition that is not asked for: said, not silently dropped
-        ctx = click.get_current_context()
-        typed = [f"--{name.replace('_', '-')}" for name in _IMPOSING
-                 if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
-        if typed:
-            raise UsageError(f"{', '.join(typed)} {'is' if len(typed) == 1 else 'are'} for imposition: add "
-                             f"--impose ({', '.join(SCHEMES)})")
-    marks = not given["no_marks"]
-    impose = ImposeOptions(given["impose"], given["paper"], given["sheets_per_signature"], given["duplex"],
-                           given["paper_thickness"], not given["no_guide"], marks,
-                           given["sewing_stations"] if marks else 0, marks, signatures=given["signatures"] or (),
-                           flyleaves=given["flyleaves"], scale_to_fit=given["scale_to_fit"]) if given["impose"] else None
-    pod = pod_options(given["pod"], given["paper_color"], not given["no_cover_pdf"], given["cover_guides"],
-                      given["pod_gutter"], given["pod_spine_per_page"])
-    return PrintOptions(page_size=given["page_size"].lower(), tagged=given["tagged"], impose=impose, pod=pod,
-                        pdf_x=given["pdf_x"])
 
 
 def _report_build(result, verbose: bool, strict: bool) -> int:
@@ -462,56 +351,25 @@ def _report_skipped(files: list[Path], verbose: bool) -> None:
             click.echo(f"bookbinder: skipped {quoted(path)}", err=True)
 
 
-class _Interrupt:
-    """Ctrl-C, remembered. Python raises KeyboardInterrupt wherever the signal lands, and a few places
-    swallow it: one landing in the import of a C extension (CPython's import machinery) or in os.fork's
-    at-fork hooks is lost, and the build ran on to exit 0. So the handler also notes it, the note is
-    looked at each time the build reports progress, and once more when the command returns."""
-    seen = False
-
-    @classmethod
-    def handler(cls, _signum: int, _frame: object) -> None:
-        cls.seen = True
-        raise KeyboardInterrupt
-
-    @classmethod
-    def heeded(cls, progress):
-        def report(*args) -> None:
-            if cls.seen:
-                raise KeyboardInterrupt
-            if progress is not None:
-                progress(*args)
-        return report
-
-
-def _end_interrupted() -> NoReturn:
-    """Exit status 130 (128 + SIGINT), every time. sys.exit(130) was not always kept: CPython may have
-    marked the interrupt unhandled on its way (CI once saw the process end by SIGINT, status -2, after
-    the one line). So the exit functions (temporary files, worker processes, logging) run here, the
-    streams are flushed, and the process ends with 130 directly."""
-    atexit._run_exitfuncs()  # noqa: SLF001 - what the interpreter's own exit runs
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(130)
-
-
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="bookbinder: %(message)s")
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, _Interrupt.handler)
+        signal.signal(signal.SIGINT, Interrupt.handler)
     try:
         code = cli.main(args=argv, prog_name="bookbinder", standalone_mode=False)
-        if _Interrupt.seen:
+        if Interrupt.seen:
             raise KeyboardInterrupt
     except (KeyboardInterrupt, click.Abort):  # 1 means "some input failed"; an interrupt is 128 + SIGINT
         click.echo("bookbinder: interrupted", err=True)
-        _end_interrupted()
+        end_interrupted()
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except Exception:
+        if Interrupt.seen:  # the interrupt, turned into another error on its way (a RuntimeError from
+            click.echo("bookbinder: interrupted", err=True)  # __set_name__ while a class was made)
+            end_interrupted()
+        raise
     sys.exit(code if isinstance(code, int) else 0)
 
 

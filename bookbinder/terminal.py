@@ -1,8 +1,12 @@
-"""Progress on a terminal or in a log: what `build` reports (`progress.Progress`) drawn for a person."""
+"""Progress on a terminal or in a log: what `build` reports (`progress.Progress`) drawn for a person;
+and Ctrl-C, heeded wherever it lands."""
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 import time
+from typing import Callable, NoReturn
 
 import click
 
@@ -74,3 +78,39 @@ class Reporter:
     def __exit__(self, *exc) -> None:
         if not self.quiet:
             self._end(time.monotonic())
+
+
+class Interrupt:
+    """Ctrl-C, remembered. Python raises KeyboardInterrupt wherever the signal lands, and a few places
+    swallow it: one landing in the import of a C extension (CPython's import machinery) or in os.fork's
+    at-fork hooks is lost, and the build ran on to exit 0. So the handler also notes it, the note is
+    looked at each time the build reports progress, and once more when the command returns."""
+    seen = False
+
+    @classmethod
+    def handler(cls, _signum: int, _frame: object) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+    @classmethod
+    def heeded(cls, progress: Callable[..., None] | None) -> Callable[..., None]:
+        def report(*args) -> None:
+            if cls.seen:
+                raise KeyboardInterrupt
+            if progress is not None:
+                progress(*args)
+        return report
+
+
+def end_interrupted() -> NoReturn:
+    """Exit status 130 (128 + SIGINT), every time. sys.exit(130) was not always kept: CPython may have
+    marked the interrupt unhandled on its way (CI once saw the process end by SIGINT, status -2, after
+    the one line). So the exit functions (temporary files, worker processes, logging) run here, the
+    streams are flushed, and the process ends with 130 directly."""
+    atexit._run_exitfuncs()  # noqa: SLF001 - what the interpreter's own exit runs
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(130)

@@ -208,9 +208,11 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     assert [line for line in err.splitlines() if line.strip()] == ["bookbinder: interrupted"]
 
 
-def test_an_interrupt_a_library_swallows_still_stops_the_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("handled", ["pass", "raise RuntimeError('while a class was made') from None"])
+def test_an_interrupt_a_library_swallows_still_stops_the_build(tmp_path: Path, handled: str) -> None:
     """CPython loses a KeyboardInterrupt that lands in the import of a C extension or in os.fork's
-    at-fork hooks; the build ran on and exited 0. Here a step swallows it the same way."""
+    at-fork hooks (the build ran on and exited 0), or turns it into another error (a RuntimeError
+    from __set_name__: a traceback). Here a step swallows or turns it the same way."""
     script = (
         "import os, signal, sys\n"
         "import bookbinder.building as steps\n"
@@ -221,7 +223,7 @@ def test_an_interrupt_a_library_swallows_still_stops_the_build(tmp_path: Path) -
         "        os.kill(os.getpid(), signal.SIGINT)\n"
         "        sum(range(10 ** 5))\n"
         "    except KeyboardInterrupt:\n"
-        "        pass\n"
+        f"        {handled}\n"
         "    return checked(options)\n"
         "steps.check_before_work = swallowing\n"
         "main(sys.argv[1:])\n")

@@ -42,7 +42,7 @@ class Rules:
     contract: float = 0.0        # and narrows at r = -1
     tolerance: float = 4.0       # lines looser than this are tried only when nothing else fits
     line_penalty: float = 10     # \linepenalty: fewer lines
-    hyphen_penalty: float = 150  # \hyphenpenalty is 50; 150 leaves about one line in twenty hyphenated
+    hyphen_penalty: float = 100  # \hyphenpenalty is 50; 100 hyphenates 3-4.5% of lines (the limit: 5%)
     dash_penalty: float = 50     # a line ending after an en or em dash
     other_penalty: float = 1000  # ... anywhere else a line may end but a space (after a slash, say)
     double_hyphen: float = 10000  # \doublehyphendemerits

@@ -13,7 +13,7 @@ as TeX chooses them (Knuth and Plass, "Breaking Paragraphs into Lines", 1981; `k
 3. candidates: where a line may end: at a space or after a hyphen or a dash where Pango allows it,
    at a hyphenation point of the story's language (pyphen's patterns, which WeasyPrint uses);
 4. choose: the least-demerit breaks, spaces stretching by up to half and shrinking by up to a
-   third, as TeX's do, and the type by up to 2% wider or 1% narrower (pdfTeX's font expansion),
+   third, as TeX's do, and the type by up to 2% wider or narrower (pdfTeX's font expansion),
    each line kept `Measure.margin` short of the column;
 5. write: WeasyPrint is made to set exactly those lines (`linewrite`): no-break spaces inside a
    line, soft hyphens where one ends at a hyphenation point, a shrunk line's spaces narrowed by a
@@ -61,8 +61,8 @@ class Measure:
     shrink_step: float = 0.01    # em: print.css's span.ws-1 to ws-8 narrow a line's spaces by 1 to 8 of these
     shrink_steps: int = 8
     expand_step: float = 0.005   # print.css's span.fx-1 to fx-4 set a line's type 1 to 4 of these wider,
-    expand_wider: int = 4        # fx-m1 and fx-m2 1 or 2 narrower (+2% and -1% at most, as pdfTeX's
-    expand_narrower: int = 2     # font expansion is commonly set)
+    expand_wider: int = 4        # fx-m1 to fx-m4 1 to 4 narrower (+2% and -2% at most, microtype's
+    expand_narrower: int = 4     # default font expansion)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ NBSP, SHY = "\u00a0", "\u00ad"
 SET = "set-lines"      # a paragraph whose breaks were chosen here (print.css: hyphens: manual)
 UNBROKEN = "unbroken"  # a word WeasyPrint must not break (print.css: white-space: nowrap)
 SHRUNK = "ws-"         # a line whose spaces shrink, ws-1 to ws-8 (print.css: word-spacing -0.01em to -0.08em)
-EXPANDED = "fx-"       # a line whose type is scaled, fx-1 to fx-4 and fx-m1, fx-m2 (print.css: 0.5% a step)
+EXPANDED = "fx-"       # a line whose type is scaled, fx-1 to fx-4 and fx-m1 to fx-m4 (print.css: 0.5% a step)
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Shrink:
     most: int = 8  # classes ws-1 to ws-8
     expand: float = 0.0  # one font-size step, a share of the size (0.005); 0: no line is scaled
     wider: int = 4       # fx-1 to fx-4
-    narrower: int = 2    # fx-m1, fx-m2
+    narrower: int = 4    # fx-m1 to fx-m4
 
 
 def write(para, x: tuple[float, ...], b: Breaks, path: tuple[int, ...], widths: tuple[float, float],

@@ -177,6 +177,15 @@ def test_a_first_heading_is_the_title_only_where_no_other_title_is_stated(tmp_pa
     assert story.meta.title == "The Long Night" and [c.heading for c in story.chapters] == chapters
 
 
+def test_a_lone_heading_under_a_stated_title_is_the_texts_own(tmp_path: Path) -> None:
+    """The one heading of a one-chapter story, under a front-matter title it differs from, was taken
+    as a title line and replaced by the stated one: its words lost. It is the chapter's heading."""
+    source = tmp_path / "s.md"
+    source.write_text("---\ntitle: One Chapter\n---\n\n# Only Tonight\n\nThe rain fell on the quiet streets.\n")
+    story = load_story(source)
+    assert story.meta.title == "One Chapter" and [c.heading for c in story.chapters] == ["Only Tonight"]
+
+
 def test_pdf_text_pages_are_rejoined() -> None:
     story = load_story(CASES / "pdf-text" / "input.txt")
     assert "some thing" not in story.body_text and "something that will not come" in story.body_text

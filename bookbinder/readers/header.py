@@ -121,10 +121,12 @@ class Matter:
         self.diagnostics.append(Diagnostic(code, message, dropped))
 
     # ------------------------------------------------------------------ front
-    def take_front(self) -> None:
+    def take_front(self, titled: bool = False) -> None:
+        """`titled`: the title is stated elsewhere (front matter, a package), so a first heading
+        is the text's own (its first chapter's), not a title line to take."""
         units, fs = self.units, self.fields
         i = 0
-        if _looks_like_title(units):
+        if _looks_like_title(units) and not (titled and units[0].heading):
             fs.title = _split_title(units[0].text, fs)
             if fs.title != units[0].text:
                 extra = units[0].text[len(fs.title):].strip()

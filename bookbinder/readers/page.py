@@ -53,7 +53,8 @@ def read_page(page: Page, source: str, diagnostics: list[Diagnostic], images: Im
         raise InputError("holds no story text", source)
     book.title = book.title or page.title
     book.language = book.language or parse_language(page.lang or "")
-    story = read_units(units, source, diagnostics, book)
+    titled = not web and container is not None and bool(container.title)
+    story = read_units(units, source, diagnostics, book, titled)
     return prefer_stated_title(story, book.title) if web else story
 
 

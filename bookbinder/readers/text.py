@@ -56,13 +56,15 @@ def _by_layout(lines: list[str], source: str, diagnostics: list[Diagnostic], sta
     return None
 
 
-def read_units(units: list[Unit], source: str, diagnostics: list[Diagnostic], book: FieldSet | None = None) -> Story:
-    """Units -> Story: back matter, front matter, the book's own front, then chapters.
+def read_units(units: list[Unit], source: str, diagnostics: list[Diagnostic], book: FieldSet | None = None,
+               titled: bool = False) -> Story:
+    """Units -> Story: back matter, front matter, the book's own front, then chapters. `titled`: the
+    title is stated outside the text (front matter, a package), so a first heading is the text's.
 
     Shared by every reader whose source does not mark its structure (plain text, generic HTML)."""
     matter = Matter(units)
     matter.take_back()
-    matter.take_front()
+    matter.take_front(titled)
     fields = _merge(book, matter.fields) if book else matter.fields
     body = drop_book_front(matter.units, fields, diagnostics)
     chapters = build_chapters(body, diagnostics)

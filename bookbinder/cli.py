@@ -302,7 +302,7 @@ def _build_options(inputs: list, given: dict) -> BuildOptions:
     out_file, folder, formats = output_target(given["out_dir"], tuple(given["formats"]))
     return BuildOptions(formats=formats, out_dir=folder or DEFAULT_OUTPUT, out_file=out_file, title=said.title,
                         editors=said.editors, by=given["by"], sort=given["sort"], filters=filters,
-                        infer=not given["no_infer"], options={"pdf": print_options(given)},
+                        infer=not given["no_infer"], options={"pdf": print_options(given, formats)},
                         follow_links=given["follow_links"], manifest=given["manifest"], lists=tuple(given["lists"]),
                         info=said.info, aliases=tuple(((click.get_current_context().obj or {}).get("aliases") or {}
                                                        ).items()),
@@ -352,9 +352,19 @@ def _report_skipped(files: list[Path], verbose: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The program (`argv` None: the command line's). Called with `argv`, as tests do, it puts the
+    interrupt handler it installs back as it was when it returns."""
     logging.basicConfig(level=logging.WARNING, format="bookbinder: %(message)s")
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, Interrupt.handler)
+    main_thread = threading.current_thread() is threading.main_thread()
+    before = signal.signal(signal.SIGINT, Interrupt.handler) if main_thread else None
+    try:
+        _run(argv)
+    finally:
+        if main_thread and argv is not None:
+            signal.signal(signal.SIGINT, before)
+
+
+def _run(argv: list[str] | None) -> None:
     try:
         code = cli.main(args=argv, prog_name="bookbinder", standalone_mode=False)
         if Interrupt.seen:
@@ -370,6 +380,11 @@ def main(argv: list[str] | None = None) -> None:
             click.echo("bookbinder: interrupted", err=True)  # __set_name__ while a class was made)
             end_interrupted()
         raise
+    if argv is None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the work is done: an interrupt now changes nothing
+    if Interrupt.seen:  # one that came between the check above and here
+        click.echo("bookbinder: interrupted", err=True)
+        end_interrupted()
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -58,6 +58,14 @@ class PageSize(click.ParamType):
         return [CompletionItem(n) for n in PAGE_SIZES if n.startswith(incomplete.lower())]
 
 
+def _params(flag) -> list:
+    """The click parameters a decorator in `_FLAGS` adds."""
+    def holder():
+        pass
+    flag(holder)
+    return holder.__click_params__
+
+
 def print_flags(command):
     """Every print flag, in the order `--help` lists them."""
     for flag in reversed(_FLAGS):
@@ -116,11 +124,22 @@ _IMPOSING = ("paper", "sheets_per_signature", "signatures", "flyleaves", "scale_
              "sewing_stations", "no_marks", "no_guide")
 
 
-def print_options(given: dict) -> PrintOptions:
+def _typed(names) -> list[str]:
+    """The flags of `names` typed on the command line (not defaults, not a config file's)."""
+    ctx = click.get_current_context()
+    return [f"--{name.replace('_', '-')}" for name in names
+            if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+
+
+def print_options(given: dict, formats: tuple[str, ...] = ("pdf",)) -> PrintOptions:
+    """The PDF's options from the flags given; a print flag typed for a build that makes no PDF, or
+    an imposition flag without --impose, is one usage line (they were silently dropped)."""
+    typed = _typed(param.name for flag in _FLAGS for param in _params(flag))
+    if "pdf" not in formats and typed:
+        raise UsageError(f"{', '.join(typed)} {'is' if len(typed) == 1 else 'are'} for the PDF: add -f pdf "
+                         "(or -o book.pdf)")
     if not given["impose"]:  # typed for an imposition that is not asked for: said, not silently dropped
-        ctx = click.get_current_context()
-        typed = [f"--{name.replace('_', '-')}" for name in _IMPOSING
-                 if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE]
+        typed = _typed(_IMPOSING)
         if typed:
             raise UsageError(f"{', '.join(typed)} {'is' if len(typed) == 1 else 'are'} for imposition: add "
                              f"--impose ({', '.join(SCHEMES)})")

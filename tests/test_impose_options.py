@@ -105,6 +105,20 @@ def test_imposition_flags_without_impose_are_said_not_dropped(tmp_path: Path) ->
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
+def test_print_flags_for_a_build_with_no_pdf_are_said(tmp_path: Path) -> None:
+    result = run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-f", "epub", "--impose", "folio",
+                 "-o", str(tmp_path / "out"))
+    assert result.returncode == 2 and "--impose is for the PDF: add -f pdf" in result.stderr, result.stderr
+
+
+def test_an_imposition_cannot_go_to_standard_output(tmp_path: Path) -> None:
+    """-o - writes the book alone: the imposed sheets and their guide were dropped with exit 0."""
+    result = run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-f", "pdf", "--page-size", "a5", "--impose",
+                 "folio", "--paper", "a4", "-o", "-", cwd=tmp_path)
+    assert result.returncode == 2 and "-o - writes the book alone" in result.stderr, result.stderr
+    assert not result.stdout and not list(tmp_path.iterdir())
+
+
 def test_a_list_too_long_for_the_laid_out_book_costs_the_imposition_not_the_book(tmp_path: Path) -> None:
     """Only the laid-out book knows its pages: the reading PDF is written, the imposition is one
     line naming the list, and the exit status says something was not made."""

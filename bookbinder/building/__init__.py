@@ -86,6 +86,10 @@ def check_before_work(options: BuildOptions) -> None:
     if options.out_file != STDOUT:
         output_folder(options.out_file.parent if options.out_file else options.out_dir)
     pdf = options.options_for("pdf") if "pdf" in options.formats else None
+    if pdf is not None and options.out_file == STDOUT and (pdf.impose or (pdf.pod and pdf.pod.cover_pdf)):
+        what = ("--impose's sheets and guide are files" if pdf.impose else
+                "--pod's cover spread is a file (--no-cover-pdf leaves it out)")
+        raise UsageError(f"-o - writes the book alone, and {what} of their own: give -o FOLDER or -o book.pdf")
     if pdf is not None:
         _needs_pango()
     if pdf is not None and pdf.impose is not None:

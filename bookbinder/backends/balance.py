@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 
-
 def _tag(element) -> str:
     """An element's name, whether WeasyPrint's parser put it in the XHTML namespace or not."""
     return element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
@@ -51,18 +50,31 @@ class Fill:
 MOST_STRETCH = 2  # lines a scene break may take more (print.css: hr.scene-break.stretch-1, -2)
 
 
+@dataclass(frozen=True)
+class _Page:
+    """What `short_pages` reads of one laid-out page."""
+
+    bottoms: list[float]  # of its text lines, top to bottom
+    foot: float           # of its text area
+    pitch: float          # its line pitch
+    paragraphs: list      # the paragraph elements that end on it (or go on to the next)
+    opens: bool           # a chapter opens on it
+    breaks: list          # (top, element) of its scene breaks
+
+
 def short_pages(document) -> list[ShortPage]:
     """The pages of a laid-out story that end short of the foot though their chapter goes on."""
     pages = [_page(page) for page in document.pages]
-    numbers, breaks = _paragraph_numbers(document), _break_numbers(document)
+    root = _root(document)
+    numbers = {id(p): n for n, p in enumerate(_body_paragraphs(root))} if root is not None else {}
+    breaks = {id(el): n for n, el in enumerate(scene_breaks(root))} if root is not None else {}
     out = []
     for index, (page, after) in enumerate(zip(pages, pages[1:])):
-        lines, bottom, pitch, ending, _, rules = page
-        if not lines or not after[0] or after[4] or pitch <= 0:
+        if not page.bottoms or not after.bottoms or after.opens or page.pitch <= 0:
             continue  # a blank page, or a chapter opens on the next: a chapter's last page may be short
-        gap = int((bottom - lines[-1]) / pitch + 0.1)
-        ends = tuple(numbers[id(el)] for el in ending if id(el) in numbers)
-        below_text = tuple(breaks[id(el)] for top, el in rules if id(el) in breaks and lines[0] < top)
+        gap = int((page.foot - page.bottoms[-1]) / page.pitch + 0.1)
+        ends = tuple(numbers[id(el)] for el in page.paragraphs if id(el) in numbers)
+        below_text = tuple(breaks[id(el)] for top, el in page.breaks if id(el) in breaks and page.bottoms[0] < top)
         if gap >= 1:
             out.append(ShortPage(index, gap, ends, below_text))
     return out
@@ -85,9 +97,7 @@ def fill(short: list[ShortPage], costs: dict[int, float]) -> Fill:
     return Fill(frozenset(chosen), tuple(sorted(stretched)))
 
 
-def _page(page) -> tuple[list[float], float, float, list, bool, list]:
-    """(bottoms of its text lines, the foot of its text area, its line pitch, the paragraph
-    elements that end on it, whether a chapter opens on it, (top, element) of its scene breaks)."""
+def _page(page) -> _Page:
     box = page._page_box
     bottoms, heights, paragraphs, rules, opens = [], [], [], [], False
     for child in box.children:
@@ -95,7 +105,7 @@ def _page(page) -> tuple[list[float], float, float, list, bool, list]:
             continue
         opens = _walk(child, bottoms, heights, paragraphs, rules) or opens
     pitch = max(set(heights), key=heights.count) if heights else 0.0
-    return sorted(bottoms), box.content_box_y() + box.height, pitch, paragraphs, opens, rules
+    return _Page(sorted(bottoms), box.content_box_y() + box.height, pitch, paragraphs, opens, rules)
 
 
 def _walk(box, bottoms: list, heights: list, paragraphs: list, rules: list) -> bool:
@@ -122,39 +132,33 @@ def _has_lines(box) -> bool:
     return any(type(child).__name__ == "LineBox" for child in box.children)
 
 
-def _paragraph_numbers(document) -> dict[int, int]:
-    """id(element) -> its number in `linebreak.body_paragraphs` order, in WeasyPrint's own tree."""
-    roots = [box.element for box in document.pages[0]._page_box.children
-             if getattr(box, "element", None) is not None and _tag(box.element) == "html"] \
-        if document.pages else []
-    if not roots:
-        return {}
-    root = roots[0]
-    numbers: dict[int, int] = {}
-    for section in (el for el in root.iter() if _tag(el) == "section"):
-        if "chapter" in (section.get("class") or "").split():
-            for p in section:
-                if _tag(p) == "p" and p.get("class") in (None, "set-lines"):
-                    numbers[id(p)] = len(numbers)
-    return numbers
+def _root(document):
+    """The html element of WeasyPrint's own tree of a laid-out document, or None."""
+    boxes = document.pages[0]._page_box.children if document.pages else ()
+    return next((box.element for box in boxes if getattr(box, "element", None) is not None
+                 and _tag(box.element) == "html"), None)
+
+
+def _chapter_children(root):
+    """The elements of a story's chapters, in order (an lxml tree or WeasyPrint's)."""
+    for section in root.iter():
+        if _tag(section) == "section" and "chapter" in (section.get("class") or "").split():
+            yield from section
+
+
+def _body_paragraphs(root) -> list:
+    """`linebreak.body_paragraphs` in WeasyPrint's tree: a chapter's own paragraphs, of no class
+    or set there (`set-lines`)."""
+    return [p for p in _chapter_children(root) if _tag(p) == "p" and p.get("class") in (None, "set-lines")]
 
 
 def _is_scene_break(element) -> bool:
     return _tag(element) == "hr" and "scene-break" in (element.get("class") or "").split()
 
 
-def _break_numbers(document) -> dict[int, int]:
-    """id(element) -> its number in `scene_breaks` order, in WeasyPrint's own tree."""
-    roots = [box.element for box in document.pages[0]._page_box.children
-             if getattr(box, "element", None) is not None and _tag(box.element) == "html"] \
-        if document.pages else []
-    return {id(el): n for n, el in enumerate(scene_breaks(roots[0]))} if roots else {}
-
-
 def scene_breaks(root) -> list:
     """The scene breaks of a story's chapters, in order (an lxml tree or WeasyPrint's)."""
-    return [el for section in root.iter() if _tag(section) == "section"
-            and "chapter" in (section.get("class") or "").split() for el in section if _is_scene_break(el)]
+    return [el for el in _chapter_children(root) if _is_scene_break(el)]
 
 
 def stretch_breaks(tree, stretched: tuple[tuple[int, int], ...]) -> None:

@@ -84,6 +84,25 @@ def test_cover_image_is_the_users_even_for_one_story(dressed) -> None:
     assert "EPUB/text/story-001.xhtml" in names
 
 
+def test_the_drawn_cover_is_the_titles_palette_with_its_edges_blended() -> None:
+    """The drawn cover (a palette PNG made from two coverage masks): the ground, the frame in the
+    rule's colour, the title in ink, and the anti-aliased edges blends of ground and ink."""
+    import io
+
+    from PIL import Image
+
+    from bookbinder.backends import cover
+    from bookbinder.book import Book
+
+    image = Image.open(io.BytesIO(cover.cover_image(Book("Losing Grip", ())))).convert("RGB")
+    ground, ink, rule = next(p for p in cover._PALETTES if p[0] == image.getpixel((10, 10)))
+    assert image.getpixel((72, 1000)) == rule  # the outer frame, 6 px wide at 70
+    title = [image.getpixel((x, y)) for x in range(300, 1100) for y in range(520, 700)]
+    assert ink in title
+    blends = set(title) - {ground, ink}
+    assert blends and all(min(g, i) <= c <= max(g, i) for b in blends for g, i, c in zip(ground, ink, b))
+
+
 def test_css_comes_after_the_books_own_and_reaches_nothing_outside(dressed) -> None:
     with zipfile.ZipFile(dressed["one"]) as z:
         css = z.read("EPUB/styles/user.css").decode()

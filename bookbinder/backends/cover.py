@@ -66,7 +66,7 @@ def cover_image(book: Book) -> bytes:
     ink_mask, rule_mask = Image.new("L", (WIDTH, HEIGHT), 0), Image.new("L", (WIDTH, HEIGHT), 0)
     _draw(book, ImageDraw.Draw(ink_mask), ImageDraw.Draw(rule_mask))
     indexes = ImageChops.lighter(ink_mask.point(_INK_STEPS), rule_mask.point(_RULE_STEPS))
-    image = indexes.convert("P") if indexes.mode != "P" else indexes
+    image = Image.frombytes("P", indexes.size, indexes.tobytes())  # the same bytes, read as indexes
     image.putpalette([channel for i in range(256) for channel in _blend(ground, ink if i < 128 else rule, i % 128)])
     out = io.BytesIO()
     # zlib's run-length strategy suits a flat ground with a few lines of type: a third less time

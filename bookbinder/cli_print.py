@@ -58,14 +58,6 @@ class PageSize(click.ParamType):
         return [CompletionItem(n) for n in PAGE_SIZES if n.startswith(incomplete.lower())]
 
 
-def _params(flag) -> list:
-    """The click parameters a decorator in `_FLAGS` adds."""
-    def holder():
-        pass
-    flag(holder)
-    return holder.__click_params__
-
-
 def print_flags(command):
     """Every print flag, in the order `--help` lists them."""
     for flag in reversed(_FLAGS):
@@ -120,6 +112,7 @@ _FLAGS = [
 ]
 
 
+_NAMES = tuple(reversed([p.name for p in print_flags(lambda: None).__click_params__]))  # in --help order
 _IMPOSING = ("paper", "sheets_per_signature", "signatures", "flyleaves", "scale_to_fit", "duplex", "paper_thickness",
              "sewing_stations", "no_marks", "no_guide")
 
@@ -134,7 +127,7 @@ def _typed(names) -> list[str]:
 def print_options(given: dict, formats: tuple[str, ...] = ("pdf",)) -> PrintOptions:
     """The PDF's options from the flags given; a print flag typed for a build that makes no PDF, or
     an imposition flag without --impose, is one usage line (they were silently dropped)."""
-    typed = _typed(param.name for flag in _FLAGS for param in _params(flag))
+    typed = _typed(_NAMES)
     if "pdf" not in formats and typed:
         raise UsageError(f"{', '.join(typed)} {'is' if len(typed) == 1 else 'are'} for the PDF: add -f pdf "
                          "(or -o book.pdf)")

@@ -111,11 +111,15 @@ def test_print_flags_for_a_build_with_no_pdf_are_said(tmp_path: Path) -> None:
     assert result.returncode == 2 and "--impose is for the PDF: add -f pdf" in result.stderr, result.stderr
 
 
-def test_an_imposition_cannot_go_to_standard_output(tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags, said", [
+    (["--page-size", "a5", "--impose", "folio", "--paper", "a4"], "--impose's sheets and guide are files"),
+    (["--pod", "kdp"], "--pod's cover spread is a file (--no-cover-pdf leaves it out)"),
+])
+def test_companion_files_cannot_go_to_standard_output(tmp_path: Path, flags: list, said: str) -> None:
     """-o - writes the book alone: the imposed sheets and their guide were dropped with exit 0."""
-    result = run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-f", "pdf", "--page-size", "a5", "--impose",
-                 "folio", "--paper", "a4", "-o", "-", cwd=tmp_path)
-    assert result.returncode == 2 and "-o - writes the book alone" in result.stderr, result.stderr
+    result = run("build", str(SEEDS / "004_9a223c5f57314a43.txt"), "-f", "pdf", *flags, "-o", "-", cwd=tmp_path)
+    assert result.returncode == 2 and "-o - writes the book alone" in result.stderr and said in result.stderr, \
+        result.stderr
     assert not result.stdout and not list(tmp_path.iterdir())
 
 
